@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module of the collection shares: TLS/timeout options and running a module body."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import (
+    ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
+
+
+def common_argument_spec():
+    """Options of the sapcloud.identity.common doc fragment."""
+    return dict(
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SAPCLOUD_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['SAPCLOUD_CA_PATH'])),
+        timeout=dict(type='int', default=30, fallback=(env_fallback, ['SAPCLOUD_TIMEOUT'])),
+    )
+
+
+def tls_options(params):
+    """Keyword arguments for HttpClient/TokenSource from the common options."""
+    return dict(validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'])
+
+
+class ValidationError(Exception):
+    """Bad input found before any request; the message names the parameter and the rule."""
+
+
+def new_module(argument_spec, **kwargs):
+    spec = common_argument_spec()
+    spec.update(argument_spec)
+    module = AnsibleModule(argument_spec=spec, **kwargs)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    return module
+
+
+def run(module, body):
+    """Run body(module) -> result dict; ApiError and ValidationError become clean failures, never tracebacks."""
+    try:
+        result = body(module)
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc))
+    except ApiError as exc:
+        module.fail_json(msg=str(exc), error=exc.as_dict())
+    module.exit_json(**result)

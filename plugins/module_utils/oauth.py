@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client-credentials tokens, fetched once per credential and reused across tasks and forks.
+
+SAP asks clients to reuse tokens instead of fetching one per call. Every Ansible task is a new process, so the
+token lives in a cache file: one file per credential, named by a SHA-256 of token URL, client id and secret,
+mode 0600 in a 0700 directory, written atomically. An exclusive lock on a sibling lock file makes parallel forks
+wait for the first one's fetch instead of fetching themselves. A token is used until EXPIRY_MARGIN seconds
+before it expires; a token without a positive expires_in is never cached.
+
+Directory: $SAPCLOUD_TOKEN_CACHE_DIR, else $XDG_CACHE_HOME/sapcloud.identity/tokens, else
+~/.cache/sapcloud.identity/tokens.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+import time
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient, decode_json
+
+EXPIRY_MARGIN = 60
+
+
+def cache_dir():
+    explicit = os.environ.get('SAPCLOUD_TOKEN_CACHE_DIR')
+    if explicit:
+        return explicit
+    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(base, 'sapcloud.identity', 'tokens')
+
+
+class TokenSource:
+    """A client-credentials token for one credential.
+
+    style 'basic': client id and secret in a Basic Authorization header (Neo platform API, Neo apps, IAS, XSUAA).
+    grant_in_query: grant_type sent as a query parameter (Neo) instead of a form field (XSUAA, IAS).
+    """
+
+    def __init__(self, token_url, client_id, client_secret, grant_in_query=False, use_cache=True,
+                 validate_certs=True, ca_path=None, timeout=30, extra_params=None):
+        self.token_url = token_url
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.grant_in_query = grant_in_query
+        self.use_cache = use_cache
+        self.extra_params = dict(extra_params or {})
+        self.http = HttpClient(token_url, auth=(client_id, client_secret), validate_certs=validate_certs,
+                               ca_path=ca_path, timeout=timeout)
+        self._token = None
+        self._expires_at = 0
+        digest = hashlib.sha256('\0'.join((token_url, client_id, client_secret)).encode('utf-8')).hexdigest()
+        self.cache_file = os.path.join(cache_dir(), digest + '.json')
+
+    def token(self):
+        if self._token and time.time() < self._expires_at - EXPIRY_MARGIN:
+            return self._token
+        if not self.use_cache:
+            return self._fetch_and_keep()
+        self._ensure_cache_dir()
+        with open(self.cache_file + '.lock', 'a') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not self._load_cached():
+                    self._fetch_and_keep()
+                    self._store()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return self._token
+
+    def invalidate(self):
+        """Drop the token (the server answered 401): the next token() fetches a new one."""
+        stale = self._token
+        self._token = None
+        self._expires_at = 0
+        if self.use_cache and stale:
+            try:
+                with open(self.cache_file) as handle:
+                    if json.load(handle).get('access_token') == stale:
+                        os.unlink(self.cache_file)
+            except (IOError, OSError, ValueError):
+                pass
+
+    def fetch(self):
+        """One token request; returns the parsed body (access_token, expires_in, ...)."""
+        params = dict(self.extra_params)
+        data = None
+        if self.grant_in_query:
+            params['grant_type'] = 'client_credentials'
+        else:
+            data = {'grant_type': 'client_credentials'}
+        response = self.http.request('POST', '', params=params or None, data=data, idempotent=True)
+        body = decode_json(response) or {}
+        if not body.get('access_token'):
+            raise ApiError('token response without access_token', 'POST', self.token_url, response.status_code)
+        return body
+
+    def _fetch_and_keep(self):
+        body = self.fetch()
+        self._token = body['access_token']
+        try:
+            lifetime = float(body.get('expires_in') or 0)
+        except (TypeError, ValueError):
+            lifetime = 0
+        self._expires_at = time.time() + lifetime if lifetime > 0 else 0
+        return self._token
+
+    def _ensure_cache_dir(self):
+        directory = os.path.dirname(self.cache_file)
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o700)
+
+    def _load_cached(self):
+        try:
+            with open(self.cache_file) as handle:
+                cached = json.load(handle)
+        except (IOError, OSError, ValueError):
+            return False
+        if time.time() >= cached.get('expires_at', 0) - EXPIRY_MARGIN:
+            return False
+        self._token = cached['access_token']
+        self._expires_at = cached['expires_at']
+        return True
+
+    def _store(self):
+        if not self._expires_at:
+            return  # no lifetime given: use it for this run only
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.cache_file), prefix='.token-')
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, 'w') as handle:
+                json.dump({'access_token': self._token, 'expires_at': self._expires_at}, handle)
+            os.rename(tmp, self.cache_file)
+        except Exception:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise

@@ -1,0 +1,1 @@
+"""Local emulator of every SAP API the collection calls (tests and demo only)."""

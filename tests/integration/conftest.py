@@ -1,0 +1,258 @@
+"""Integration test harness: a real emulator process and real ansible-playbook runs against it.
+
+Fixtures:
+- `emulator` (session): the emulator on free loopback ports, demo prerequisites seeded. Methods read its
+  HTTP-layer stats, so "0 writes" is measured by the server, never taken from a module's own report.
+- `ansible`: runs playbooks or single module tasks; every task result is collected through a test-only callback.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+import requests
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TESTS = os.path.join(REPO, 'tests')
+sys.path.insert(0, TESTS)
+
+from emulator.demo import DEMO  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def collections_path():
+    """A tree whose path ends in ansible_collections/sapcloud/identity, linking this checkout."""
+    root = os.path.join(REPO, '.build', 'collections')
+    link = os.path.join(root, 'ansible_collections', 'sapcloud', 'identity')
+    if not os.path.exists(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(REPO, link)
+    return root
+
+
+class EmulatorProcess:
+    def __init__(self, state_dir, tenants=3, tls=False):
+        self.state_dir = state_dir
+        cmd = [sys.executable, '-m', 'emulator', '--base-port', '0', '--state-dir', state_dir,
+               '--tenants', str(tenants), '--seed-demo'] + (['--tls'] if tls else [])
+        env = dict(os.environ, PYTHONPATH=TESTS)
+        self.log = open(os.path.join(state_dir, 'emulator.log'), 'w')
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        vars_file = os.path.join(state_dir, 'vars.json')
+        for _ in range(200):
+            if os.path.exists(vars_file) and os.path.getsize(vars_file):
+                break
+            if self.proc.poll() is not None:
+                raise RuntimeError('emulator exited: %s' % open(self.log.name).read())
+            time.sleep(0.05)
+        time.sleep(0.05)
+        self.vars_file = vars_file
+        with open(vars_file) as handle:
+            self.vars = json.load(handle)
+        self.urls = self.vars['emulator_urls']
+        self.demo = DEMO
+        self.ca_path = self.vars.get('emulator_ca_path')
+        self.control = next(iter(self.urls.values())) + '/_emulator'
+
+    def url(self, host):
+        return self.urls[host]
+
+    def _call(self, method, action, **kwargs):
+        response = requests.request(method, '%s/%s' % (self.control, action), timeout=30,
+                                    verify=self.ca_path or True, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self):
+        return self._call('GET', 'stats')
+
+    def requests_log(self):
+        return self._call('GET', 'stats', params={'log': '1'})['log']
+
+    def writes(self, host=None):
+        stats = self.stats()
+        if host:
+            return stats['hosts'].get(host, {}).get('writes', 0)
+        return stats['total']['writes']
+
+    def requests(self, host=None):
+        stats = self.stats()
+        if host:
+            return stats['hosts'].get(host, {}).get('requests', 0)
+        return stats['total']['requests']
+
+    def reset_stats(self):
+        self._call('POST', 'stats/reset')
+
+    def reset(self, host=None, seed_demo=True):
+        """Back to the initial state (and the demo seed) for one host or all."""
+        self._call('POST', 'reset', json={'host': host} if host else {})
+        if seed_demo:
+            for name in [host] if host else list(self.urls):
+                self.seed(name, None)
+        self.reset_stats()
+
+    def seed(self, host, data):
+        """Seed a host; data None seeds its demo prerequisites."""
+        return self._call('POST', 'seed', json={'host': host, 'data': data if data is not None else 'demo'})
+
+    def fault(self, **fault):
+        return self._call('POST', 'faults', json=fault)
+
+    def clear_faults(self):
+        return self._call('DELETE', 'faults')
+
+    def state(self, host):
+        return self._call('GET', 'state', params={'host': host})
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class Run:
+    """One ansible-playbook run: rc, output and every task result (from the task_results callback)."""
+
+    def __init__(self, proc, results_file):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.results = []
+        if os.path.exists(results_file):
+            with open(results_file) as handle:
+                self.results = [json.loads(line) for line in handle if line.strip()]
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def task(self, name, host=None):
+        """The last result of the task whose name is `name` (for one host when given)."""
+        matches = [r for r in self.results if r['task'] == name and (host is None or r['host'] == host)]
+        assert matches, 'no result for task %r in %s' % (name, [r['task'] for r in self.results])
+        return matches[-1]
+
+    def changed_tasks(self, host=None):
+        return [r for r in self.results if r['changed'] and (host is None or r['host'] == host)]
+
+    def failed_tasks(self):
+        return [r for r in self.results if r['failed'] and not r['result'].get('_ansible_ignore_errors')]
+
+
+class TaskResult:
+    """The result of a one-task playbook."""
+
+    def __init__(self, run):
+        self.run = run
+        entries = [r for r in run.results if r['task'] == 'under test']
+        self.entry = entries[-1] if entries else {'changed': False, 'failed': True, 'result': {}}
+        self.data = self.entry['result']
+        self.changed = self.entry['changed']
+        self.failed = self.entry['failed']
+        self.msg = self.data.get('msg', '')
+
+    def __repr__(self):
+        return 'TaskResult(changed=%s, failed=%s, msg=%r)' % (self.changed, self.failed, self.msg)
+
+
+class Ansible:
+    def __init__(self, emulator, workdir):
+        self.emulator = emulator
+        self.workdir = workdir
+        self.counter = 0
+        self.bindir = os.path.dirname(sys.executable)
+
+    def env(self, extra=None):
+        env = dict(os.environ)
+        env.update({
+            'ANSIBLE_COLLECTIONS_PATH': collections_path(),
+            'ANSIBLE_CALLBACK_PLUGINS': os.path.join(TESTS, 'integration', 'callback_plugins'),
+            'ANSIBLE_CALLBACKS_ENABLED': 'task_results',
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_LOCALHOST_WARNING': '0',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+            'ANSIBLE_LOCAL_TEMP': os.path.join(self.workdir, 'ansible-tmp'),
+            'ANSIBLE_REMOTE_TEMP': os.path.join(self.workdir, 'ansible-tmp'),
+            'SAPCLOUD_RETRY_DELAY_SCALE': '0.01',
+            'SAPCLOUD_TOKEN_CACHE_DIR': os.path.join(self.workdir, 'token-cache'),
+            'PATH': self.bindir + os.pathsep + env.get('PATH', ''),
+        })
+        if self.emulator.ca_path:
+            env['SAPCLOUD_CA_PATH'] = self.emulator.ca_path
+        env.update(extra or {})
+        return env
+
+    def playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None, tags=None,
+                 skip_tags=None, inventory=None, forks=None, limit=None, args=()):
+        """Run a playbook (a path, or a list of plays written to a file) with the emulator's vars."""
+        self.counter += 1
+        if not isinstance(playbook, str):
+            path = os.path.join(self.workdir, 'play-%d.yml' % self.counter)
+            with open(path, 'w') as handle:
+                yaml.safe_dump(playbook, handle, sort_keys=False)
+            playbook = path
+        results_file = os.path.join(self.workdir, 'results-%d.jsonl' % self.counter)
+        cmd = [os.path.join(self.bindir, 'ansible-playbook'), playbook, '-e', '@' + self.emulator.vars_file]
+        if inventory:
+            cmd += ['-i', inventory]
+        for key, value in (extra_vars or {}).items():
+            cmd += ['-e', json.dumps({key: value})]
+        if check:
+            cmd.append('--check')
+        if diff:
+            cmd.append('--diff')
+        if verbosity:
+            cmd.append('-' + 'v' * verbosity)
+        if tags:
+            cmd += ['--tags', tags]
+        if skip_tags:
+            cmd += ['--skip-tags', skip_tags]
+        if forks:
+            cmd += ['--forks', str(forks)]
+        if limit:
+            cmd += ['--limit', limit]
+        cmd += list(args)
+        run_env = self.env(env)
+        run_env['TASK_RESULTS_FILE'] = results_file
+        proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800)
+        return Run(proc, results_file)
+
+    def task(self, module, args, check=False, diff=False, defaults=None, verbosity=0, env=None, extra_vars=None):
+        """Run one module as task 'under test' on localhost. defaults: module_defaults for the task."""
+        task = {'name': 'under test', module: args}
+        if defaults:
+            task['module_defaults'] = {module: defaults}
+        play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}]
+        run = self.playbook(play, check=check, diff=diff, verbosity=verbosity, env=env, extra_vars=extra_vars)
+        return TaskResult(run)
+
+
+@pytest.fixture(scope='session')
+def emulator():
+    state_dir = tempfile.mkdtemp(prefix='sapcloud-emulator-')
+    process = EmulatorProcess(state_dir)
+    yield process
+    process.stop()
+    shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def ansible(emulator, tmp_path):
+    os.makedirs(os.path.join(str(tmp_path), 'ansible-tmp'), exist_ok=True)
+    return Ansible(emulator, str(tmp_path))
+
+
+def s4_connection(emulator, tenant='s4_t1'):
+    """module_defaults for the s4 modules: the tenant URL and its SAP_COM_0A48 bootstrap user."""
+    return {'api_url': emulator.url(tenant), 'api_user': DEMO['s4_admin_user'],
+            'api_password': DEMO['s4_admin_password']}
