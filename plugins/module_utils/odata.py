@@ -144,4 +144,3 @@ def describe_odata_error(response):
     if response.status_code == 403 and response.headers.get('x-csrf-token', '').lower() == 'required':
         return 'CSRF token validation failed', 'csrf-required', txn
     return msg, code, txn
-

@@ -41,7 +41,7 @@ class Request:
         if not value.lower().startswith('basic '):
             return None
         try:
-            user, _, password = base64.b64decode(value[6:]).decode('utf-8').partition(':')
+            user, password = base64.b64decode(value[6:]).decode('utf-8').split(':', 1)
         except (ValueError, UnicodeDecodeError):
             return None
         return user, password

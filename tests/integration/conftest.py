@@ -44,11 +44,11 @@ class EmulatorProcess:
         self.log = open(os.path.join(state_dir, 'emulator.log'), 'w')
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         vars_file = os.path.join(state_dir, 'vars.json')
-        for _ in range(200):
+        for attempt in range(200):
             if os.path.exists(vars_file) and os.path.getsize(vars_file):
                 break
             if self.proc.poll() is not None:
-                raise RuntimeError('emulator exited: %s' % open(self.log.name).read())
+                raise RuntimeError('emulator exited (attempt %d): %s' % (attempt, open(self.log.name).read()))
             time.sleep(0.05)
         time.sleep(0.05)
         self.vars_file = vars_file
@@ -224,7 +224,7 @@ class Ansible:
         cmd += list(args)
         run_env = self.env(env)
         run_env['TASK_RESULTS_FILE'] = results_file
-        proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800)
+        proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800, check=False)
         return Run(proc, results_file)
 
     def task(self, module, args, check=False, diff=False, defaults=None, verbosity=0, env=None, extra_vars=None):

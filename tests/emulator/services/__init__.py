@@ -16,7 +16,7 @@ KINDS = {
 
 
 def service_class(kind):
-    module, _, cls = KINDS[kind].partition(':')
+    module, cls = KINDS[kind].split(':')
     return getattr(importlib.import_module('emulator.services.' + module), cls)
 
 

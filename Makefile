@@ -1,0 +1,47 @@
+# One entry point for people and CI. Every target sets up what it needs on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STATE  := .tmp/emulator
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help venv test unit integration sanity lint demo emulator emulator-stop clean
+
+help:
+	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
+	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
+	@echo "make emulator  the emulator in the foreground on 127.0.0.1"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt test-requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r test-requirements.txt
+	touch $@
+
+test: venv
+	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q tests/integration
+	bash tests/sanity/run.sh
+	bash tests/lint.sh
+
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: venv
+	$(BIN)/python -m pytest -q tests/integration
+
+sanity: venv
+	bash tests/sanity/run.sh
+
+lint: venv
+	bash tests/lint.sh
+
+demo: venv
+	bash playbooks/demo.sh
+
+emulator: venv
+	PYTHONPATH=tests $(BIN)/python -m emulator --state-dir $(STATE) --seed-demo
+
+clean:
+	rm -rf .build .tmp output

@@ -1,0 +1,111 @@
+"""The emulator's HTTP layer: counting, faults, control API, state files and TLS, with a tiny service."""
+
+import json
+import os
+import sys
+
+import pytest
+import requests
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+
+from emulator.core import Emulator, Service, json_response, route  # noqa: E402  pylint: disable=wrong-import-position
+
+
+class Counter(Service):
+    kind = 'counter'
+
+    def initial_state(self):
+        return {'value': 0}
+
+    @route('GET', r'/value')
+    def get_value(self, request):
+        return json_response(200, self.state)
+
+    @route('POST', r'/value/(?P<step>\d+)')
+    def add(self, request, step):
+        self.state['value'] += int(step)
+        self.save()
+        return json_response(201, self.state)
+
+    def seed(self, data):
+        self.state['value'] = data['value']
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    emu = Emulator([{'name': 'a', 'kind': 'counter'}, {'name': 'b', 'kind': 'counter'}], {'counter': Counter},
+                   state_dir=str(tmp_path))
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+def test_counts_requests_and_writes_per_host_before_service_logic(emulator):
+    a, b = emulator.services['a'].url, emulator.services['b'].url
+    requests.get(a + '/value', timeout=5)
+    requests.post(a + '/value/2', timeout=5)
+    requests.delete(b + '/nothing', timeout=5)  # unknown route: still counted as a write
+    stats = requests.get(a + '/_emulator/stats', timeout=5).json()
+    assert stats['hosts']['a'] == {'requests': 2, 'writes': 1, 'methods': {'GET': 1, 'POST': 1},
+                                   'paths': {'GET /value': 1, 'POST /value/2': 1}}
+    assert stats['hosts']['b']['writes'] == 1
+    assert stats['total'] == {'requests': 3, 'writes': 2}
+
+
+def test_control_requests_are_not_counted(emulator):
+    a = emulator.services['a'].url
+    requests.get(a + '/_emulator/hosts', timeout=5)
+    requests.post(a + '/_emulator/stats/reset', timeout=5)
+    assert requests.get(a + '/_emulator/stats', timeout=5).json()['total'] == {'requests': 0, 'writes': 0}
+
+
+def test_status_fault_hits_matching_requests_count_times(emulator):
+    a = emulator.services['a'].url
+    requests.post(a + '/_emulator/faults', json={'host': 'a', 'path': '^/value$', 'status': 503, 'count': 2,
+                                                  'headers': {'Retry-After': '1'}}, timeout=5)
+    first = requests.get(a + '/value', timeout=5)
+    assert first.status_code == 503 and first.headers['Retry-After'] == '1'
+    assert requests.get(a + '/value', timeout=5).status_code == 503
+    assert requests.get(a + '/value', timeout=5).status_code == 200
+
+
+def test_dropped_connection(emulator):
+    a = emulator.services['a'].url
+    requests.post(a + '/_emulator/faults', json={'host': 'a', 'drop': True}, timeout=5)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(a + '/value', timeout=5)
+
+
+def test_state_survives_a_restart_and_reset_restores_it(emulator, tmp_path):
+    a = emulator.services['a'].url
+    requests.post(a + '/value/5', timeout=5)
+    with open(os.path.join(str(tmp_path), 'state-a.json')) as handle:
+        assert json.load(handle) == {'value': 5}
+    again = Emulator([{'name': 'a', 'kind': 'counter'}], {'counter': Counter}, state_dir=str(tmp_path))
+    assert again.services['a'].state == {'value': 5}
+    requests.post(a + '/_emulator/reset', json={'host': 'a'}, timeout=5)
+    assert requests.get(a + '/value', timeout=5).json() == {'value': 0}
+
+
+def test_seed_and_unknown_routes(emulator):
+    a = emulator.services['a'].url
+    assert requests.post(a + '/_emulator/seed', json={'host': 'a', 'data': {'value': 7}}, timeout=5).ok
+    assert requests.get(a + '/value', timeout=5).json() == {'value': 7}
+    assert requests.get(a + '/nowhere', timeout=5).status_code == 404
+    assert requests.put(a + '/value', timeout=5).status_code == 405
+
+
+def test_tls_is_verified_against_the_throwaway_ca(tmp_path):
+    from emulator.tls import server_context  # pylint: disable=import-outside-toplevel
+    emu = Emulator([{'name': 'a', 'kind': 'counter'}], {'counter': Counter}, state_dir=str(tmp_path),
+                   tls=server_context(str(tmp_path)))
+    emu.start()
+    try:
+        url = emu.services['a'].url
+        assert url.startswith('https://127.0.0.1:')
+        assert requests.get(url + '/value', verify=os.path.join(str(tmp_path), 'ca.pem'), timeout=5).ok
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(url + '/value', timeout=5)
+    finally:
+        emu.stop()
