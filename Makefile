@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator emulator-stop clean
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
@@ -45,3 +45,6 @@ emulator: venv
 
 clean:
 	rm -rf .build .tmp output
+
+bench: venv
+	$(BIN)/python tests/benchmark/bench.py

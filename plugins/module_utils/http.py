@@ -138,11 +138,14 @@ class HttpClient:
 
     auth: a (user, password) tuple for Basic auth, or None.
     token_source: an object with token() and invalidate() for Bearer auth.
+    backoff: {status or 'connection': (first delay, factor)} overriding BACKOFF for an API with its own limits.
     """
 
     def __init__(self, base_url, auth=None, token_source=None, validate_certs=True, ca_path=None, timeout=30,
-                 headers=None, error_parser=describe_error, secrets=()):
+                 headers=None, error_parser=describe_error, secrets=(), backoff=None):
         self.base_url = base_url.rstrip('/')
+        self.backoff = dict(BACKOFF)
+        self.backoff.update(backoff or {})
         self.auth = auth
         self.token_source = token_source
         self.timeout = timeout
@@ -185,7 +188,7 @@ class HttpClient:
                     raise error
                 if not idempotent or attempt >= MAX_RETRIES:
                     raise error
-                self._sleep(self._backoff('connection', attempt))
+                self._sleep(self._backoff('connection', attempt, self.backoff))
                 attempt += 1
                 continue
             if ok is not None and response.status_code in ok or ok is None and response.status_code < 400:
@@ -211,8 +214,8 @@ class HttpClient:
                         retriable=status in RETRY_STATUSES and status != 429, code=code)
 
     @staticmethod
-    def _backoff(kind, attempt):
-        first, factor = BACKOFF.get(kind, DEFAULT_BACKOFF)
+    def _backoff(kind, attempt, table=None):
+        first, factor = (table or BACKOFF).get(kind, DEFAULT_BACKOFF)
         return first * (factor ** attempt)
 
     def _retry_after(self, response, attempt):
@@ -222,7 +225,7 @@ class HttpClient:
                 return min(float(value), MAX_RETRY_AFTER)
             except ValueError:
                 pass
-        return self._backoff(response.status_code, attempt)
+        return self._backoff(response.status_code, attempt, self.backoff)
 
     @staticmethod
     def _sleep(seconds):

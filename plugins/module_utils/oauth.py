@@ -7,7 +7,11 @@ SAP asks clients to reuse tokens instead of fetching one per call. Every Ansible
 token lives in a cache file: one file per credential, named by a SHA-256 of token URL, client id and secret,
 mode 0600 in a 0700 directory, written atomically. An exclusive lock on a sibling lock file makes parallel forks
 wait for the first one's fetch instead of fetching themselves. A token is used until EXPIRY_MARGIN seconds
-before it expires; a token without a positive expires_in is never cached.
+(a tenth of its lifetime for short-lived tokens) before it expires. A token without a positive expires_in is
+never written to the cache: it serves the current process only, until the server rejects it.
+
+When the server answers 401 to a token, the caller invalidates it: the cache file is removed only if it still
+holds that token, so forks that refreshed meanwhile keep theirs, and the next token() fetches exactly once.
 
 Directory: $SAPCLOUD_TOKEN_CACHE_DIR, else $XDG_CACHE_HOME/sapcloud.identity/tokens, else
 ~/.cache/sapcloud.identity/tokens.
@@ -17,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -27,6 +32,12 @@ import time
 from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient, decode_json
 
 EXPIRY_MARGIN = 60
+
+
+def _expiring(expires_at):
+    """True when a token (expiry time, lifetime) is within its renewal margin."""
+    when, lifetime = expires_at
+    return time.time() >= when - min(EXPIRY_MARGIN, lifetime / 10.0)
 
 
 def cache_dir():
@@ -40,8 +51,8 @@ def cache_dir():
 class TokenSource:
     """A client-credentials token for one credential.
 
-    style 'basic': client id and secret in a Basic Authorization header (Neo platform API, Neo apps, IAS, XSUAA).
-    grant_in_query: grant_type sent as a query parameter (Neo) instead of a form field (XSUAA, IAS).
+    The client id and secret always go in a Basic Authorization header: Neo accepts nothing else, XSUAA and IAS
+    accept it too. grant_in_query: grant_type sent as a query parameter (Neo) instead of a form field (XSUAA, IAS).
     """
 
     def __init__(self, token_url, client_id, client_secret, grant_in_query=False, use_cache=True,
@@ -55,38 +66,54 @@ class TokenSource:
         self.http = HttpClient(token_url, auth=(client_id, client_secret), validate_certs=validate_certs,
                                ca_path=ca_path, timeout=timeout)
         self._token = None
-        self._expires_at = 0
+        # None: the server gave no lifetime, so the token serves this process until it is rejected.
+        self._expires_at = None
         digest = hashlib.sha256('\0'.join((token_url, client_id, client_secret)).encode('utf-8')).hexdigest()
         self.cache_file = os.path.join(cache_dir(), digest + '.json')
 
     def token(self):
-        if self._token and time.time() < self._expires_at - EXPIRY_MARGIN:
+        if self._token and (self._expires_at is None or not _expiring(self._expires_at)):
             return self._token
         if not self.use_cache:
             return self._fetch_and_keep()
-        self._ensure_cache_dir()
-        with open(self.cache_file + '.lock', 'a') as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                if not self._load_cached():
-                    self._fetch_and_keep()
-                    self._store()
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with self._locked():
+            if not self._load_cached():
+                self._fetch_and_keep()
+                self._store()
         return self._token
 
     def invalidate(self):
         """Drop the token (the server answered 401): the next token() fetches a new one."""
         stale = self._token
         self._token = None
-        self._expires_at = 0
-        if self.use_cache and stale:
+        self._expires_at = None
+        if not (self.use_cache and stale):
+            return
+        with self._locked():
             try:
                 with open(self.cache_file) as handle:
                     if json.load(handle).get('access_token') == stale:
                         os.unlink(self.cache_file)
             except (IOError, OSError, ValueError):
                 pass
+
+    @contextlib.contextmanager
+    def _locked(self):
+        """The credential's lock: one fork fetches, the others wait and then read its token from the cache."""
+        directory = os.path.dirname(self.cache_file)
+        if not os.path.isdir(directory):
+            try:
+                os.makedirs(directory, 0o700)
+            except OSError:
+                if not os.path.isdir(directory):  # another fork may have just created it
+                    raise
+        fd = os.open(self.cache_file + '.lock', os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def fetch(self):
         """One token request; returns the parsed body (access_token, expires_in, ...)."""
@@ -109,34 +136,33 @@ class TokenSource:
             lifetime = float(body.get('expires_in') or 0)
         except (TypeError, ValueError):
             lifetime = 0
-        self._expires_at = time.time() + lifetime if lifetime > 0 else 0
+        now = time.time()
+        self._expires_at = (now + lifetime, lifetime) if lifetime > 0 else None
         return self._token
-
-    def _ensure_cache_dir(self):
-        directory = os.path.dirname(self.cache_file)
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o700)
 
     def _load_cached(self):
         try:
             with open(self.cache_file) as handle:
                 cached = json.load(handle)
-        except (IOError, OSError, ValueError):
+            expires_at = (float(cached['expires_at']), float(cached['lifetime']))
+            token = cached['access_token']
+        except (IOError, OSError, ValueError, KeyError, TypeError):
             return False
-        if time.time() >= cached.get('expires_at', 0) - EXPIRY_MARGIN:
+        if _expiring(expires_at):
             return False
-        self._token = cached['access_token']
-        self._expires_at = cached['expires_at']
+        self._token = token
+        self._expires_at = expires_at
         return True
 
     def _store(self):
-        if not self._expires_at:
-            return  # no lifetime given: use it for this run only
+        if self._expires_at is None:
+            return  # no lifetime given: use it for this process only
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.cache_file), prefix='.token-')
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, 'w') as handle:
-                json.dump({'access_token': self._token, 'expires_at': self._expires_at}, handle)
+                json.dump({'access_token': self._token, 'expires_at': self._expires_at[0],
+                           'lifetime': self._expires_at[1]}, handle)
             os.rename(tmp, self.cache_file)
         except Exception:
             if os.path.exists(tmp):

@@ -1,0 +1,168 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: scp_destination_info
+short_description: Read SAP BTP destinations (Neo and Cloud Foundry)
+version_added: 0.1.0
+description:
+  - Lists the destinations of one level, or reads one by name, on SAP BTP Neo (configuration service, observed in
+    SAP code, not in SAP's help documentation) or in the Cloud Foundry Destination service (documented).
+  - C(Password) and every property whose name contains C(password) or C(secret) (any case) are removed.
+  - On Cloud Foundry a listing is one request; on Neo it is one request for the names plus one per destination.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.common
+  - sapcloud.identity.btp_neo
+  - sapcloud.identity.btp_cf
+attributes:
+  check_mode:
+    description: Reads only, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Changes nothing, so there is no diff.
+    support: none
+  action_group:
+    description: Use C(group/sapcloud.identity.btp) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.btp
+options:
+  platform:
+    description:
+      - Which BTP environment holds the destinations.
+    type: str
+    required: true
+    choices: [neo, cf]
+  name:
+    description:
+      - Read only this destination. Without it, every destination of the level is read.
+    type: str
+  level:
+    description:
+      - Where the destinations live; see M(sapcloud.identity.scp_destination).
+    type: str
+    choices: [subaccount, instance, application, subscription]
+    default: subaccount
+  application:
+    description:
+      - Neo application name for I(level=application) and I(level=subscription).
+    type: str
+  provider_subaccount:
+    description:
+      - Neo provider subaccount for I(level=subscription).
+    type: str
+  query:
+    description:
+      - A JMESPath expression applied to the list of destinations; its result is returned as C(query_result).
+      - Needs the C(jmespath) Python library.
+    type: str
+requirements:
+  - jmespath (only for I(query))
+seealso:
+  - module: sapcloud.identity.scp_destination
+'''
+
+EXAMPLES = r'''
+- name: Names and URLs of all subaccount destinations (Cloud Foundry)
+  sapcloud.identity.scp_destination_info:
+    platform: cf
+    service_key: "{{ destination_service_key }}"
+    query: "[].{name: Name, url: URL}"
+  register: found
+
+- name: One Neo destination
+  sapcloud.identity.scp_destination_info:
+    platform: neo
+    landscape_host: hana.ondemand.com
+    subaccount: idmconsumer
+    platform_client_id: "{{ neo_platform_client_id }}"
+    platform_client_secret: "{{ neo_platform_client_secret }}"
+    name: S4HC_MY123456
+'''
+
+RETURN = r'''
+destinations:
+  description: The destinations found (none, or one when I(name) is given), without secret properties.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"Name": "S4HC_MY123456", "Type": "HTTP", "URL": "https://my123456-api.s4hana.ondemand.com",
+            "ProxyType": "Internet", "Authentication": "BasicAuthentication", "User": "COMM_USER"}]
+query_result:
+  description: The result of I(query) applied to I(destinations).
+  returned: when query is given
+  type: raw
+'''
+
+import traceback
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+except ImportError:
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = traceback.format_exc()
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
+    check_destination_name, check_destination_scope, cf_argument_spec, destination_client, neo_argument_spec, public)
+
+
+def argument_spec():
+    spec = dict(
+        platform=dict(type='str', required=True, choices=['neo', 'cf']),
+        name=dict(type='str'),
+        level=dict(type='str', default='subaccount', choices=['subaccount', 'instance', 'application', 'subscription']),
+        application=dict(type='str'),
+        provider_subaccount=dict(type='str'),
+        query=dict(type='str'),
+    )
+    spec.update(neo_argument_spec())
+    spec.update(cf_argument_spec())
+    return spec
+
+
+def read_destinations(module):
+    params = module.params
+    check_destination_scope(params)
+    check_destination_name(params['name'])
+    query = None
+    if params['query']:
+        if not HAS_JMESPATH:
+            module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR)
+        try:
+            query = jmespath.compile(params['query'])
+        except jmespath.exceptions.JMESPathError as exc:
+            raise ValidationError('query is not a valid JMESPath expression: %s' % exc)
+    client = destination_client(params)
+    if params['name']:
+        found = [client.get(params['name'])]
+    elif params['platform'] == 'cf':
+        found = client.list()
+    else:
+        found = [client.get(name) for name in client.names()]
+    destinations = [public(d) for d in found if d is not None]
+    result = dict(changed=False, destinations=destinations)
+    if query is not None:
+        result['query_result'] = query.search(destinations)
+    return result
+
+
+def main():
+    module = new_module(argument_spec(), supports_check_mode=True)
+    run(module, read_destinations)
+
+
+if __name__ == '__main__':
+    main()
