@@ -38,6 +38,11 @@ def eq_filter(**fields):
     return ' and '.join('%s eq %s' % (name, literal(fields[name])) for name in sorted(fields))
 
 
+def any_of(field, values):
+    """"F eq 'a' or F eq 'b'": several keys in one request (the OData 4.01 'in' operator may be unsupported)."""
+    return ' or '.join('%s eq %s' % (field, literal(v)) for v in values)
+
+
 def key_path(entity_set, key):
     return '%s(%s)' % (entity_set, literal(key))
 

@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Connection options of the SAP S/4HANA Cloud modules (s4_argument_spec in module_utils/s4.py)."""
+
+    DOCUMENTATION = r'''
+options:
+  api_url:
+    description:
+      - Base URL of the SAP S/4HANA Cloud tenant's API host, for example C(https://my123456-api.s4hana.cloud.sap).
+      - Use the C(-api) host; Basic authentication against the UI host is answered with a SAML logon redirect.
+      - If not set, the value of the environment variable E(SAP_S4_API_URL) is used.
+    type: str
+    required: true
+  api_user:
+    description:
+      - User name of the communication user that calls the API.
+      - It must be the inbound user (authentication method basic) of a communication arrangement for scenario
+        C(SAP_COM_0A48) (Communication Management Integration). That first user, system and arrangement are created
+        once by hand in the Fiori apps; no API can create them.
+      - A communication user is locked after three failed logons, so the modules never repeat a request answered
+        with 401.
+      - If not set, the value of the environment variable E(SAP_S4_API_USER) is used.
+    type: str
+    required: true
+  api_password:
+    description:
+      - Password of O(api_user).
+      - If not set, the value of the environment variable E(SAP_S4_API_PASSWORD) is used.
+    type: str
+    required: true
+  sap_client:
+    description:
+      - SAP client, sent as the C(sap-client) query parameter on every request.
+      - Whether public-edition API hosts need it is unconfirmed; leave it unset to use the tenant's default client.
+      - If not set, the value of the environment variable E(SAP_S4_CLIENT) is used.
+    type: str
+  use_etag:
+    description:
+      - Send the entity's ETag as C(If-Match) on every update and delete.
+      - Whether SAP enforces ETags on the communication management services is unconfirmed; sending them is safe
+        either way.
+    type: bool
+    default: true
+'''

@@ -1,0 +1,130 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_comm_arrangement_info
+short_description: Read communication arrangements of SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Lists the communication arrangements of a tenant with their users, services and properties, optionally only
+    those of a scenario, of a system or with a name, through the Communication Management Integration API
+    (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_ca_a4c_odata)). Makes one request.
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
+    created once by hand in the Fiori apps.
+  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
+    service metadata, so check them against the tenant's C($metadata) if a field is missing.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+attributes:
+  check_mode:
+    description: Reads only, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Changes nothing, so there is never a diff.
+    support: full
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+options:
+  scenario_id:
+    description:
+      - Return only arrangements of this communication scenario, for example C(SAP_COM_0093).
+    type: str
+  system_id:
+    description:
+      - Return only arrangements with the communication system of this system ID.
+      - With O(scenario_id) this names at most one arrangement.
+    type: str
+  name:
+    description:
+      - Return only the arrangement with this name.
+    type: str
+  query:
+    description:
+      - A JMESPath expression applied to the list of arrangements; its result is returned as RV(query_result).
+      - Needs the Python library C(jmespath).
+    type: str
+requirements:
+  - jmespath (only for O(query))
+seealso:
+  - module: sapcloud.identity.s4_comm_arrangement
+'''
+
+EXAMPLES = r'''
+- name: The SAP_COM_0093 arrangement of the IPS system
+  sapcloud.identity.s4_comm_arrangement_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    scenario_id: SAP_COM_0093
+    system_id: IPS_SYSTEM
+  register: info
+
+- name: Scenarios that have an arrangement
+  sapcloud.identity.s4_comm_arrangement_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    query: "[].CommunicationScenarioID"
+  register: scenarios
+'''
+
+RETURN = r'''
+arrangements:
+  description:
+    - The communication arrangements as the server holds them, each with C(InboundUser), C(OutboundUser),
+      C(InboundServices), C(OutboundServices) and C(Properties).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - UUID: 3fa85f64-5717-4562-b3fc-2c963f66afa6
+      CommunicationScenarioID: SAP_COM_0093
+      CommunicationSystemID: IPS_SYSTEM
+      Name: SAP_COM_0093
+      InboundUser:
+        CommunicationSystemInboundUserUUID: 5e6f7a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b
+      OutboundUser: null
+      InboundServices: []
+      OutboundServices: []
+      Properties: []
+query_result:
+  description: The result of O(query) applied to RV(arrangements).
+  returned: when O(query) is given
+  type: raw
+  sample: [SAP_COM_0093]
+'''
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+
+
+def read_arrangements(module):
+    params = module.params
+    arrangements = S4Client(params).list_arrangements(params['scenario_id'], params['system_id'], params['name'])
+    result = dict(changed=False, arrangements=arrangements)
+    if params['query']:
+        result['query_result'] = apply_query(module, arrangements)
+    return result
+
+
+def main():
+    module = new_module(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'),
+                             name=dict(type='str'), query=dict(type='str')),
+                        supports_check_mode=True)
+    run(module, read_arrangements)
+
+
+if __name__ == '__main__':
+    main()

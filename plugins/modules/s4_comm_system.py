@@ -1,0 +1,368 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_comm_system
+short_description: Manage a communication system and its users in SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a communication system, with its inbound users (communication users allowed to call
+    in) and outbound users (credentials for calls out), through the Communication Management Integration API
+    (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cs_a4c_odata)).
+  - The system is found by its system ID. Inbound users are named by the communication user's name and resolved to
+    its ID (C(CC) and 10 digits); outbound users are identified by their name.
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
+    created once by hand in the Fiori apps.
+  - Unconfirmed on real tenants, because SAP does not document them for this API - deleting a system
+    (O(state=absent)), removing inbound or outbound users (O(purge_users)), changing an outbound user's password by
+    PATCH (O(update_password=always)) and whether updates need an ETag. When the server refuses one of these
+    operations the module fails and says so.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+attributes:
+  check_mode:
+    description: Can run in check mode and report what would change without changing it.
+    support: full
+  diff_mode:
+    description: Returns before and after states, with outbound user passwords masked.
+    support: full
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+options:
+  system_id:
+    description:
+      - System ID of the communication system.
+      - IDs starting with C(SAP_) are reserved for systems SAP manages and are refused.
+    type: str
+    required: true
+  name:
+    description:
+      - System name. Defaults to O(system_id).
+    type: str
+  host_name:
+    description:
+      - Host name the tenant calls for outbound communication, for example C(ips.example.com).
+      - Required unless O(inbound_only=true).
+    type: str
+  port:
+    description:
+      - TCP port of O(host_name).
+    type: int
+    default: 443
+  inbound_only:
+    description:
+      - The system only calls the tenant; it needs no host name and can have no outbound users.
+    type: bool
+    default: false
+  logical_system_id:
+    description:
+      - Logical system ID, at most 10 characters.
+    type: str
+  business_system_id:
+    description:
+      - Business system ID.
+    type: str
+  inbound_users:
+    description:
+      - Communication users that may call the tenant as this system.
+      - When omitted, the system's inbound users are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description:
+          - User name of an existing communication user (see M(sapcloud.identity.s4_comm_user)).
+        type: str
+        required: true
+      authentication_method:
+        description:
+          - How the user authenticates.
+        type: str
+        choices: [basic, x509, none, oauth2, oauth2_mtls, sso2, oauth1]
+        default: basic
+  outbound_users:
+    description:
+      - Credentials the tenant uses to call the system. Not allowed with O(inbound_only=true).
+      - When omitted, the system's outbound users are left as they are.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - User name on the remote system.
+        type: str
+        required: true
+      authentication_method:
+        description:
+          - How the tenant authenticates.
+        type: str
+        choices: [basic, x509, none, oauth2, oauth2_mtls, sso2, oauth1]
+        default: basic
+      password:
+        description:
+          - Password on the remote system; required for V(basic).
+          - Write-only, it cannot be read back; see O(update_password).
+        type: str
+  update_password:
+    description:
+      - V(on_create) sets outbound user passwords only when the outbound user is created.
+      - V(always) also sends them to existing outbound users on every run, which reports a change each time. Changing
+        a password by PATCH is unconfirmed on real tenants.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  purge_users:
+    description:
+      - Remove inbound users not listed in O(inbound_users) and outbound users not listed in O(outbound_users).
+      - Only applies to a list that is given.
+    type: bool
+    default: true
+  state:
+    description:
+      - V(present) creates or updates the system, V(absent) deletes it (unconfirmed on real tenants). A system used
+        by a communication arrangement cannot be deleted; delete the arrangement first.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - A no-op run makes two requests (one GET of the named communication users, one GET of the system with its users).
+  - Inbound and outbound users are created after the system, one request each; SAP rejects inbound users inside
+    the system's create request.
+seealso:
+  - module: sapcloud.identity.s4_comm_user
+  - module: sapcloud.identity.s4_comm_arrangement
+  - module: sapcloud.identity.s4_comm_system_info
+'''
+
+EXAMPLES = r'''
+- name: Communication system for the IPS proxy, with the IPS user inbound and a dummy outbound user
+  sapcloud.identity.s4_comm_system:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    system_id: IPS_SYSTEM
+    host_name: ipsproxy.example.com
+    inbound_users:
+      - user: IPS_COMM_USER
+    outbound_users:
+      - name: DUMMY
+        password: "{{ vault_dummy_outbound_password }}"
+  register: ips_system
+
+- name: An inbound-only system
+  sapcloud.identity.s4_comm_system:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    system_id: MONITORING
+    inbound_only: true
+    inbound_users:
+      - user: MONITORING_USER
+'''
+
+RETURN = r'''
+system_uuid:
+  description: UUID of the communication system. Empty in check mode when the system would be created, and after a delete.
+  returned: success
+  type: str
+  sample: 0b7c2a8e-3f1d-4c55-9a7e-2d4f6b8c1e90
+system:
+  description: The system's own fields as the server holds them (without its users). Empty after a delete.
+  returned: success
+  type: dict
+  sample:
+    UUID: 0b7c2a8e-3f1d-4c55-9a7e-2d4f6b8c1e90
+    ID: IPS_SYSTEM
+    Name: IPS_SYSTEM
+    HostName: ipsproxy.example.com
+    TCPPort: 443
+    IsInboundOnly: false
+inbound_users:
+  description:
+    - The system's inbound users. C(user) is the communication user's name where the module knows it.
+    - C(UUID) is empty in check mode for users that would be added.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - UUID: 5e6f7a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b
+      CommunicationUserID: CC0000000042
+      user: IPS_COMM_USER
+      AuthenticationMethod: basic
+outbound_users:
+  description: The system's outbound users (passwords are never returned).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - UUID: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+      Name: DUMMY
+      AuthenticationMethod: basic
+actions:
+  description: The writes made (or, in check mode, that would be made), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [create, add_inbound_user, add_outbound_user]
+'''
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
+    AUTH_METHODS, SECRET_FIELDS, S4Client, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes
+
+MEMBERS = {'InboundUsers': ('CommunicationUserID', 'inbound_user'), 'OutboundUsers': ('Name', 'outbound_user')}
+
+
+def validate(params):
+    """Everything that can be checked before a request."""
+    if not params['system_id'] or params['system_id'].upper().startswith('SAP_'):
+        raise ValidationError('system_id must not be empty or start with SAP_ (reserved for systems SAP manages), '
+                              'got %r' % params['system_id'])
+    if params['state'] == 'absent':
+        return
+    if not params['inbound_only'] and not params['host_name']:
+        raise ValidationError('host_name is required unless inbound_only is true')
+    if params['inbound_only'] and params['outbound_users']:
+        raise ValidationError('outbound_users must be empty when inbound_only is true')
+    if len(params['logical_system_id'] or '') > 10:
+        raise ValidationError('logical_system_id must have at most 10 characters, got %d'
+                              % len(params['logical_system_id']))
+    if not 0 < params['port'] < 65536:
+        raise ValidationError('port must be between 1 and 65535, got %d' % params['port'])
+    for option, key in (('inbound_users', 'user'), ('outbound_users', 'name')):
+        names = [item[key] for item in params[option] or []]
+        if len(set(names)) != len(names):
+            raise ValidationError('%s lists a %s twice' % (option, key))
+    for index, item in enumerate(params['outbound_users'] or []):
+        if item['authentication_method'] == 'basic' and not item['password']:
+            raise ValidationError('outbound_users[%d].password is required for authentication_method basic' % index)
+
+
+def plan(current, desired, key, purge, update_password):
+    """What to do with one list of system users: (add, [(child, delta)], remove). desired None: leave as is."""
+    if desired is None:
+        return [], [], []
+    by_key = dict((c[key], c) for c in current)
+    wanted = set(d[key] for d in desired)
+    add = [d for d in desired if d[key] not in by_key]
+    update = []
+    for item in desired:
+        child = by_key.get(item[key])
+        if child is None:
+            continue
+        delta = changes(item, child, write_only=SECRET_FIELDS)
+        if update_password == 'always' and item.get('Password'):
+            delta['Password'] = item['Password']
+        if delta:
+            update.append((child, delta))
+    remove = [c for c in current if c[key] not in wanted] if purge else []
+    return add, update, remove
+
+
+def ensure_system(module):
+    params = module.params
+    validate(params)
+    client = S4Client(params)
+    ensure = Ensure(module, SECRET_FIELDS)
+    present = params['state'] == 'present'
+    user_ids = client.user_ids([u['user'] for u in params['inbound_users'] or []], 'inbound_users') if present else {}
+    current = client.find_system(params['system_id'])
+    if not present:
+        ensure.absent(current, client.delete_system)
+        return ensure.result(system_uuid='', system={}, inbound_users=[], outbound_users=[])
+
+    root = dict(ID=params['system_id'], Name=params['name'] or params['system_id'], HostName=params['host_name'],
+                TCPPort=params['port'], IsInboundOnly=params['inbound_only'],
+                LogicalSystemID=params['logical_system_id'], BusinessSystemID=params['business_system_id'])
+    desired = {
+        'InboundUsers': None if params['inbound_users'] is None else [
+            {'CommunicationUserID': user_ids[u['user']], 'AuthenticationMethod': u['authentication_method']}
+            for u in params['inbound_users']],
+        'OutboundUsers': None if params['outbound_users'] is None else [
+            {'Name': u['name'], 'AuthenticationMethod': u['authentication_method'], 'Password': u['password']}
+            for u in params['outbound_users']],
+    }
+    before = current or {}
+    plans = dict((kind, plan(before.get(kind) or [], desired[kind], MEMBERS[kind][0], params['purge_users'],
+                             params['update_password'])) for kind in MEMBERS)
+    root_delta = changes(root, before)
+    after = dict(before, **root_delta)
+    for kind, (add, update, remove) in plans.items():
+        updates = dict((id(child), delta) for child, delta in update)
+        after[kind] = [dict(c, **updates.get(id(c), {})) for c in before.get(kind) or []
+                       if not any(c is r for r in remove)] + add
+
+    if current is None:
+        body = dict((k, v) for k, v in root.items() if v is not None)
+        system = client.create_system(body) if ensure.record('create', before, after) else dict(body, UUID='')
+    else:
+        system = dict(current, **root_delta)
+        if root_delta and ensure.record('update', before, after):
+            client.update_system(current, root_delta)
+
+    result = {}
+    for kind, (add, update, remove) in plans.items():
+        action = MEMBERS[kind][1]
+        # Removals first, so a replaced user frees its place before its successor is added.
+        for child in remove:
+            if ensure.record('remove_' + action, before, after):
+                client.delete_system_user(kind, child)
+        updates = dict((id(child), delta) for child, delta in update)
+        for child, delta in update:
+            if ensure.record('update_' + action, before, after):
+                client.update_system_user(kind, child, delta)
+        kept = [dict(c, **updates.get(id(c), {})) for c in before.get(kind) or [] if not any(c is r for r in remove)]
+        for item in add:
+            body = dict((k, v) for k, v in item.items() if v is not None)
+            if ensure.record('add_' + action, before, after):
+                kept.append(client.add_system_user(system, kind, body))
+            else:
+                kept.append(dict(body, UUID=''))
+        result[kind] = kept
+
+    names = dict((v, k) for k, v in user_ids.items())
+    inbound = [dict(c, user=names[c['CommunicationUserID']]) if c.get('CommunicationUserID') in names else c
+               for c in result['InboundUsers']]
+    return ensure.result(system_uuid=system['UUID'], inbound_users=inbound, outbound_users=result['OutboundUsers'],
+                         system=dict((k, v) for k, v in system.items() if k not in MEMBERS))
+
+
+def main():
+    module = new_module(
+        dict(s4_argument_spec(),
+             system_id=dict(type='str', required=True),
+             name=dict(type='str'),
+             host_name=dict(type='str'),
+             port=dict(type='int', default=443),
+             inbound_only=dict(type='bool', default=False),
+             logical_system_id=dict(type='str'),
+             business_system_id=dict(type='str'),
+             inbound_users=dict(type='list', elements='dict', options=dict(
+                 user=dict(type='str', required=True),
+                 authentication_method=dict(type='str', choices=list(AUTH_METHODS), default='basic'))),
+             outbound_users=dict(type='list', elements='dict', options=dict(
+                 name=dict(type='str', required=True),
+                 authentication_method=dict(type='str', choices=list(AUTH_METHODS), default='basic'),
+                 password=dict(type='str', no_log=True))),
+             update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+             purge_users=dict(type='bool', default=True),
+             state=dict(type='str', choices=['present', 'absent'], default='present')),
+        supports_check_mode=True)
+    run(module, ensure_system)
+
+
+if __name__ == '__main__':
+    main()

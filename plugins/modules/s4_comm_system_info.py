@@ -1,0 +1,120 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_comm_system_info
+short_description: Read communication systems of SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Lists the communication systems of a tenant with their inbound and outbound users, or the one with a given
+    system ID, through the Communication Management Integration API (scenario C(SAP_COM_0A48), OData V4 service
+    C(aps_com_cs_a4c_odata)). Makes one request.
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
+    created once by hand in the Fiori apps.
+  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
+    service metadata, so check them against the tenant's C($metadata) if a field is missing.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+attributes:
+  check_mode:
+    description: Reads only, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Changes nothing, so there is never a diff.
+    support: full
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+options:
+  system_id:
+    description:
+      - Return only the system with this system ID. Without it, all communication systems are returned.
+    type: str
+  query:
+    description:
+      - A JMESPath expression applied to the list of systems; its result is returned as RV(query_result).
+      - Needs the Python library C(jmespath).
+    type: str
+requirements:
+  - jmespath (only for O(query))
+seealso:
+  - module: sapcloud.identity.s4_comm_system
+'''
+
+EXAMPLES = r'''
+- name: The IPS system and its users
+  sapcloud.identity.s4_comm_system_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    system_id: IPS_SYSTEM
+  register: info
+
+- name: IDs of the systems that are not inbound only
+  sapcloud.identity.s4_comm_system_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    query: "[?!IsInboundOnly].ID"
+  register: outbound_systems
+'''
+
+RETURN = r'''
+systems:
+  description: The communication systems as the server holds them, each with C(InboundUsers) and C(OutboundUsers).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - UUID: 0b7c2a8e-3f1d-4c55-9a7e-2d4f6b8c1e90
+      ID: IPS_SYSTEM
+      Name: IPS_SYSTEM
+      HostName: ips.example.com
+      TCPPort: 443
+      IsInboundOnly: false
+      InboundUsers:
+        - UUID: 5e6f7a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b
+          CommunicationUserID: CC0000000042
+          AuthenticationMethod: basic
+      OutboundUsers:
+        - UUID: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+          Name: DUMMY
+          AuthenticationMethod: basic
+query_result:
+  description: The result of O(query) applied to RV(systems).
+  returned: when O(query) is given
+  type: raw
+  sample: [IPS_SYSTEM]
+'''
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+
+
+def read_systems(module):
+    systems = S4Client(module.params).list_systems(module.params['system_id'])
+    result = dict(changed=False, systems=systems)
+    if module.params['query']:
+        result['query_result'] = apply_query(module, systems)
+    return result
+
+
+def main():
+    module = new_module(dict(s4_argument_spec(), system_id=dict(type='str'), query=dict(type='str')),
+                        supports_check_mode=True)
+    run(module, read_systems)
+
+
+if __name__ == '__main__':
+    main()

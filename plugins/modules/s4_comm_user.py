@@ -1,0 +1,172 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_comm_user
+short_description: Manage a communication user in SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a communication user through the Communication Management Integration API
+    (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cu_a4c_odata)).
+  - The user is found by its name; the server generates its ID (C(CC) followed by 10 digits), which later steps
+    (communication systems) need.
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
+    created once by hand in the Fiori apps.
+  - Unconfirmed on real tenants, because SAP does not document them for this API - deleting a user (O(state=absent)),
+    changing its password by PATCH (O(update_password=always) on an existing user) and whether updates need an ETag.
+    When the server refuses one of these operations the module fails and says so.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+attributes:
+  check_mode:
+    description: Can run in check mode and report what would change without changing it.
+    support: full
+  diff_mode:
+    description: Returns before and after states, with the password masked.
+    support: full
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+options:
+  name:
+    description:
+      - User name of the communication user (the logon name, shown as User Name in the Fiori app).
+      - It must not contain a comma, which SAP Identity Provisioning rejects in user names.
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the user. SAP requires one when the user is created.
+      - When omitted, an existing user's description is left as it is.
+    type: str
+  password:
+    description:
+      - Password of the user, needed to create it.
+      - At least 20 characters with an upper-case letter, a lower-case letter, a digit and a special character, and
+        no comma. This is stricter than SAP's rule (20 characters and a special character), so SAP always accepts it.
+      - Write-only, it cannot be read back, so it is compared never; see O(update_password).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets the password only when the user is created.
+      - V(always) also sends it to an existing user on every run, which reports a change each time. Changing a
+        password by PATCH is unconfirmed on real tenants; rotating by cut-over to a second user needs no password
+        change.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  state:
+    description:
+      - V(present) creates or updates the user, V(absent) deletes it (unconfirmed on real tenants).
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - A no-op run makes one request (a GET by name that also fetches the CSRF token).
+seealso:
+  - module: sapcloud.identity.s4_comm_user_info
+  - module: sapcloud.identity.s4_comm_system
+'''
+
+EXAMPLES = r'''
+- name: Communication user for SAP Identity Provisioning
+  sapcloud.identity.s4_comm_user:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    name: IPS_COMM_USER
+    description: SAP Identity Provisioning proxy
+    password: "{{ vault_ips_comm_user_password }}"
+  register: ips_user
+
+- name: Remove it again (connection options from module_defaults)
+  module_defaults:
+    group/sapcloud.identity.s4:
+      api_url: https://my123456-api.s4hana.cloud.sap
+      api_user: COMM_0A48_ADMIN
+      api_password: "{{ vault_s4_0a48_password }}"
+  sapcloud.identity.s4_comm_user:
+    name: IPS_COMM_USER
+    state: absent
+'''
+
+RETURN = r'''
+user_id:
+  description: ID of the communication user (C(CC) and 10 digits). Empty in check mode when the user would be created.
+  returned: success
+  type: str
+  sample: CC0000000042
+user:
+  description: The user as the server holds it (the password is never returned). Empty after a delete.
+  returned: success
+  type: dict
+  sample:
+    ID: CC0000000042
+    Name: IPS_COMM_USER
+    Type: customer_communication
+    Description: SAP Identity Provisioning proxy
+    IsLocked: false
+    LockStatus: not_locked
+    PasswordStatus: productive
+actions:
+  description: The writes made (or, in check mode, that would be made), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: [create]
+'''
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
+    SECRET_FIELDS, S4Client, check_password, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
+
+
+def ensure_user(module):
+    params = module.params
+    if ',' in params['name'] or not params['name'].strip():
+        raise ValidationError('name must be a non-empty user name without a comma, got %r' % params['name'])
+    check_password(params['password'], 'password')
+    client = S4Client(params)
+    ensure = Ensure(module, SECRET_FIELDS)
+    current = client.find_user(params['name'])
+    if params['state'] == 'absent':
+        ensure.absent(current, client.delete_user)
+        return ensure.result(user_id=current['ID'] if current else '', user={})
+
+    desired = {'Name': params['name'], 'Description': params['description'], 'Password': params['password']}
+    if current is None:
+        for option in ('description', 'password'):
+            if not params[option]:
+                raise ValidationError('%s is required to create communication user %s' % (option, params['name']))
+        desired['Type'] = 'customer_communication'
+    user = ensure.present(current, desired, client.create_user, client.update_user, write_only=SECRET_FIELDS,
+                          update_password=params['update_password'])
+    return ensure.result(user_id=user.get('ID', ''), user=user)
+
+
+def main():
+    module = new_module(
+        dict(s4_argument_spec(),
+             name=dict(type='str', required=True),
+             description=dict(type='str'),
+             password=dict(type='str', no_log=True),
+             update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+             state=dict(type='str', choices=['present', 'absent'], default='present')),
+        supports_check_mode=True)
+    run(module, ensure_user)
+
+
+if __name__ == '__main__':
+    main()

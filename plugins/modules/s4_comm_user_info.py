@@ -1,0 +1,112 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_comm_user_info
+short_description: Read communication users of SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Lists the communication users of a tenant, or the one with a given name, through the Communication Management
+    Integration API (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cu_a4c_odata)). Makes one request.
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
+    created once by hand in the Fiori apps.
+  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
+    service metadata, so check them against the tenant's C($metadata) if a field is missing.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+attributes:
+  check_mode:
+    description: Reads only, so it runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Changes nothing, so there is never a diff.
+    support: full
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+options:
+  name:
+    description:
+      - Return only the user with this user name. Without it, all communication users are returned.
+    type: str
+  query:
+    description:
+      - A JMESPath expression applied to the list of users; its result is returned as RV(query_result).
+      - Needs the Python library C(jmespath).
+    type: str
+requirements:
+  - jmespath (only for O(query))
+seealso:
+  - module: sapcloud.identity.s4_comm_user
+'''
+
+EXAMPLES = r'''
+- name: Is the IPS user locked?
+  sapcloud.identity.s4_comm_user_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    name: IPS_COMM_USER
+  register: info
+
+- name: Names of all locked communication users
+  sapcloud.identity.s4_comm_user_info:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: COMM_0A48_ADMIN
+    api_password: "{{ vault_s4_0a48_password }}"
+    query: "[?IsLocked].Name"
+  register: locked
+'''
+
+RETURN = r'''
+users:
+  description: The communication users as the server holds them (passwords are never returned).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - ID: CC0000000042
+      Name: IPS_COMM_USER
+      Type: customer_communication
+      Description: SAP Identity Provisioning proxy
+      IsLocked: false
+      LockStatus: not_locked
+      PasswordStatus: productive
+query_result:
+  description: The result of O(query) applied to RV(users).
+  returned: when O(query) is given
+  type: raw
+  sample: [IPS_COMM_USER]
+'''
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+
+
+def read_users(module):
+    users = S4Client(module.params).list_users([module.params['name']] if module.params['name'] else None)
+    result = dict(changed=False, users=users)
+    if module.params['query']:
+        result['query_result'] = apply_query(module, users)
+    return result
+
+
+def main():
+    module = new_module(dict(s4_argument_spec(), name=dict(type='str'), query=dict(type='str')),
+                        supports_check_mode=True)
+    run(module, read_users)
+
+
+if __name__ == '__main__':
+    main()

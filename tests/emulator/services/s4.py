@@ -1,0 +1,965 @@
+"""Emulated SAP S/4HANA Cloud (public edition) tenant: communication management, scenario SAP_COM_0A48.
+
+Three OData V4 services at their real base paths (communication users, systems, arrangements), behind the
+tenant's own logon (Basic auth with the communication user's name, lock after 3 failures), scenario-based
+authorization (a caller may use a service only as the inbound user of an arrangement whose scenario grants it)
+and Gateway CSRF protection. The provenance of every route and rule is listed in tests/emulator/README.md;
+the reference is ../shared/reference/s4hana-communication-management.md (section numbers below point there).
+"""
+
+import datetime
+import re
+import secrets
+import uuid
+from http.cookies import CookieError, SimpleCookie
+
+from emulator.core import HttpError, Response, Service, json_response, route, text_response
+from emulator.demo import DEMO
+from emulator.services.s4_business import S4BusinessApis
+
+CU = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
+CS = '/sap/opu/odata4/sap/aps_com_cs_a4c_odata/srvd_a2x/sap/aps_com_cs_a4c_odata/0001'
+CA = '/sap/opu/odata4/sap/aps_com_ca_a4c_odata/srvd_a2x/sap/aps_com_ca_a4c_odata/0001'
+
+BUSINESS_USER_SOAP = ['/sap/bc/srt/scs_ext/sap/querybusinessuserin', '/sap/bc/srt/scs_ext/sap/managebusinessuserin',
+                      '/sap/bc/srt/scs/sap/querybusinessuserin', '/sap/bc/srt/scs/sap/managebusinessuserin']
+
+# Which path prefixes an arrangement of a scenario lets its inbound user call (reference §1, §11).
+SCENARIO_SERVICES = {
+    'SAP_COM_0A48': [CU, CS, CA],
+    'SAP_COM_0093': BUSINESS_USER_SOAP,
+    'SAP_COM_0193': BUSINESS_USER_SOAP,
+    'SAP_COM_0465': ['/sap/bc/http/sap/aps_iam_api_scim'],
+    'SAP_COM_0008': ['/sap/opu/odata/sap/API_BUSINESS_PARTNER'],
+    # UNCONFIRMED what SAP_COM_0066 is or grants (reference §11.2): nothing until a tenant shows it.
+    'SAP_COM_0066': [],
+}
+
+# Scenarios whose arrangement needs an outbound user (CM_APS_CA/027, OBSERVED for some scenarios). Which ones is
+# UNCONFIRMED; SAP_COM_0066 stands in for the integration guide's "dummy outbound user". Topology config
+# 'outbound_user_required' replaces this list.
+OUTBOUND_USER_REQUIRED = ['SAP_COM_0066']
+
+# Gateway CSRF protection covers OData and the SCIM interface (reference §10.1); SOAP has none.
+CSRF_PROTECTED = ('/sap/opu/', '/sap/bc/http/sap/aps_iam_api_scim')
+SESSION_COOKIE = 'SAP_SESSIONID_EMU_100'
+XSRF_COOKIE = 'sap-XSRF_EMU_100'
+MAX_FAILED_LOGONS = 3
+
+LOGON_FAILED = ('<html><head><title>Logon failed</title></head><body><h1>Logon failed</h1>'
+                '<p>The user name and password combination is not valid, or the user is locked.</p></body></html>')
+
+USER_TYPES = ('customer_communication', 'provider_communication')
+LOCK_STATUSES = ('not_locked', 'locked_global_by_admin', 'locked_local_by_admin', 'locked_by_system')
+PASSWORD_STATUSES = ('active', 'inactive', 'productive', 'initial')
+AUTH_METHODS = ('x509', 'basic', 'none', 'oauth2', 'oauth2_mtls', 'sso2', 'oauth1')
+SERVICE_STATUSES = ('active', 'inactive')
+GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
+
+USER_FIELDS = {'Name', 'Type', 'Description', 'Password'}
+USER_PATCH_FIELDS = {'Description', 'Password', 'LockStatus'}
+# The writable system properties the third-party client copied from the EDMX (reference §5, OBSERVED).
+SYSTEM_FIELDS = {
+    'ID', 'Name', 'Type', 'Description', 'TCPPort', 'HostName', 'HostNameUI', 'LogicalSystemID', 'BusinessSystemID',
+    'SAPClient', 'OwnerContactPersonName', 'OwnerContactPersonPhone', 'OwnerContactPersonEMail', 'IsOwnSystem',
+    'CipherSuites', 'IsCipherSuiteDefault', 'IsInboundOnly', 'IsHubSystem', 'IsOAuth2IdentityProviderActive',
+    'OAuth2IdentityProviderName', 'OAuth2IdentityProviderUserLogonType', 'OAuth2IdentityProviderCertificateSubject',
+    'OAuth2IdentityProviderCertificateIssuer', 'OAuth2IdentityProviderPublicKeyBase64', 'OAuth2AuthorizationEndpoint',
+    'OAuth2TokenEndpoint', 'OAuth2MTLSEndpoint', 'OAuth2Audience', 'OAuth2RedirectURI', 'IsRemoteSQLAccessActive',
+    'RemoteSQLAdapterName', 'RemoteSQLAdapterConfiguration', 'IsSAPCloudConnectorActive', 'SAPCloudConnectorLocationID',
+    'IsRFCLoadBalancingActive', 'RFCSAPSystemID', 'RFCSAPSystemNumber', 'RFCLogonGroup', 'RFCMessageServerTargetHost',
+    'IsRFCFastSerializationActive', 'DestinationServiceUUID', 'DestinationServiceName',
+    'IsDefaultDestinationServiceActive', 'IsSAMLBearerAssertionProviderActive', 'SAMLBearerAssertionProviderName',
+    'SAMLBearerAssertionProviderCertificateSubject', 'SAMLBearerAssertionProviderCertificateIssuer',
+    'SAMLBearerAssertionProviderPublicKeyBase64', 'SAMLBearerAssertionProviderUserLogonType',
+}
+INBOUND_FIELDS = {'CommunicationSystemUUID', 'CommunicationUserID', 'OAuth2ClientID', 'OAuth2GrantType',
+                  'IsOAuth2RefreshTokenAllowed', 'OAuth2RefreshTokenExpiryValue', 'OAuth2RefreshTokenExpiryUnit',
+                  'AuthenticationMethod'}
+OUTBOUND_FIELDS = {'CommunicationSystemUUID', 'Name', 'OAuth2ClientID', 'OAuth2ClientAuthenticationMethod',
+                   'CertificateID', 'AuthenticationMethod', 'Password'}
+ARRANGEMENT_NAVS = ('InboundUser', 'OutboundUser', 'InboundServices', 'OutboundServices', 'Properties')
+ARRANGEMENT_FIELDS = {'CommunicationScenarioID', 'CommunicationSystemID', 'Name', 'Description'} | set(ARRANGEMENT_NAVS)
+ARRANGEMENT_PATCH_FIELDS = {'Name', 'Description', 'InboundServices', 'OutboundServices', 'Properties'}
+
+# Navigation properties per table; they appear only when $expand names them.
+NAVS = {'users': (), 'systems': ('InboundUsers', 'OutboundUsers'), 'inbound_users': (), 'outbound_users': (),
+        'arrangements': ARRANGEMENT_NAVS}
+HIDDEN = ('Password',)  # write-only: never in any response
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def v4_error(status, code, message, target=None):
+    """An HttpError carrying an OData V4 error body in SAP's shape (reference §10.3)."""
+    error = {'code': code, 'message': message,
+             '@SAP__common.ExceptionCategory': 'Client_Error' if status < 500 else 'Provider_Application_Error',
+             'details': [],
+             'innererror': {'ErrorDetails': {'@SAP__common.TransactionId': uuid.uuid4().hex.upper(),
+                                             '@SAP__common.Timestamp': datetime.datetime.now(
+                                                 datetime.timezone.utc).strftime('%Y%m%d%H%M%S.%f')}}}
+    if target:
+        error['target'] = target
+    return HttpError(json_response(status, {'error': error}, {'OData-Version': '4.0'}))
+
+
+def split_list(text):
+    return [part.strip() for part in (text or '').split(',') if part.strip()]
+
+
+class ODataFilter:
+    """$filter with eq/ne on properties, combined by and/or and parentheses; anything else is a 400."""
+
+    TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')"
+                       r"|(?P<guid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\b"
+                       r"|(?P<number>-?\d+(?:\.\d+)?)\b|(?P<name>[A-Za-z_]\w*)|(?P<paren>[()]))")
+
+    def __init__(self, text):
+        self.text = text
+        self.tokens = []
+        pos = 0
+        while text[pos:].strip():
+            match = self.TOKEN.match(text, pos)
+            if not match:
+                self.fail('cannot parse at position %d' % pos)
+            kind = match.lastgroup
+            self.tokens.append((kind, match.group(kind)))
+            pos = match.end()
+        self.pos = 0
+        self.tree = self.disjunction()
+        if self.pos != len(self.tokens):
+            self.fail('unexpected %r' % self.tokens[self.pos][1])
+
+    def fail(self, why):
+        raise v4_error(400, 'EMULATOR/FILTER', 'Invalid $filter %r: %s (the emulator supports eq, ne, and, or)'
+                       % (self.text, why))
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
+
+    def take(self):
+        token = self.peek()
+        if token[0] is None:
+            self.fail('unexpected end')
+        self.pos += 1
+        return token
+
+    def disjunction(self):
+        node = self.conjunction()
+        while self.peek() == ('name', 'or'):
+            self.take()
+            node = ('or', node, self.conjunction())
+        return node
+
+    def conjunction(self):
+        node = self.comparison()
+        while self.peek() == ('name', 'and'):
+            self.take()
+            node = ('and', node, self.comparison())
+        return node
+
+    def comparison(self):
+        kind, value = self.take()
+        if (kind, value) == ('paren', '('):
+            node = self.disjunction()
+            if self.take() != ('paren', ')'):
+                self.fail('missing )')
+            return node
+        if kind != 'name':
+            self.fail('expected a property name, got %r' % value)
+        operator = self.take()
+        if operator not in (('name', 'eq'), ('name', 'ne')):
+            self.fail('unsupported operator %r' % operator[1])
+        return (operator[1], value, self.literal())
+
+    def literal(self):
+        kind, value = self.take()
+        if kind == 'string':
+            return value[1:-1].replace("''", "'")
+        if kind == 'guid':
+            return value.lower()
+        if kind == 'number':
+            return float(value) if '.' in value else int(value)
+        if kind == 'name' and value in ('true', 'false', 'null'):
+            return {'true': True, 'false': False, 'null': None}[value]
+        self.fail('expected a literal, got %r' % value)
+
+    def matches(self, entity, node=None):
+        node = node or self.tree
+        if node[0] == 'or':
+            return self.matches(entity, node[1]) or self.matches(entity, node[2])
+        if node[0] == 'and':
+            return self.matches(entity, node[1]) and self.matches(entity, node[2])
+        operator, field, expected = node
+        actual = entity.get(field)
+        if isinstance(actual, str) and isinstance(expected, str):
+            # GUID literals are case-insensitive; strings are not.
+            equal = actual.lower() == expected if GUID.match(actual) else actual == expected
+        elif isinstance(actual, bool) or isinstance(expected, bool) or actual is None or expected is None:
+            equal = actual is expected
+        else:
+            equal = actual == expected
+        return equal if operator == 'eq' else not equal
+
+
+class S4Tenant(S4BusinessApis, Service):
+    """One S/4HANA Cloud tenant (API host)."""
+
+    kind = 's4'
+
+    def __init__(self, name, config, emulator):
+        self.sessions = {}  # CSRF sessions live in memory only, as a real session does not survive a restart
+        self.caller = None
+        super().__init__(name, config, emulator)
+
+    def initial_state(self):
+        return {'users': {}, 'systems': {}, 'inbound_users': {}, 'outbound_users': {}, 'arrangements': {},
+                'seq': {'user': 0, 'etag': 0}, 'enforce_etag': bool(self.config.get('enforce_etag', False))}
+
+    def reset(self):
+        self.sessions.clear()
+        super().reset()
+
+    # ---- logon, authorization, CSRF: every request to the tenant passes here ----
+
+    def handle(self, request):
+        try:
+            self.caller = self.logon(request)
+            self.authorize(self.caller, request.path)
+            protected = request.path.startswith(CSRF_PROTECTED)
+            if protected and request.method not in ('GET', 'HEAD'):
+                self.check_csrf(request, self.caller)
+        except HttpError as exc:
+            return exc.response
+        response = super().handle(request)
+        if protected and request.method == 'GET' and (request.header('X-CSRF-Token') or '').lower() == 'fetch' \
+                and response.status < 500:
+            self.issue_csrf(request, self.caller, response)
+        return response
+
+    def logon(self, request):
+        """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user (§3)."""
+        credentials = request.basic_auth()
+        user = self.user_by_name(credentials[0]) if credentials else None
+        if user is None or user['LockStatus'] != 'not_locked':
+            raise self.logon_failed()
+        if credentials[1] != user.get('Password'):
+            user['_failures'] = user.get('_failures', 0) + 1
+            if user['_failures'] >= MAX_FAILED_LOGONS:
+                user['LockStatus'] = 'locked_by_system'
+                user['IsLocked'] = True
+            self.save()
+            raise self.logon_failed()
+        if user.get('_failures'):
+            user['_failures'] = 0
+            self.save()
+        return user
+
+    @staticmethod
+    def logon_failed():
+        return HttpError(text_response(401, LOGON_FAILED, 'text/html; charset=utf-8',
+                                       {'WWW-Authenticate': 'Basic realm="SAP NetWeaver Application Server [EMU/100]"'}))
+
+    def granted_prefixes(self, user):
+        bindings = set(key for key, inbound in self.state['inbound_users'].items()
+                       if inbound.get('CommunicationUserID') == user['ID'] and inbound.get('AuthenticationMethod') == 'basic')
+        scenarios = set(a['CommunicationScenarioID'] for a in self.state['arrangements'].values()
+                        if (a.get('InboundUser') or {}).get('CommunicationSystemInboundUserUUID') in bindings)
+        return [prefix for scenario in sorted(scenarios) for prefix in SCENARIO_SERVICES.get(scenario, [])]
+
+    def authorize(self, user, path):
+        # Emulator's choice: 403. Real tenants reportedly answer a user bound to no arrangement with the 401 logon
+        # page (reference §3, OBSERVED); the status for a wrong scenario is UNCONFIRMED.
+        for prefix in self.granted_prefixes(user):
+            if path == prefix or path.startswith(prefix + '/'):
+                return
+        raise HttpError(text_response(403, 'No authorization: communication user %s is not the inbound user of a '
+                                           'communication arrangement whose scenario grants %s' % (user['Name'], path)))
+
+    def session_of(self, request, user):
+        try:
+            cookies = SimpleCookie(request.header('Cookie') or '')
+        except CookieError:
+            return None
+        sid, xsrf = cookies.get(SESSION_COOKIE), cookies.get(XSRF_COOKIE)
+        session = self.sessions.get(sid.value) if sid else None
+        if session and session['user'] == user['ID'] and xsrf and xsrf.value == session['xsrf']:
+            return session
+        return None
+
+    def check_csrf(self, request, user):
+        session = self.session_of(request, user)
+        if not session or request.header('X-CSRF-Token') != session['token']:
+            raise HttpError(text_response(403, 'CSRF token validation failed', headers={'x-csrf-token': 'Required'}))
+
+    def issue_csrf(self, request, user, response):
+        session = self.session_of(request, user)
+        if session is None:
+            sid = secrets.token_hex(16)
+            session = {'user': user['ID'], 'token': secrets.token_urlsafe(18), 'xsrf': secrets.token_urlsafe(24)}
+            self.sessions[sid] = session
+            response.headers['Set-Cookie'] = ['%s=%s; path=/; HttpOnly' % (SESSION_COOKIE, sid),
+                                              '%s=%s; path=/; HttpOnly' % (XSRF_COOKIE, session['xsrf'])]
+        response.headers['x-csrf-token'] = session['token']
+
+    # ---- OData plumbing ----
+
+    def new_etag(self):
+        self.state['seq']['etag'] += 1
+        return 'W/"%d"' % self.state['seq']['etag']
+
+    def touch(self, entity):
+        entity['_etag'] = self.new_etag()
+        entity['ChangedAt'] = now()
+        entity['ChangedBy'] = self.caller['ID'] if self.caller else ''
+        return entity
+
+    def render(self, table, entity, expand=(), select=None):
+        out = {'@odata.etag': entity['_etag']} if entity.get('_etag') else {}
+        for key, value in entity.items():
+            if key.startswith('_') or key in HIDDEN or key in NAVS.get(table, ()):
+                continue
+            if select and key not in select:
+                continue
+            out[key] = value
+        for nav in expand:
+            out[nav] = self.navigation(table, entity, nav)
+        return out
+
+    def navigation(self, table, entity, nav):
+        if table == 'systems':
+            child = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+            return [self.render(child, c) for c in self.state[child].values() if c['CommunicationSystemUUID'] == entity['UUID']]
+        value = entity.get(nav)
+        if isinstance(value, list):
+            return [self.render(None, v) for v in value]
+        return self.render(None, value) if value else None
+
+    def options(self, request, table):
+        unsupported = sorted(k for k in request.query if k.startswith('$') and k not in ('$filter', '$expand', '$select', '$top', '$skip'))
+        if unsupported:
+            raise v4_error(400, 'EMULATOR/QUERY_OPTION', 'The emulator does not implement %s' % ', '.join(unsupported))
+        expand = split_list(request.query.get('$expand'))
+        for nav in expand:
+            if nav not in NAVS[table]:
+                raise v4_error(400, 'EMULATOR/EXPAND', "Navigation property '%s' is not defined (expandable: %s)"
+                               % (nav, ', '.join(NAVS[table]) or 'none'))
+        try:
+            top = int(request.query['$top']) if '$top' in request.query else None
+            skip = int(request.query.get('$skip') or 0)
+        except ValueError:
+            raise v4_error(400, 'EMULATOR/QUERY_OPTION', '$top and $skip take integers')
+        text = request.query.get('$filter')
+        return {'expand': expand, 'select': split_list(request.query.get('$select')) or None, 'top': top, 'skip': skip,
+                'filter': ODataFilter(text) if text else None}
+
+    def collection(self, request, entity_set, table, entities):
+        opts = self.options(request, table)
+        rows = [e for e in entities if opts['filter'] is None or opts['filter'].matches(self.render(table, e))]
+        rows = rows[opts['skip']:]
+        if opts['top'] is not None:
+            rows = rows[:opts['top']]
+        return json_response(200, {'@odata.context': '$metadata#%s' % entity_set,
+                                   'value': [self.render(table, e, opts['expand'], opts['select']) for e in rows]},
+                             {'OData-Version': '4.0'})
+
+    def single(self, request, entity_set, table, entity):
+        opts = self.options(request, table)
+        body = {'@odata.context': '$metadata#%s/$entity' % entity_set}
+        body.update(self.render(table, entity, opts['expand'], opts['select']))
+        return json_response(200, body, {'OData-Version': '4.0', 'ETag': entity['_etag']})
+
+    def created(self, base, relative, table, entity, expand=()):
+        body = {'@odata.context': '$metadata#%s/$entity' % relative.split('(')[0]}
+        body.update(self.render(table, entity, expand))
+        self.save()
+        return json_response(201, body, {'OData-Version': '4.0', 'ETag': entity['_etag'],
+                                         'Location': '%s%s/%s' % (self.url, base, relative)})
+
+    def updated(self, request, table, entity, expand=()):
+        self.save()
+        if 'return=representation' in (request.header('Prefer') or ''):
+            return json_response(200, self.render(table, entity, expand), {'OData-Version': '4.0', 'ETag': entity['_etag']})
+        return Response(204, b'', {'OData-Version': '4.0', 'ETag': entity['_etag']})
+
+    def deleted(self):
+        self.save()
+        return Response(204, b'', {'OData-Version': '4.0'})
+
+    @staticmethod
+    def payload(request, allowed):
+        try:
+            body = request.json()
+        except ValueError:
+            raise v4_error(400, 'EMULATOR/JSON', 'The request body is not valid JSON')
+        if not isinstance(body, dict):
+            raise v4_error(400, 'EMULATOR/JSON', 'The request body must be a JSON object')
+        body = dict((k, v) for k, v in body.items() if not k.startswith('@'))
+        unknown = sorted(set(body) - set(allowed))
+        if unknown:
+            raise v4_error(400, 'EMULATOR/PROPERTY', "Property '%s' is unknown or not writable here" % unknown[0], unknown[0])
+        return body
+
+    def check_etag(self, request, entity):
+        """If-Match only when enforcement is on: whether SAP enforces it here is UNCONFIRMED (reference §10.2)."""
+        if not self.state.get('enforce_etag'):
+            return
+        given = request.header('If-Match')
+        if not given:
+            raise v4_error(428, 'EMULATOR/ETAG_REQUIRED', 'Precondition required: send If-Match with the entity ETag')
+        if given.strip() != '*' and given.strip() != entity.get('_etag'):
+            raise v4_error(412, 'EMULATOR/ETAG_STALE', 'State of entity was already changed (stale If-Match %s)' % given)
+
+    @staticmethod
+    def missing(what):
+        return v4_error(404, 'EMULATOR/NOT_FOUND', 'The requested entity %s does not exist' % what)
+
+    @staticmethod
+    def service_document(sets):
+        return json_response(200, {'@odata.context': '$metadata', 'value': [{'name': s, 'url': s} for s in sets]},
+                             {'OData-Version': '4.0'})
+
+    # ---- lookups ----
+
+    def user_by_name(self, name):
+        for user in self.state['users'].values():
+            if user['Name'].upper() == (name or '').upper():
+                return user
+        return None
+
+    def system_by_id(self, system_id):
+        for system in self.state['systems'].values():
+            if system['ID'] == system_id:
+                return system
+        return None
+
+    def get(self, table, key, what):
+        entity = self.state[table].get(key if table == 'users' else key.lower())
+        if entity is None:
+            raise self.missing(what)
+        return entity
+
+    def children(self, table, system_uuid):
+        return [c for c in self.state[table].values() if c['CommunicationSystemUUID'] == system_uuid]
+
+    # ---- communication users (reference §4) ----
+
+    @route('GET', CU + '/?')
+    def users_service(self, request):
+        return self.service_document(['CommunicationUsers'])
+
+    @route('GET', CU + '/CommunicationUsers')
+    def users_list(self, request):
+        return self.collection(request, 'CommunicationUsers', 'users', list(self.state['users'].values()))
+
+    @route('POST', CU + '/CommunicationUsers')
+    def users_create(self, request):
+        body = self.payload(request, USER_FIELDS)
+        next_id = 'CC%010d' % (self.state['seq']['user'] + 1)
+        if not body.get('Name'):
+            raise v4_error(400, 'EMULATOR/REQUIRED', "Property 'Name' is required", 'Name')
+        if self.user_by_name(body['Name']):
+            raise v4_error(400, 'EMULATOR/DUPLICATE', 'User name %s is already used' % body['Name'], 'Name')
+        if not body.get('Description'):
+            raise v4_error(400, 'EMULATOR/DESCRIPTION', 'User %s must have a description' % next_id, 'Description')
+        if body.get('Type') not in USER_TYPES:
+            raise v4_error(400, 'EMULATOR/VALUE', "Type must be one of %s" % ', '.join(USER_TYPES), 'Type')
+        self.check_password_policy(body.get('Password'))
+        user = self.put_user(body)
+        return self.created(CU, "CommunicationUsers('%s')" % user['ID'], 'users', user)
+
+    @staticmethod
+    def check_password_policy(password):
+        # The documented rule (reference §12, CONFIRMED): at least 20 characters and a special character.
+        if password is not None and (len(password) < 20 or not re.search(r'[^A-Za-z0-9]', password)):
+            raise v4_error(400, 'EMULATOR/PASSWORD_POLICY', 'The password does not meet the password policy: at least '
+                           '20 characters including a special character', 'Password')
+
+    def put_user(self, fields):
+        self.state['seq']['user'] += 1
+        user = {'ID': 'CC%010d' % self.state['seq']['user'], 'Name': fields['Name'],
+                'Type': fields.get('Type', 'customer_communication'), 'Description': fields.get('Description', ''),
+                'IsLocked': False, 'LockStatus': 'not_locked',
+                'PasswordStatus': 'productive' if fields.get('Password') else 'inactive', 'Password': fields.get('Password')}
+        self.set_lock(user, fields.get('LockStatus', 'not_locked'))
+        if fields.get('PasswordStatus'):
+            user['PasswordStatus'] = fields['PasswordStatus']
+        self.state['users'][user['ID']] = self.touch(user)
+        return user
+
+    @staticmethod
+    def set_lock(user, status):
+        user['LockStatus'] = status
+        user['IsLocked'] = status != 'not_locked'
+        if status == 'not_locked':
+            user['_failures'] = 0
+
+    @route('GET', CU + r"/CommunicationUsers\('(?P<key>[^']*)'\)")
+    def user_read(self, request, key):
+        return self.single(request, 'CommunicationUsers', 'users', self.get('users', key, "CommunicationUsers('%s')" % key))
+
+    @route('PATCH', CU + r"/CommunicationUsers\('(?P<key>[^']*)'\)")
+    def user_update(self, request, key):
+        user = self.get('users', key, "CommunicationUsers('%s')" % key)
+        self.check_etag(request, user)
+        body = self.payload(request, USER_PATCH_FIELDS)
+        if 'Description' in body and not body['Description']:
+            raise v4_error(400, 'EMULATOR/DESCRIPTION', 'User %s must have a description' % key, 'Description')
+        if 'LockStatus' in body and body['LockStatus'] not in LOCK_STATUSES:
+            raise v4_error(400, 'EMULATOR/VALUE', 'LockStatus must be one of %s' % ', '.join(LOCK_STATUSES), 'LockStatus')
+        if 'Password' in body:
+            self.check_password_policy(body['Password'])
+            user['Password'] = body['Password']
+            user['PasswordStatus'] = 'productive'
+        if 'LockStatus' in body:
+            self.set_lock(user, body['LockStatus'])
+        if 'Description' in body:
+            user['Description'] = body['Description']
+        self.touch(user)
+        return self.updated(request, 'users', user)
+
+    @route('DELETE', CU + r"/CommunicationUsers\('(?P<key>[^']*)'\)")
+    def user_delete(self, request, key):
+        user = self.get('users', key, "CommunicationUsers('%s')" % key)
+        self.check_etag(request, user)
+        for inbound in self.state['inbound_users'].values():
+            if inbound.get('CommunicationUserID') == key:
+                system = self.state['systems'][inbound['CommunicationSystemUUID']]
+                raise v4_error(400, 'EMULATOR/IN_USE', 'Communication user %s is still an inbound user of communication '
+                               'system %s' % (key, system['ID']))
+        del self.state['users'][key]
+        return self.deleted()
+
+    # ---- communication systems and their inbound/outbound users (reference §5) ----
+
+    @route('GET', CS + '/?')
+    def systems_service(self, request):
+        return self.service_document(['CommunicationSystems', 'InboundUsers', 'OutboundUsers'])
+
+    @route('GET', CS + '/CommunicationSystems')
+    def systems_list(self, request):
+        return self.collection(request, 'CommunicationSystems', 'systems', list(self.state['systems'].values()))
+
+    @route('POST', CS + '/CommunicationSystems')
+    def systems_create(self, request):
+        body = self.payload(request, SYSTEM_FIELDS | {'InboundUsers', 'OutboundUsers'})
+        if 'InboundUsers' in body:
+            raise v4_error(400, 'CM_APS_CS/026', 'User ID or OAuth client ID is missing', 'InboundUsers')
+        if 'OutboundUsers' in body:
+            raise v4_error(400, 'EMULATOR/DEEP_INSERT', 'Create outbound users after the system (deep insert is not '
+                           'emulated)', 'OutboundUsers')
+        if not body.get('ID'):
+            raise v4_error(400, 'EMULATOR/REQUIRED', "Property 'ID' is required", 'ID')
+        if self.system_by_id(body['ID']):
+            raise v4_error(400, 'EMULATOR/DUPLICATE', 'Communication system ID %s is already used' % body['ID'], 'ID')
+        self.validate_system(body)
+        system = self.put_system(body)
+        return self.created(CS, 'CommunicationSystems(%s)' % system['UUID'], 'systems', system)
+
+    @staticmethod
+    def validate_system(system):
+        if len(system.get('LogicalSystemID') or '') > 10:
+            raise v4_error(400, 'EMULATOR/MAXLENGTH', "Value of property 'LogicalSystemID' exceeds MaxLength=10",
+                           'LogicalSystemID')
+        if not system.get('IsInboundOnly') and not system.get('HostName'):
+            raise v4_error(400, 'CM_APS_CS/025', 'Host name is missing; enter a host name or mark the system as '
+                           'inbound only', 'HostName')
+
+    def put_system(self, fields):
+        system = {'UUID': str(uuid.uuid4()), 'Type': 'customer_managed', 'Name': fields['ID'], 'Description': '',
+                  'HostName': '', 'TCPPort': 443, 'LogicalSystemID': '', 'BusinessSystemID': '', 'IsInboundOnly': False}
+        system.update(dict((k, v) for k, v in fields.items() if k in SYSTEM_FIELDS))
+        self.state['systems'][system['UUID']] = self.touch(system)
+        return system
+
+    @route('GET', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_read(self, request, key):
+        return self.single(request, 'CommunicationSystems', 'systems', self.get('systems', key, 'CommunicationSystems(%s)' % key))
+
+    @route('PATCH', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_update(self, request, key):
+        system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
+        self.check_etag(request, system)
+        body = self.payload(request, SYSTEM_FIELDS - {'ID'})
+        merged = dict(system, **body)
+        self.validate_system(merged)
+        system.update(body)
+        self.touch(system)
+        return self.updated(request, 'systems', system)
+
+    @route('DELETE', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_delete(self, request, key):
+        system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
+        self.check_etag(request, system)
+        used = sorted(a['Name'] for a in self.state['arrangements'].values() if a['CommunicationSystemID'] == system['ID'])
+        if used:
+            raise v4_error(400, 'EMULATOR/IN_USE', 'Communication system %s is used in communication arrangements %s'
+                           % (system['ID'], ', '.join(used)))
+        for table in ('inbound_users', 'outbound_users'):
+            for child in self.children(table, system['UUID']):
+                del self.state[table][child['UUID']]
+        del self.state['systems'][system['UUID']]
+        return self.deleted()
+
+    @route('GET', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>InboundUsers|OutboundUsers)')
+    def system_users_list(self, request, key, nav):
+        system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
+        table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+        return self.collection(request, nav, table, self.children(table, system['UUID']))
+
+    @route('POST', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>InboundUsers|OutboundUsers)')
+    def system_users_create(self, request, key, nav):
+        system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
+        body = self.payload(request, INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS)
+        body['CommunicationSystemUUID'] = system['UUID']
+        return self.create_system_user(nav, body)
+
+    @route('GET', CS + r'/(?P<nav>InboundUsers|OutboundUsers)')
+    def system_users_all(self, request, nav):
+        table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+        return self.collection(request, nav, table, list(self.state[table].values()))
+
+    @route('POST', CS + r'/(?P<nav>InboundUsers|OutboundUsers)')
+    def system_users_post(self, request, nav):
+        body = self.payload(request, INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS)
+        if not self.state['systems'].get(str(body.get('CommunicationSystemUUID') or '').lower()):
+            raise v4_error(400, 'EMULATOR/UNKNOWN_SYSTEM', 'Communication system UUID %s does not exist'
+                           % body.get('CommunicationSystemUUID'), 'CommunicationSystemUUID')
+        body['CommunicationSystemUUID'] = body['CommunicationSystemUUID'].lower()
+        return self.create_system_user(nav, body)
+
+    def create_system_user(self, nav, body):
+        if nav == 'InboundUsers':
+            self.validate_inbound(body, None)
+            child = self.put_inbound(body)
+            table = 'inbound_users'
+        else:
+            self.validate_outbound(body, None)
+            child = self.put_outbound(body)
+            table = 'outbound_users'
+        return self.created(CS, '%s(%s)' % (nav, child['UUID']), table, child)
+
+    def validate_inbound(self, inbound, own_uuid):
+        if not inbound.get('CommunicationUserID') and not inbound.get('OAuth2ClientID'):
+            raise v4_error(400, 'CM_APS_CS/026', 'User ID or OAuth client ID is missing', 'CommunicationUserID')
+        if inbound.get('CommunicationUserID') and inbound['CommunicationUserID'] not in self.state['users']:
+            raise v4_error(400, 'EMULATOR/UNKNOWN_USER', 'Communication user %s does not exist'
+                           % inbound['CommunicationUserID'], 'CommunicationUserID')
+        if inbound.get('AuthenticationMethod', 'basic') not in AUTH_METHODS:
+            raise v4_error(400, 'EMULATOR/VALUE', 'AuthenticationMethod must be one of %s' % ', '.join(AUTH_METHODS),
+                           'AuthenticationMethod')
+        for other in self.children('inbound_users', inbound['CommunicationSystemUUID']):
+            if other['UUID'] != own_uuid and other.get('CommunicationUserID') == inbound.get('CommunicationUserID') \
+                    and other.get('AuthenticationMethod') == inbound.get('AuthenticationMethod', 'basic'):
+                raise v4_error(400, 'EMULATOR/DUPLICATE', 'User %s is already used as inbound user of this system'
+                               % inbound.get('CommunicationUserID'), 'CommunicationUserID')
+
+    def put_inbound(self, fields):
+        inbound = {'UUID': str(uuid.uuid4()), 'AuthenticationMethod': 'basic', 'OAuth2ClientID': ''}
+        inbound.update(fields)
+        self.state['inbound_users'][inbound['UUID']] = self.touch(inbound)
+        return inbound
+
+    def validate_outbound(self, outbound, own_uuid):
+        if outbound.get('AuthenticationMethod', 'basic') not in AUTH_METHODS:
+            raise v4_error(400, 'EMULATOR/VALUE', 'AuthenticationMethod must be one of %s' % ', '.join(AUTH_METHODS),
+                           'AuthenticationMethod')
+        if outbound.get('AuthenticationMethod', 'basic') == 'basic':
+            if not outbound.get('Name'):
+                raise v4_error(400, 'EMULATOR/REQUIRED', 'A basic outbound user needs a Name', 'Name')
+            # Real tenants accept the user and fail the arrangement instead (CM_APS_CA/100, reference §5.2).
+            if not outbound.get('Password'):
+                raise v4_error(400, 'CM_APS_CA/100', 'Password missing for outbound user %s' % outbound['Name'], 'Password')
+        for other in self.children('outbound_users', outbound['CommunicationSystemUUID']):
+            if other['UUID'] != own_uuid and outbound.get('Name') and other.get('Name') == outbound['Name']:
+                raise v4_error(400, 'EMULATOR/DUPLICATE', 'Outbound user %s is already used in this system'
+                               % outbound['Name'], 'Name')
+
+    def put_outbound(self, fields):
+        outbound = {'UUID': str(uuid.uuid4()), 'AuthenticationMethod': 'basic', 'Name': '', 'OAuth2ClientID': '',
+                    'OAuth2ClientAuthenticationMethod': '', 'CertificateID': ''}
+        outbound.update(fields)
+        self.state['outbound_users'][outbound['UUID']] = self.touch(outbound)
+        return outbound
+
+    @route('GET', CS + r'/(?P<nav>InboundUsers|OutboundUsers)\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_user_read(self, request, nav, key):
+        table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+        return self.single(request, nav, table, self.get(table, key, '%s(%s)' % (nav, key)))
+
+    @route('PATCH', CS + r'/(?P<nav>InboundUsers|OutboundUsers)\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_user_update(self, request, nav, key):
+        table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+        child = self.get(table, key, '%s(%s)' % (nav, key))
+        self.check_etag(request, child)
+        body = self.payload(request, (INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS) - {'CommunicationSystemUUID'})
+        merged = dict(child, **body)
+        if nav == 'InboundUsers':
+            self.validate_inbound(merged, key.lower())
+        else:
+            self.validate_outbound(merged, key.lower())
+        child.update(body)
+        self.touch(child)
+        return self.updated(request, table, child)
+
+    @route('DELETE', CS + r'/(?P<nav>InboundUsers|OutboundUsers)\((?P<key>[0-9a-fA-F-]{36})\)')
+    def system_user_delete(self, request, nav, key):
+        table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
+        child = self.get(table, key, '%s(%s)' % (nav, key))
+        self.check_etag(request, child)
+        binding = 'InboundUser' if nav == 'InboundUsers' else 'OutboundUser'
+        field = 'CommunicationSystem%sUUID' % binding
+        used = sorted(a['Name'] for a in self.state['arrangements'].values() if (a.get(binding) or {}).get(field) == child['UUID'])
+        if used:
+            raise v4_error(400, 'EMULATOR/IN_USE', 'The user is still assigned to communication arrangements %s' % ', '.join(used))
+        del self.state[table][child['UUID']]
+        return self.deleted()
+
+    # ---- communication arrangements (reference §6) ----
+
+    @route('GET', CA + '/?')
+    def arrangements_service(self, request):
+        return self.service_document(['CommunicationArrangements'])
+
+    @route('GET', CA + '/CommunicationArrangements')
+    def arrangements_list(self, request):
+        return self.collection(request, 'CommunicationArrangements', 'arrangements', list(self.state['arrangements'].values()))
+
+    @route('POST', CA + '/CommunicationArrangements')
+    def arrangements_create(self, request):
+        body = self.payload(request, ARRANGEMENT_FIELDS)
+        scenario = body.get('CommunicationScenarioID') or ''
+        if not SCENARIO_ID.match(scenario):
+            raise v4_error(400, 'EMULATOR/VALUE', 'Communication scenario %r is not valid' % scenario, 'CommunicationScenarioID')
+        system = self.system_by_id(body.get('CommunicationSystemID'))
+        if system is None:
+            raise v4_error(400, 'EMULATOR/UNKNOWN_SYSTEM', 'Communication system %s does not exist'
+                           % body.get('CommunicationSystemID'), 'CommunicationSystemID')
+        name = body.get('Name') or scenario
+        for other in self.state['arrangements'].values():
+            # One arrangement per scenario and system, which covers the single-instance IPS scenarios
+            # (SAP_COM_0093/0193/0066/0465/0008); the exact rule and error are UNCONFIRMED (reference §6).
+            if other['CommunicationScenarioID'] == scenario and other['CommunicationSystemID'] == system['ID']:
+                raise v4_error(400, 'EMULATOR/SCENARIO_USED', 'Communication scenario %s is already used with '
+                               'communication system %s (arrangement %s)' % (scenario, system['ID'], other['Name']))
+            if other['Name'] == name:
+                raise v4_error(400, 'EMULATOR/DUPLICATE', 'Communication arrangement name %s is already used' % name, 'Name')
+        self.check_binding(system, 'InboundUser', body.get('InboundUser'))
+        self.check_binding(system, 'OutboundUser', body.get('OutboundUser'))
+        required = self.config.get('outbound_user_required', OUTBOUND_USER_REQUIRED)
+        if scenario in required and not (body.get('OutboundUser') or {}).get('CommunicationSystemOutboundUserUUID'):
+            raise v4_error(400, 'CM_APS_CA/027', 'Communication system %s has no suitable outbound user for scenario %s'
+                           % (system['ID'], scenario), 'OutboundUser')
+        self.check_items(body)
+        arrangement = self.put_arrangement(dict(body, Name=name, CommunicationSystemID=system['ID']))
+        return self.created(CA, 'CommunicationArrangements(%s)' % arrangement['UUID'], 'arrangements', arrangement, ARRANGEMENT_NAVS)
+
+    def check_binding(self, system, binding, value):
+        if value is None:
+            return
+        field = 'CommunicationSystem%sUUID' % binding
+        table = 'inbound_users' if binding == 'InboundUser' else 'outbound_users'
+        if not isinstance(value, dict) or set(value) - {field}:
+            raise v4_error(400, 'EMULATOR/PROPERTY', '%s takes only %s' % (binding, field), binding)
+        child = self.state[table].get(str(value.get(field) or '').lower())
+        if child is None or child['CommunicationSystemUUID'] != system['UUID']:
+            raise v4_error(400, 'EMULATOR/USER_NOT_IN_SYSTEM', '%s %s is not a user of communication system %s'
+                           % (binding, value.get(field), system['ID']), binding)
+
+    @staticmethod
+    def check_items(body):
+        for nav, key in (('InboundServices', 'ID'), ('OutboundServices', 'ID'), ('Properties', 'Name')):
+            items = body.get(nav, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) and i.get(key) for i in items):
+                raise v4_error(400, 'EMULATOR/PROPERTY', '%s must be a list of objects with %s' % (nav, key), nav)
+            if nav != 'Properties' and any(i.get('Status', 'active') not in SERVICE_STATUSES for i in items):
+                raise v4_error(400, 'EMULATOR/VALUE', '%s Status must be active or inactive' % nav, nav)
+
+    def put_arrangement(self, fields):
+        key = str(uuid.uuid4())
+        arrangement = {'UUID': key, 'CommunicationScenarioID': fields['CommunicationScenarioID'],
+                       'CommunicationSystemID': fields['CommunicationSystemID'], 'Name': fields['Name'],
+                       'Description': fields.get('Description', ''), 'CreatedAt': now(),
+                       'InboundUser': None, 'OutboundUser': None, 'InboundServices': [], 'OutboundServices': [], 'Properties': []}
+        for binding in ('InboundUser', 'OutboundUser'):
+            if fields.get(binding):
+                arrangement[binding] = self.bind(key, binding, fields[binding])
+        self.merge_items(arrangement, fields)
+        self.state['arrangements'][key] = self.touch(arrangement)
+        return arrangement
+
+    def bind(self, arrangement_uuid, binding, value):
+        field = 'CommunicationSystem%sUUID' % binding
+        return {'_etag': self.new_etag(), 'CommunicationArrangementUUID': arrangement_uuid, field: str(value[field]).lower()}
+
+    @staticmethod
+    def merge_items(arrangement, fields):
+        """Deep insert/update of services and properties: listed items are added or replaced by key."""
+        for nav, key in (('InboundServices', 'ID'), ('OutboundServices', 'ID'), ('Properties', 'Name')):
+            for item in fields.get(nav) or []:
+                item = dict(item)
+                if nav != 'Properties':
+                    item.setdefault('Status', 'active')
+                items = arrangement[nav]
+                index = next((i for i, old in enumerate(items) if old[key] == item[key]), None)
+                if index is None:
+                    items.append(item)
+                else:
+                    items[index] = dict(items[index], **item)
+
+    def arrangement(self, key):
+        return self.get('arrangements', key, 'CommunicationArrangements(%s)' % key)
+
+    @route('GET', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)')
+    def arrangement_read(self, request, key):
+        return self.single(request, 'CommunicationArrangements', 'arrangements', self.arrangement(key))
+
+    @route('PATCH', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)')
+    def arrangement_update(self, request, key):
+        arrangement = self.arrangement(key)
+        self.check_etag(request, arrangement)
+        body = self.payload(request, ARRANGEMENT_PATCH_FIELDS)
+        self.check_items(body)
+        if body.get('Name') and body['Name'] != arrangement['Name'] and \
+                any(a['Name'] == body['Name'] for a in self.state['arrangements'].values()):
+            raise v4_error(400, 'EMULATOR/DUPLICATE', 'Communication arrangement name %s is already used' % body['Name'], 'Name')
+        for field in ('Name', 'Description'):
+            if field in body:
+                arrangement[field] = body[field]
+        self.merge_items(arrangement, body)
+        self.touch(arrangement)
+        return self.updated(request, 'arrangements', arrangement)
+
+    @route('DELETE', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)')
+    def arrangement_delete(self, request, key):
+        arrangement = self.arrangement(key)
+        self.check_etag(request, arrangement)
+        del self.state['arrangements'][arrangement['UUID']]
+        return self.deleted()
+
+    @route('GET', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>%s)' % '|'.join(ARRANGEMENT_NAVS))
+    def arrangement_nav_read(self, request, key, nav):
+        value = self.arrangement(key).get(nav)
+        if isinstance(value, list):
+            return json_response(200, {'@odata.context': '$metadata#%s' % nav, 'value': [self.render(None, v) for v in value]})
+        if not value:
+            raise self.missing('CommunicationArrangements(%s)/%s' % (key, nav))
+        return json_response(200, self.render(None, value), {'OData-Version': '4.0', 'ETag': value['_etag']})
+
+    @route('PATCH', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>InboundUser|OutboundUser)')
+    def arrangement_binding_update(self, request, key, nav):
+        arrangement = self.arrangement(key)
+        if not arrangement.get(nav):
+            raise self.missing('CommunicationArrangements(%s)/%s' % (key, nav))
+        self.check_etag(request, arrangement[nav])
+        body = self.payload(request, {'CommunicationSystem%sUUID' % nav})
+        self.check_binding(self.system_by_id(arrangement['CommunicationSystemID']), nav, body)
+        arrangement[nav] = self.bind(key, nav, body)
+        self.touch(arrangement)
+        return self.updated(request, None, arrangement[nav])
+
+    @route('POST', CA + r'/CommunicationArrangements\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>InboundUser|OutboundUser)')
+    def arrangement_binding_create(self, request, key, nav):
+        arrangement = self.arrangement(key)
+        if arrangement.get(nav):
+            raise v4_error(400, 'EMULATOR/DUPLICATE', 'The arrangement already has an %s; change it with PATCH' % nav, nav)
+        body = self.payload(request, {'CommunicationSystem%sUUID' % nav})
+        self.check_binding(self.system_by_id(arrangement['CommunicationSystemID']), nav, body)
+        arrangement[nav] = self.bind(key, nav, body)
+        self.touch(arrangement)
+        return self.created(CA, 'CommunicationArrangements(%s)/%s' % (key, nav), None, arrangement[nav])
+
+    # ---- emulator-only: seeding manual prerequisites and service faults ----
+
+    def seed(self, data):
+        """Create users, systems and arrangements directly, as an admin does by hand in the Fiori apps.
+
+        data: {'users': [{Name, Password, Description?, LockStatus?, PasswordStatus?}],
+               'systems': [{ID, <system fields>..., 'InboundUsers': [{'user': <user Name>, 'AuthenticationMethod'?}],
+                            'OutboundUsers': [{Name, Password?, AuthenticationMethod?}]}],
+               'arrangements': [{CommunicationScenarioID, CommunicationSystemID, Name?, 'inbound_user': <user Name>,
+                                 'outbound_user': <outbound user Name>}]}
+        Objects that exist already (same user Name, system ID, scenario and system) are kept, so seeding twice is
+        harmless. Returns the generated keys.
+        """
+        if not isinstance(data, dict):
+            raise HttpError(json_response(400, {'error': 'seed data must be an object'}))
+        self.caller = None
+        out = {'users': {}, 'systems': {}, 'arrangements': {}}
+        for fields in data.get('users', []):
+            user = self.user_by_name(fields['Name'])
+            if user is None:
+                user = self.put_user(fields)
+            else:
+                user.update(dict((k, v) for k, v in fields.items() if k in ('Password', 'Description', 'PasswordStatus')))
+                if 'LockStatus' in fields:
+                    self.set_lock(user, fields['LockStatus'])
+                self.touch(user)
+            out['users'][user['Name']] = user['ID']
+        for fields in data.get('systems', []):
+            system = self.system_by_id(fields['ID']) or self.put_system(fields)
+            for spec in fields.get('InboundUsers', []):
+                user_id = self.user_by_name(spec['user'])['ID']
+                method = spec.get('AuthenticationMethod', 'basic')
+                if not any(i['CommunicationUserID'] == user_id and i['AuthenticationMethod'] == method
+                           for i in self.children('inbound_users', system['UUID'])):
+                    self.put_inbound({'CommunicationSystemUUID': system['UUID'], 'CommunicationUserID': user_id,
+                                      'AuthenticationMethod': method})
+            for spec in fields.get('OutboundUsers', []):
+                if not any(o['Name'] == spec['Name'] for o in self.children('outbound_users', system['UUID'])):
+                    self.put_outbound(dict(spec, CommunicationSystemUUID=system['UUID']))
+            out['systems'][system['ID']] = system['UUID']
+        for fields in data.get('arrangements', []):
+            out['arrangements'][fields.get('Name') or fields['CommunicationScenarioID']] = self.seed_arrangement(fields)['UUID']
+        return out
+
+    def seed_arrangement(self, fields):
+        system = self.system_by_id(fields['CommunicationSystemID'])
+        for arrangement in self.state['arrangements'].values():
+            if arrangement['CommunicationScenarioID'] == fields['CommunicationScenarioID'] and \
+                    arrangement['CommunicationSystemID'] == system['ID']:
+                return arrangement
+        body = dict((k, v) for k, v in fields.items() if k in ARRANGEMENT_FIELDS)
+        body.setdefault('Name', fields['CommunicationScenarioID'])
+        if fields.get('inbound_user'):
+            user_id = self.user_by_name(fields['inbound_user'])['ID']
+            inbound = next(i for i in self.children('inbound_users', system['UUID']) if i['CommunicationUserID'] == user_id)
+            body['InboundUser'] = {'CommunicationSystemInboundUserUUID': inbound['UUID']}
+        if fields.get('outbound_user'):
+            outbound = next(o for o in self.children('outbound_users', system['UUID']) if o['Name'] == fields['outbound_user'])
+            body['OutboundUser'] = {'CommunicationSystemOutboundUserUUID': outbound['UUID']}
+        return self.put_arrangement(body)
+
+    def demo_seed(self):
+        """The hand-made SAP_COM_0A48 bootstrap: user, inbound-only system, arrangement (reference §3)."""
+        admin = DEMO['s4_admin_user']
+        return {
+            'users': [{'Name': admin, 'Password': DEMO['s4_admin_password'], 'Type': 'customer_communication',
+                       'Description': 'Communication management (SAP_COM_0A48), created by hand'}],
+            'systems': [{'ID': 'COMM_MGMT_AUTOMATION', 'Name': 'Communication management automation',
+                         'IsInboundOnly': True, 'InboundUsers': [{'user': admin, 'AuthenticationMethod': 'basic'}]}],
+            'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0A48', 'CommunicationSystemID': 'COMM_MGMT_AUTOMATION',
+                              'Name': 'SAP_COM_0A48_AUTOMATION', 'inbound_user': admin}],
+        }
+
+    def inject(self, action, params):
+        if action == 'csrf_expire':
+            self.sessions.clear()
+            return True
+        if action == 'stale_etags':
+            for table in ('users', 'systems', 'inbound_users', 'outbound_users', 'arrangements'):
+                for entity in self.state[table].values():
+                    entity['_etag'] = self.new_etag()
+                    for binding in ('InboundUser', 'OutboundUser'):
+                        if entity.get(binding):
+                            entity[binding]['_etag'] = self.new_etag()
+            self.save()
+            return True
+        if action == 'enforce_etag':
+            self.state['enforce_etag'] = bool(params.get('enabled', True))
+            self.save()
+            return True
+        return False

@@ -1,0 +1,166 @@
+"""sapcloud.identity.s4_comm_arrangement against the emulated S/4HANA Cloud tenant.
+
+Requests and writes are read from the emulator's HTTP-layer stats around each run, never from the module.
+Users and systems are seeded directly (as prerequisites), so each test stands alone.
+"""
+
+import uuid
+
+from conftest import s4_connection
+
+MODULE = 'sapcloud.identity.s4_comm_arrangement'
+
+
+def unique(prefix):
+    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
+
+
+def measure(emulator, host, call):
+    """(result, requests, writes) of one run, counted by the emulator."""
+    emulator.reset_stats()
+    result = call()
+    stats = emulator.stats()['hosts'].get(host, {})
+    return result, stats.get('requests', 0), stats.get('writes', 0)
+
+
+def seed_system(emulator, host, users=1, outbound=True, arrangements=()):
+    """A system with `users` inbound users and (optionally) a DUMMY outbound user; returns (system_id, user names)."""
+    names = [unique('IT_ARRUSER') for _index in range(users)]
+    system_id = unique('IT_ARRSYS')
+    system = {'ID': system_id, 'HostName': 'ips.example.com', 'InboundUsers': [{'user': n} for n in names]}
+    if outbound:
+        system['OutboundUsers'] = [{'Name': 'DUMMY', 'Password': 'Dummy-Outbound-Pass-1'}]
+    emulator.seed(host, {'users': [{'Name': n, 'Password': 'Seeded-User-Passw0rd-12', 'Description': 'seeded'}
+                                   for n in names],
+                         'systems': [system],
+                         'arrangements': [dict(a, CommunicationSystemID=system_id) for a in arrangements]})
+    return system_id, names
+
+
+def arrangement_state(emulator, host, scenario, system_id):
+    state = emulator.state(host)
+    found = [a for a in state['arrangements'].values()
+             if a['CommunicationScenarioID'] == scenario and a['CommunicationSystemID'] == system_id]
+    return found[0] if found else None, state
+
+
+def test_lifecycle(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id, (first, second) = seed_system(emulator, host, users=2)
+    args = {'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'name': system_id + '_0093', 'inbound_user': first}
+
+    def task(extra=None, **kwargs):
+        return ansible.task(MODULE, dict(args, **(extra or {})), defaults=conn, **kwargs)
+
+    run, requests, writes = measure(emulator, host, lambda: task(check=True))
+    assert run.changed and not run.failed, run.msg
+    assert (requests, writes) == (3, 0)
+    assert run.data['arrangement_uuid'] == ''
+
+    run, requests, writes = measure(emulator, host, task)
+    assert run.changed and not run.failed, run.msg
+    assert (requests, writes) == (4, 1)  # GET arrangement, GET system, GET user, POST (deep insert)
+    arrangement, state = arrangement_state(emulator, host, 'SAP_COM_0093', system_id)
+    assert run.data['arrangement_uuid'] == arrangement['UUID']
+    bound = state['inbound_users'][arrangement['InboundUser']['CommunicationSystemInboundUserUUID']]
+    assert state['users'][bound['CommunicationUserID']]['Name'] == first
+
+    run, requests, writes = measure(emulator, host, task)
+    assert not run.changed and not run.failed, run.msg
+    assert (requests, writes) == (3, 0)
+
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn))
+    assert not run.changed and (requests, writes) == (2, 0), run.msg  # no user to resolve
+
+    update = {'inbound_user': second, 'outbound_user': 'DUMMY', 'properties': {'TRACE': True},
+              'inbound_services': [{'id': 'QUERYBUSINESSUSERIN'}]}
+    run, requests, writes = measure(emulator, host, lambda: task(update, diff=True))
+    assert run.changed and not run.failed, run.msg
+    # GET x3, PATCH arrangement (property, service), PATCH InboundUser, POST OutboundUser (none bound yet)
+    assert (requests, writes) == (6, 3)
+    assert run.data['actions'] == ['update', 'bind_inbound_user', 'bind_outbound_user']
+    assert run.data['diff']['after']['Properties'] == [{'Name': 'TRACE', 'Value': 'true'}]
+    arrangement, state = arrangement_state(emulator, host, 'SAP_COM_0093', system_id)
+    bound = state['inbound_users'][arrangement['InboundUser']['CommunicationSystemInboundUserUUID']]
+    assert state['users'][bound['CommunicationUserID']]['Name'] == second
+    assert arrangement['OutboundUser']['CommunicationSystemOutboundUserUUID']
+    assert arrangement['InboundServices'] == [{'ID': 'QUERYBUSINESSUSERIN', 'Status': 'active'}]
+
+    run, requests, writes = measure(emulator, host, lambda: task(update))
+    assert not run.changed and (requests, writes) == (3, 0), run.msg
+
+    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}, check=True))
+    assert run.changed and writes == 0
+
+    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    assert run.changed and not run.failed, run.msg
+    assert (requests, writes) == (2, 1)  # GET arrangement, DELETE
+    assert arrangement_state(emulator, host, 'SAP_COM_0093', system_id)[0] is None
+
+    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    assert not run.changed and not run.failed, run.msg
+    assert (requests, writes) == (1, 0)
+
+
+def test_default_inbound_user_and_outbound_services(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id, (user,) = seed_system(emulator, host)
+    args = {'scenario_id': 'SAP_COM_0008', 'system_id': system_id, 'name': system_id + '_0008',
+            'outbound_services': [{'id': 'DEBMAS_IDOC', 'active': False}, {'id': 'CREMAS_IDOC', 'active': False}]}
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    assert run.changed and (requests, writes) == (3, 1), run.msg  # no user lookup: the system's only inbound user
+    arrangement, state = arrangement_state(emulator, host, 'SAP_COM_0008', system_id)
+    bound = state['inbound_users'][arrangement['InboundUser']['CommunicationSystemInboundUserUUID']]
+    assert state['users'][bound['CommunicationUserID']]['Name'] == user
+    assert sorted(s['Status'] for s in arrangement['OutboundServices']) == ['inactive', 'inactive']
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    assert not run.changed and (requests, writes) == (2, 0), run.msg
+    flip = dict(args, outbound_services=[{'id': 'DEBMAS_IDOC', 'active': True}])
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, flip, defaults=conn))
+    assert run.changed and (requests, writes) == (3, 1), run.msg
+
+
+def test_hand_made_arrangement_is_adopted(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id, (user,) = seed_system(emulator, host, arrangements=[
+        {'CommunicationScenarioID': 'SAP_COM_0193', 'Name': 'HANDMADE_' + uuid.uuid4().hex[:6]}])
+    before = arrangement_state(emulator, host, 'SAP_COM_0193', system_id)[0]
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0193', 'system_id': system_id}, defaults=conn))
+    assert not run.changed and not run.failed, run.msg
+    assert writes == 0 and run.data['arrangement_uuid'] == before['UUID']
+    assert run.data['arrangement']['Name'] == before['Name']
+    state = emulator.state(host)
+    assert len([a for a in state['arrangements'].values() if a['CommunicationSystemID'] == system_id]) == 1
+
+
+def test_errors(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id, (first, second) = seed_system(emulator, host, users=2, outbound=False)
+    stranger = unique('IT_STRANGER')
+    emulator.seed(host, {'users': [{'Name': stranger, 'Password': 'Seeded-User-Passw0rd-12', 'Description': 's'}]})
+
+    for args, parameter, expected in [
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': unique('IT_NOSYS')}, 'system_id', (2, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, 'inbound_user is required', (2, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'inbound_user': stranger}, 'inbound_user', (3, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'inbound_user': first, 'outbound_user': 'NOPE'},
+         'outbound_user', (2, 0)),
+        ({'scenario_id': 'NOT_A_SCENARIO', 'system_id': system_id}, 'scenario_id', (0, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'properties': 'TRACE'}, 'properties', (0, 0)),
+    ]:
+        run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+        assert run.failed and parameter in run.msg, (args, run.msg)
+        assert (requests, writes) == expected, (args, requests, writes)
+
+    # The emulator lists SAP_COM_0066 as needing an outbound user; the server's refusal comes through cleanly.
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0066', 'system_id': system_id, 'inbound_user': first}, defaults=conn))
+    assert run.failed and run.data['error']['code'] == 'CM_APS_CA/027'
+    assert 'HTTP 400' in run.msg and 'no suitable outbound user' in run.msg and writes == 1
+    assert 'Traceback' not in run.run.output

@@ -1,0 +1,103 @@
+"""The read-only S/4HANA Cloud modules: s4_comm_user_info, s4_comm_system_info, s4_comm_arrangement_info."""
+
+import os
+import uuid
+
+from conftest import DEMO, s4_connection
+
+USER_INFO = 'sapcloud.identity.s4_comm_user_info'
+SYSTEM_INFO = 'sapcloud.identity.s4_comm_system_info'
+ARRANGEMENT_INFO = 'sapcloud.identity.s4_comm_arrangement_info'
+
+
+def unique(prefix):
+    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
+
+
+def measure(emulator, host, call):
+    """(result, requests, writes) of one run, counted by the emulator."""
+    emulator.reset_stats()
+    result = call()
+    stats = emulator.stats()['hosts'].get(host, {})
+    return result, stats.get('requests', 0), stats.get('writes', 0)
+
+
+def seed(emulator, host):
+    user, system_id = unique('IT_INFOUSER'), unique('IT_INFOSYS')
+    emulator.seed(host, {
+        'users': [{'Name': user, 'Password': 'Seeded-User-Passw0rd-12', 'Description': 'info test'}],
+        'systems': [{'ID': system_id, 'HostName': 'info.example.com', 'InboundUsers': [{'user': user}],
+                     'OutboundUsers': [{'Name': 'DUMMY', 'Password': 'Dummy-Outbound-Pass-1'}]}],
+        'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0093', 'CommunicationSystemID': system_id,
+                          'Name': system_id + '_0093', 'inbound_user': user}]})
+    return user, system_id
+
+
+def test_user_info(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    user = seed(emulator, host)[0]
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(USER_INFO, {}, defaults=conn, check=True))
+    assert not run.changed and not run.failed, run.msg
+    assert (requests, writes) == (1, 0)
+    names = [u['Name'] for u in run.data['users']]
+    assert DEMO['s4_admin_user'] in names and user in names
+    assert all('Password' not in u for u in run.data['users'])
+
+    run = ansible.task(USER_INFO, {'name': user, 'query': '[0].ID'}, defaults=conn)
+    assert [u['Name'] for u in run.data['users']] == [user]
+    assert run.data['query_result'].startswith('CC')
+
+    run = ansible.task(USER_INFO, {'name': unique('IT_NOBODY')}, defaults=conn)
+    assert not run.failed and run.data['users'] == []
+
+
+def test_system_info(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id = seed(emulator, host)[1]
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(
+        SYSTEM_INFO, {'system_id': system_id, 'query': '[0].OutboundUsers[].Name'}, defaults=conn))
+    assert not run.changed and not run.failed, run.msg
+    assert (requests, writes) == (1, 0)
+    (system,) = run.data['systems']
+    assert system['ID'] == system_id and len(system['InboundUsers']) == 1
+    assert 'Password' not in system['OutboundUsers'][0]
+    assert run.data['query_result'] == ['DUMMY']
+    everything = ansible.task(SYSTEM_INFO, {}, defaults=conn)
+    assert system_id in [s['ID'] for s in everything.data['systems']]
+
+
+def test_arrangement_info(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id = seed(emulator, host)[1]
+    run, requests, writes = measure(emulator, host, lambda: ansible.task(
+        ARRANGEMENT_INFO, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn, check=True))
+    assert not run.changed and not run.failed, run.msg
+    assert (requests, writes) == (1, 0)
+    (arrangement,) = run.data['arrangements']
+    assert arrangement['Name'] == system_id + '_0093'
+    assert arrangement['InboundUser']['CommunicationSystemInboundUserUUID']
+
+    by_name = ansible.task(ARRANGEMENT_INFO, {'name': system_id + '_0093'}, defaults=conn)
+    assert [a['UUID'] for a in by_name.data['arrangements']] == [arrangement['UUID']]
+
+    scenarios = ansible.task(ARRANGEMENT_INFO, {'query': '[].CommunicationScenarioID'}, defaults=conn)
+    assert 'SAP_COM_0A48' in scenarios.data['query_result'] and 'SAP_COM_0093' in scenarios.data['query_result']
+
+
+def test_query_errors(emulator, ansible, tmp_path):
+    conn = s4_connection(emulator, 's4_t1')
+    run = ansible.task(USER_INFO, {'query': '[?'}, defaults=conn)
+    assert run.failed and 'query' in run.msg and 'JMESPath' in run.msg
+
+    # A jmespath that cannot be imported stands for a controller without the library.
+    hidden = tmp_path / 'hide-jmespath'
+    hidden.mkdir()
+    (hidden / 'jmespath.py').write_text('raise ImportError("jmespath hidden by the test")\n')
+    env = {'PYTHONPATH': str(hidden) + os.pathsep + os.environ.get('PYTHONPATH', '')}
+    run = ansible.task(USER_INFO, {'query': '[].Name'}, defaults=conn, env=env)
+    assert run.failed and 'jmespath' in run.msg
+    without_query = ansible.task(USER_INFO, {}, defaults=conn, env=env)
+    assert not without_query.failed, without_query.msg
