@@ -183,7 +183,9 @@ class HttpClient:
                                                 headers=send_headers, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:
                 error = ApiError(scrub('connection error: %s' % exc, self.secrets), method, url, retriable=True)
-                if not isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+                # A failed TLS check (an SSLError is a ConnectionError too) fails the same way on every attempt.
+                if isinstance(exc, requests.exceptions.SSLError) or \
+                        not isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
                     error.retriable = False
                     raise error
                 if not idempotent or attempt >= MAX_RETRIES:

@@ -113,17 +113,29 @@ class ODataService:
         if self.csrf_token is None:
             self.get('', missing_ok=True)
         headers = {'Content-Type': 'application/json'}
-        if etag and self.use_etag:
+        with_etag = bool(etag and self.use_etag)
+        if with_etag:
             headers['If-Match'] = etag
-        for attempt in (1, 2):
+        csrf_refetched = etag_refreshed = False
+        while True:
             headers['X-CSRF-Token'] = self.csrf_token or 'Fetch'
             try:
+                # With If-Match a blind repeat is wrong: if the first attempt applied, the ETag has moved (412).
                 return self.http.request(method, self.path(relative), params=self._params(), json_body=body,
-                                         headers=headers, ok=ok)
+                                         headers=headers, ok=ok, idempotent=False if with_etag else None)
             except ApiError as exc:
-                if attempt == 1 and exc.status == 403 and exc.code == 'csrf-required':
+                if not csrf_refetched and exc.status == 403 and exc.code == 'csrf-required':
+                    csrf_refetched = True
                     self.csrf_token = None
                     self.get('', missing_ok=True)
+                    continue
+                if with_etag and exc.retriable and method != 'POST' and not etag_refreshed:
+                    # Read the entity again: its current ETag makes the repeat safe (PATCH and DELETE converge).
+                    etag_refreshed = True
+                    current = self.get(relative, missing_ok=True)
+                    if current is None and method == 'DELETE':
+                        return None  # the first attempt deleted it
+                    headers['If-Match'] = etag_of(current) or etag
                     continue
                 raise
 
@@ -140,7 +152,7 @@ class ODataService:
     def delete(self, relative, etag=None):
         """DELETE; returns False when the entity was already gone (404)."""
         response = self._write('DELETE', relative, etag=etag, ok=(200, 202, 204, 404))
-        return response.status_code != 404
+        return response is None or response.status_code != 404
 
 
 def describe_odata_error(response):

@@ -212,7 +212,13 @@ class Stats:
 
 
 class Faults:
-    """Injected faults: status answers, delays, dropped connections, matched by host, method and path regex."""
+    """Injected faults: status answers, delays, dropped connections, matched by host, method and path regex.
+
+    A fault is {host?, method?, path? (regex, searched), status?, headers?, body?, delay? (seconds), drop?, count
+    (default 1), after?}. A status or drop answers before the service sees the request (a delay alone only slows
+    it). With `after: true` the service handles the request first (a write takes effect) and then its answer is
+    dropped or replaced by the fault's status: a write that was applied although the client saw it fail.
+    """
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -269,6 +275,9 @@ def make_handler(emulator, service):
                 if fault:
                     if fault.get('delay'):
                         time.sleep(float(fault['delay']))
+                    if fault.get('after'):
+                        with service.lock:
+                            response = service.handle(request)
                     if fault.get('drop'):
                         self.close_connection = True
                         self.connection.shutdown(socket.SHUT_RDWR)
