@@ -152,7 +152,8 @@ class HttpClient:
         self.error_parser = error_parser
         self.secrets = [s for s in secrets if s] + ([auth[1]] if auth else [])
         self.session = requests.Session()
-        self.session.verify = ca_path if ca_path else validate_certs
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE override a session-level verify.
+        self.verify = ca_path if ca_path else validate_certs
         self.session.headers.update({'Accept': 'application/json', 'Accept-Language': 'en'})
         self.session.headers.update(headers or {})
         if auth:
@@ -180,7 +181,7 @@ class HttpClient:
                 send_headers['Authorization'] = 'Bearer %s' % self.token_source.token()
             try:
                 response = self.session.request(method, url, params=params, json=json_body, data=data, files=files,
-                                                headers=send_headers, timeout=self.timeout)
+                                                headers=send_headers, timeout=self.timeout, verify=self.verify)
             except requests.exceptions.RequestException as exc:
                 error = ApiError(scrub('connection error: %s' % exc, self.secrets), method, url, retriable=True)
                 # A failed TLS check (an SSLError is a ConnectionError too) fails the same way on every attempt.

@@ -914,6 +914,9 @@ class S4Tenant(S4BusinessApis, Service):
             out['systems'][system['ID']] = system['UUID']
         for fields in data.get('arrangements', []):
             out['arrangements'][fields.get('Name') or fields['CommunicationScenarioID']] = self.seed_arrangement(fields)['UUID']
+        business = self.seed_business(data)  # workers and business roles (s4_business.py)
+        if business:
+            out['business'] = business
         return out
 
     def seed_arrangement(self, fields):
@@ -934,16 +937,17 @@ class S4Tenant(S4BusinessApis, Service):
         return self.put_arrangement(body)
 
     def demo_seed(self):
-        """The hand-made SAP_COM_0A48 bootstrap: user, inbound-only system, arrangement (reference §3)."""
+        """The hand-made SAP_COM_0A48 bootstrap (user, inbound-only system, arrangement; reference §3), plus the
+        workers and business roles HR and the admin maintain (s4_business.py)."""
         admin = DEMO['s4_admin_user']
-        return {
+        return dict(self.demo_business(), **{
             'users': [{'Name': admin, 'Password': DEMO['s4_admin_password'], 'Type': 'customer_communication',
                        'Description': 'Communication management (SAP_COM_0A48), created by hand'}],
             'systems': [{'ID': 'COMM_MGMT_AUTOMATION', 'Name': 'Communication management automation',
                          'IsInboundOnly': True, 'InboundUsers': [{'user': admin, 'AuthenticationMethod': 'basic'}]}],
             'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0A48', 'CommunicationSystemID': 'COMM_MGMT_AUTOMATION',
                               'Name': 'SAP_COM_0A48_AUTOMATION', 'inbound_user': admin}],
-        }
+        })
 
     def inject(self, action, params):
         if action == 'csrf_expire':

@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SAP Identity Provisioning (IPS) client: the only place that knows its URLs.
+
+Two very different things live here:
+- The proxy SCIM API and its token endpoints: documented by SAP (CONFIRMED). Used to verify a proxy system.
+- Proxy system management: IPS has no API for it. `IpsAdminClient` speaks the collection's own REST contract
+  (docs/ips-idm-contract.md), which the emulator implements and no SAP system does; the `file` transport writes
+  the JSON for the UI's "Define from File" instead. Formats come from ips_idm_formats.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+import tempfile
+
+from urllib.parse import quote, urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
+
+# The collection's own contract for proxy systems (never an SAP API).
+CONTRACT_BASE = '/sapcloud-identity/ips/v1'
+ANY_STATUS = range(100, 600)
+
+
+def ips_argument_spec():
+    """Options of the sapcloud.identity.ips doc fragment."""
+    return dict(
+        infrastructure=dict(type='str', default='neo', choices=['neo', 'sci'],
+                            fallback=(env_fallback, ['SAP_IPS_INFRASTRUCTURE'])),
+        proxy_url=dict(type='str', fallback=(env_fallback, ['SAP_IPS_PROXY_URL'])),
+    )
+
+
+def ips_admin_argument_spec():
+    """Options of the sapcloud.identity.ips.admin doc fragment."""
+    return dict(
+        ips_admin_url=dict(type='str', fallback=(env_fallback, ['SAP_IPS_ADMIN_URL'])),
+        ips_admin_user=dict(type='str', fallback=(env_fallback, ['SAP_IPS_ADMIN_USER'])),
+        ips_admin_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_ADMIN_PASSWORD'])),
+    )
+
+
+def ips_proxy_argument_spec():
+    """Options of the sapcloud.identity.ips.proxy doc fragment."""
+    return dict(
+        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['SAP_IPS_TOKEN_URL'])),
+        client_id=dict(type='str', fallback=(env_fallback, ['SAP_IPS_CLIENT_ID'])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_CLIENT_SECRET'])),
+    )
+
+
+def require(params, names, why):
+    """ValidationError naming the first missing parameter."""
+    for name in names:
+        if params.get(name) in (None, ''):
+            raise ValidationError('%s is required %s' % (name, why))
+
+
+def check_base_url(value, parameter):
+    parts = urlsplit(value or '')
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValidationError('%s must be a full base URL such as https://host[:port], got %r' % (parameter, value))
+    return value.rstrip('/')
+
+
+def scim_base_url(infrastructure, proxy_url, system_id):
+    """The proxy system's SCIM base URL (documented pattern), or None while the id or host is unknown."""
+    if not proxy_url or not system_id:
+        return None
+    return proxy_url.rstrip('/') + fmt.PROXY_SCIM_PATHS[infrastructure] + system_id
+
+
+def default_token_url(infrastructure, proxy_url):
+    """IAS issues tokens on the tenant host itself; Neo's token host (oauthasservices-<consumer>) cannot be derived."""
+    if infrastructure == 'sci' and proxy_url:
+        return proxy_url.rstrip('/') + fmt.TOKEN_PATHS['sci']
+    return None
+
+
+def check_system_name(name):
+    if not name or len(name) > fmt.SYSTEM_NAME_MAX or not re.match(fmt.SYSTEM_NAME_PATTERN, name):
+        raise ValidationError('name must be 1 to %d characters of a-z, A-Z, 0-9, "-", "_", "." and space (IPS rule), '
+                              'got %r' % (fmt.SYSTEM_NAME_MAX, name))
+
+
+def _property_text(value, parameter):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise ValidationError('%s must be a string, number or boolean' % parameter)
+
+
+def _check_rule(rule, text, parameter, secret=False):
+    shown = '' if secret else ', got %r' % text
+    if rule == fmt.NO_COMMA and ',' in text:
+        raise ValidationError('%s must not contain a comma (IPS rejects it)' % parameter)
+    if rule == fmt.INTEGER and not re.match(r'^[0-9]+$', text):
+        raise ValidationError('%s must be a whole number%s' % (parameter, shown))
+    if isinstance(rule, tuple) and text not in rule:
+        raise ValidationError('%s must be one of %s%s' % (parameter, ', '.join(rule), shown))
+
+
+def normalize_properties(properties):
+    """{name: text or None}: IPS keeps properties as text; None asks for the property's removal."""
+    out = {}
+    for name, value in (properties or {}).items():
+        parameter = 'properties.%s' % name
+        if value is None:
+            out[name] = None
+            continue
+        text = _property_text(value, parameter)
+        rule = fmt.S4_PROXY_PROPERTIES.get(name)
+        if rule:
+            _check_rule(rule, text, parameter)
+        if name == 'URL':
+            check_s4_url(text, parameter)
+        out[name] = text
+    return out
+
+
+def normalize_credentials(credentials):
+    out = {}
+    for name, value in (credentials or {}).items():
+        parameter = 'credential_properties.%s' % name
+        if value in (None, ''):
+            raise ValidationError('%s must have a value' % parameter)
+        text = _property_text(value, parameter)
+        rule = fmt.S4_PROXY_CREDENTIAL_PROPERTIES.get(name)
+        if rule:
+            _check_rule(rule, text, parameter, secret=True)
+        out[name] = text
+    return out
+
+
+def check_s4_url(url, parameter):
+    parts = urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValidationError('%s must be a full URL such as https://my123456-api.s4hana.cloud.sap, got %r'
+                              % (parameter, url))
+    host = parts.hostname.lower()
+    if host.endswith(fmt.S4_TENANT_HOST_SUFFIXES) and not host.split('.')[0].endswith('-api'):
+        raise ValidationError('%s must be the tenant\'s API host (my123456-api.s4hana...), not the UI host %s: '
+                              'Basic auth on the UI host ends in a SAML redirect' % (parameter, host))
+
+
+def parse_transformation(value, parameter):
+    """A transformation as a dict (given as a dict or as JSON text), or None when not given."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ValidationError('%s is not valid JSON: %s' % (parameter, exc))
+    if not isinstance(value, dict):
+        raise ValidationError('%s must be a JSON object (a dict), got %s' % (parameter, type(value).__name__))
+    return value
+
+
+def credential_reset(before, after):
+    """True when a URL/host property changes, which makes IPS drop the credential properties."""
+    names = set(n.lower() for n in fmt.CREDENTIAL_RESET_PROPERTIES)
+    old = dict((k.lower(), v) for k, v in (before or {}).items() if k.lower() in names)
+    new = dict((k.lower(), v) for k, v in (after or {}).items() if k.lower() in names)
+    return old != new
+
+
+def system_document(name, description, connector_type, destination_name, properties, credentials,
+                    read_transformation, write_transformation):
+    """A proxy system in the shape of an IPS JSON export. credentials: {name: value or None (not shown)}."""
+    keys = fmt.SYSTEM_KEYS
+    doc = dict(fmt.SYSTEM_FIXED_FIELDS)
+    doc.update({
+        keys['name']: name,
+        keys['description']: description or '',
+        keys['connector_type']: connector_type,
+        keys['destination_name']: destination_name or '',
+        keys['properties']: dict(properties or {}),
+        keys['credential_properties']: dict(credentials or {}),
+    })
+    for option, value in (('read_transformation', read_transformation), ('write_transformation', write_transformation)):
+        key = keys[option]
+        doc[fmt.TRANSFORMATION_FLAGS[key]] = value is not None
+        if value is not None:
+            doc[key] = value
+    return doc
+
+
+def render_json(document):
+    """Byte-stable JSON text: sorted keys, fixed indentation, one trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, separators=(',', ': ')) + '\n'
+
+
+class IpsAdminClient:
+    """Proxy systems through the collection's own REST contract (docs/ips-idm-contract.md; emulator only)."""
+
+    def __init__(self, params):
+        base = check_base_url(params['ips_admin_url'], 'ips_admin_url')
+        self.http = HttpClient(base + CONTRACT_BASE, auth=(params['ips_admin_user'], params['ips_admin_password']),
+                               **tls_options(params))
+
+    def find(self, name):
+        found = self.http.get_json('systems', params={'name': name}).get('systems', [])
+        return found[0] if found else None
+
+    def create(self, document):
+        def post():
+            return decode_json(self.http.request('POST', 'systems', json_body=document))
+        return create_confirmed(post, lambda: self.find(document[fmt.SYSTEM_KEYS['name']]))
+
+    def replace(self, system_id, document):
+        return decode_json(self.http.request('PUT', 'systems/%s' % quote(system_id, safe=''), json_body=document))
+
+    def delete(self, system_id):
+        self.http.request('DELETE', 'systems/%s' % quote(system_id, safe=''), ok=(200, 204, 404))
+
+
+class ProxyClient:
+    """The documented proxy SCIM API of one proxy system, with a fresh client-credentials token."""
+
+    def __init__(self, params, scim_url, token_url):
+        infrastructure = params['infrastructure']
+        tls = tls_options(params)
+        # No token cache: a check must prove that the client id and secret work now.
+        self.tokens = TokenSource(token_url, params['client_id'], params['client_secret'],
+                                  grant_in_query=fmt.TOKEN_GRANT_IN_QUERY[infrastructure], use_cache=False, **tls)
+        self.http = HttpClient(scim_url, token_source=self.tokens, secrets=(params['client_secret'],),
+                               headers={'Accept': 'application/scim+json, application/json'}, **tls)
+
+    def page(self, resource, count=1, start_index=1):
+        """One ListResponse page of Users or Groups, asked once: a 5xx may be S/4HANA's 401 behind the proxy, and
+        repeating the call would lock the communication user (three failed logons)."""
+        response = self.http.request('GET', resource, params={'startIndex': str(start_index), 'count': str(count)},
+                                     ok=ANY_STATUS)
+        if response.status_code >= 400:
+            raise self.http.error('GET', self.http.url(resource), response)
+        return decode_json(response)
+
+
+def read_text(path):
+    """A generated file's text, or None when it does not exist (file transports)."""
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read().decode('utf-8')
+    except (IOError, OSError):
+        return None
+
+
+def file_mode(path):
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        return None
+
+
+def write_text(path, text, mode):
+    """Replace a file atomically with exactly these bytes and this mode (file transports)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.sapcloud-')
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(text.encode('utf-8'))
+        os.rename(tmp, path)
+    except Exception:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def check_dest(path, parameter='dest'):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise ValidationError('%s: directory %s does not exist' % (parameter, directory))
+    if os.path.isdir(path):
+        raise ValidationError('%s must name a file, %s is a directory' % (parameter, path))

@@ -1,0 +1,612 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: idm_repository
+short_description: Define the SAP Identity Management SCIM repository of an IPS proxy system and load it
+version_added: 0.1.0
+description:
+  - Ensures a SCIM repository in SAP Identity Management (IDM) 8.0 that reads and writes an SAP S/4HANA Cloud tenant
+    through an SAP Identity Provisioning (IPS) proxy system. It can also run the repository's initial load.
+  - B(IDM has no API for repositories, constants or jobs.) Its REST interface serves the identity store only. This
+    module therefore has two transports, and neither talks to an SAP API.
+  - O(transport=file) writes the CSV that the IDM admin UI imports as a SCIM repository. This is the file IPS
+    exports for a proxy system, with every constant filled, O(auth_user) and O(auth_password) included. The column
+    layout follows a third-party imitation of the IPS export. The exact file that IPS writes is B(UNCONFIRMED). It is
+    also B(UNCONFIRMED) whether the IDM import accepts clear text for encrypted constants; C(docs/ips-idm-contract.md)
+    says how to check and gives the fallback (O(include_secrets=false)). The initial load is then a manual C(Run now),
+    returned as RV(next_step).
+  - O(transport=api) uses the collection's own REST contract (C(docs/ips-idm-contract.md)). The module starts the
+    initial load, polls it until it ends and reports it. SAP does not offer this API; today only the collection's
+    emulator implements it.
+  - Constants are built in this order, each step overriding the one before. First the connector defaults
+    (C(SCIM_PROTOCOL=https), C(SCIM_PORT=443), C(AUTH_TYPE=oauth), C(SCIM_ASSIGNMENT_METHOD=PATCH), timeouts
+    C(60000)). Then the source, O(source_csv) or O(proxy_system). Then O(constants). Last the options named after
+    single constants.
+options:
+  name:
+    description:
+      - Repository name, unique in IDM. It identifies the repository. The system privilege is C(PRIV:SYSTEM:<name>).
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the repository. Taken from O(source_csv) when not given; not compared when neither gives it.
+    type: str
+  repository_type:
+    description:
+      - Qualified name of the repository type (C(TypeQN) in the CSV).
+    type: str
+    default: com.sap.idm.connector.scim:reptype.SCIM
+  disabled:
+    description:
+      - Whether the repository is disabled.
+    type: bool
+    default: false
+  source_csv:
+    description:
+      - The CSV that IPS exports for the proxy system (C(Export > CSV format)). It is phase two of the file
+        hand-off of M(sapcloud.identity.ips_proxy_system). Its constants are the source; its C(Description) is the
+        default of O(description).
+      - Mutually exclusive with O(proxy_system).
+    type: path
+  proxy_system:
+    description:
+      - Build the connection constants from the proxy system instead of a CSV. This sets C(SCIM_PROTOCOL),
+        C(SCIM_HOST), C(SCIM_PORT) and C(SCIM_PATH) from the documented proxy URL pattern, and C(AUTH_TYPE=oauth)
+        with C(OAUTH_URL) set to the token URL.
+      - Mutually exclusive with O(source_csv).
+    type: dict
+    suboptions:
+      system_id:
+        description: ID of the proxy system in IPS.
+        type: str
+        required: true
+      infrastructure:
+        description: Where the IPS tenant runs (see M(sapcloud.identity.ips_proxy_system)).
+        type: str
+        choices: [neo, sci]
+        default: neo
+      proxy_url:
+        description: Base URL of the proxy host, for example C(https://ipsproxyabcd1234-idmconsumer.hana.ondemand.com).
+        type: str
+        required: true
+      token_url:
+        description:
+          - Token URL. Required for V(neo) (C(https://oauthasservices-<consumer>.<host>/oauth2/api/v1/token)); defaults
+            to C(<proxy_url>/oauth2/token) for V(sci).
+        type: str
+  scim_protocol:
+    description: Constant C(SCIM_PROTOCOL).
+    type: str
+    choices: [http, https]
+  scim_host:
+    description: Constant C(SCIM_HOST), the host of the IPS proxy.
+    type: str
+  scim_port:
+    description: Constant C(SCIM_PORT).
+    type: int
+  scim_path:
+    description: Constant C(SCIM_PATH), for example C(/ipsproxy/api/v1/scim/<system id>).
+    type: str
+  auth_type:
+    description: Constant C(AUTH_TYPE).
+    type: str
+    choices: [basic, oauth]
+  oauth_url:
+    description: Constant C(OAUTH_URL), the token URL (required with C(AUTH_TYPE=oauth)).
+    type: str
+  auth_user:
+    description:
+      - Constant C(AUTH_USER), the client ID of the Neo OAuth client (neo) or of the IAS administrator of type System
+        (sci). The IPS export leaves it empty.
+    type: str
+  auth_password:
+    description:
+      - Constant C(AUTH_PASSWORD), the secret of O(auth_user). Encrypted in IDM and write-only.
+      - Required with O(state=present), except with O(transport=file) and O(include_secrets=false).
+    type: str
+  proxy_host:
+    description: Constant C(PROXY_HOST), the outbound HTTP proxy of the IDM dispatcher (not an IPS value).
+    type: str
+  proxy_port:
+    description: Constant C(PROXY_PORT).
+    type: int
+  proxy_user:
+    description: Constant C(PROXY_USER).
+    type: str
+  proxy_password:
+    description: Constant C(PROXY_PASSWORD). Encrypted in IDM and write-only.
+    type: str
+  truststore:
+    description: Constant C(TRUSTSTORE), the Java truststore file with the proxy's server certificate.
+    type: str
+  truststore_password:
+    description: Constant C(TRUSTSTORE_PASSWORD). Encrypted in IDM and write-only.
+    type: str
+  scim_assignment_method:
+    description:
+      - Constant C(SCIM_ASSIGNMENT_METHOD). The IPS documentation requires V(PATCH) for the S/4HANA Cloud proxy.
+    type: str
+    choices: [PATCH, PUT]
+    default: PATCH
+  constants:
+    description:
+      - Any other constants, by name (for example C(READ_TIMEOUT), C(SCIM_MODIFY_METHOD)). Values are kept as text.
+      - Not for the constants that have an option of their own, and never for encrypted ones.
+      - Constants on the repository that are not listed are kept.
+    type: dict
+  update_password:
+    description:
+      - V(on_create) sends the encrypted constants when the repository is created or when it shows them unset.
+        V(always) sends them on every run, which then always reports a change (O(transport=api)).
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  include_secrets:
+    description:
+      - With O(transport=file), whether the encrypted constants are written to the CSV in clear text. Set V(false)
+        if the IDM import does not take them. The admin then enters them in the IDM UI.
+    type: bool
+    default: true
+  initial_load:
+    description:
+      - V(once) loads the repository unless a load has ever succeeded. V(always) loads it on every run. V(never)
+        does not load it.
+      - With O(transport=file) the load is a manual C(Run now) in the IDM UI, returned as RV(next_step).
+    type: str
+    choices: [once, always, never]
+    default: once
+  initial_load_timeout:
+    description:
+      - Seconds to wait for the initial load to end (O(transport=api)). A load that is still running then fails
+        the task.
+      - V(0) starts the load and returns at once with RV(initial_load.status) V(running). A later run with
+        O(initial_load=once) waits for that load instead of starting another. Use it with C(until) to poll.
+    type: int
+    default: 900
+  transport:
+    description:
+      - V(file) writes the CSV to O(dest). An admin imports it in the IDM admin UI.
+      - V(api) calls the collection's own REST contract at O(idm_admin_url). No SAP system offers it.
+    type: str
+    choices: [api, file]
+    default: file
+  dest:
+    description:
+      - CSV file to write with O(transport=file). It gets mode C(0600) because it holds secrets, and it is
+        rewritten only when its content would change.
+    type: path
+  state:
+    description:
+      - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
+        (O(transport=file)).
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - sapcloud.identity.idm
+  - sapcloud.identity.common
+notes:
+  - Supports check mode and diff mode. Encrypted constants are masked in the diff and never returned.
+seealso:
+  - module: sapcloud.identity.ips_proxy_system
+  - module: sapcloud.identity.ips_proxy_check
+author:
+  - sapcloud.identity contributors (@sapcloud)
+'''
+
+EXAMPLES = r'''
+- name: CSV for the IDM admin UI, from the CSV that IPS exported
+  sapcloud.identity.idm_repository:
+    name: S4HC_PROXY
+    source_csv: "{{ playbook_dir }}/in/S4HC proxy.csv"
+    auth_user: "{{ neo_oauth_client_id }}"
+    auth_password: "{{ neo_oauth_client_secret }}"
+    transport: file
+    dest: "{{ playbook_dir }}/out/idm-S4HC_PROXY.csv"
+
+- name: Repository built from the proxy system, loaded through the collection's REST contract (emulator)
+  sapcloud.identity.idm_repository:
+    name: S4HC_PROXY
+    proxy_system:
+      system_id: "{{ proxy.system_id }}"
+      infrastructure: neo
+      proxy_url: "{{ emulator_urls.ips }}"
+      token_url: "{{ emulator_urls.neo_oauth }}/oauth2/api/v1/token"
+    auth_user: "{{ emulator_demo.neo_oauth_client_id }}"
+    auth_password: "{{ emulator_demo.neo_oauth_client_secret }}"
+    initial_load: once
+    transport: api
+    idm_admin_url: "{{ emulator_urls.idm }}"
+    idm_admin_user: "{{ emulator_demo.idm_admin_user }}"
+    idm_admin_password: "{{ emulator_demo.idm_admin_password }}"
+
+- name: Start the load without waiting, then poll
+  sapcloud.identity.idm_repository:
+    name: S4HC_PROXY
+    initial_load: once
+    initial_load_timeout: 0
+    transport: api
+  register: repo
+  until: repo.initial_load.status != 'running'
+  retries: 60
+  delay: 10
+'''
+
+RETURN = r'''
+repository:
+  description:
+    - The repository as the server holds it (O(transport=api)) or as written to the CSV (O(transport=file)), without
+      encrypted values. C(encryptedConstants) lists the names of the encrypted constants that hold a value.
+  returned: when O(state=present)
+  type: dict
+repository_id:
+  description: ID of the repository (O(transport=api)).
+  returned: with O(transport=api)
+  type: int
+initial_load:
+  description: The initial load, when one ran, runs or would run.
+  returned: unless O(initial_load=never)
+  type: dict
+  contains:
+    status:
+      description:
+        - V(running), V(succeeded) or V(failed); V(would start) in check mode; V(manual) with O(transport=file).
+      type: str
+    id:
+      description: ID of the load job.
+      type: str
+    startedAt:
+      description: When the load started (UTC).
+      type: str
+    endedAt:
+      description: When the load ended (UTC), or V(null) while it runs.
+      type: str
+    users:
+      description: Number of users read.
+      type: int
+    groups:
+      description: Number of groups read.
+      type: int
+    message:
+      description: What happened; on failure, the reason and the constants to check.
+      type: str
+path:
+  description: The CSV written or removed (O(transport=file)).
+  returned: with O(transport=file)
+  type: str
+next_step:
+  description: What an admin does by hand next (O(transport=file)).
+  returned: with O(transport=file)
+  type: str
+actions:
+  description: What was done or would be done (create, update, delete, initial_load).
+  returned: always
+  type: list
+  elements: str
+'''
+
+import os
+import time
+
+from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import MASK, scrub
+from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
+    JOB_FAILED, JOB_RUNNING, IdmAdminClient, check_csv_text, constants_from_proxy, idm_argument_spec,
+    parse_csv, render_csv)
+from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
+    check_base_url, check_dest, file_mode, read_text, require, write_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
+
+# Options named after one constant each.
+CONSTANT_OPTIONS = {
+    'scim_protocol': 'SCIM_PROTOCOL', 'scim_host': 'SCIM_HOST', 'scim_port': 'SCIM_PORT', 'scim_path': 'SCIM_PATH',
+    'auth_type': 'AUTH_TYPE', 'oauth_url': 'OAUTH_URL', 'auth_user': 'AUTH_USER', 'auth_password': 'AUTH_PASSWORD',
+    'proxy_host': 'PROXY_HOST', 'proxy_port': 'PROXY_PORT', 'proxy_user': 'PROXY_USER',
+    'proxy_password': 'PROXY_PASSWORD', 'truststore': 'TRUSTSTORE', 'truststore_password': 'TRUSTSTORE_PASSWORD',
+    'scim_assignment_method': 'SCIM_ASSIGNMENT_METHOD',
+}
+OPTION_OF = dict((v, k) for k, v in CONSTANT_OPTIONS.items())
+PREFIX = 'constants.'
+SECRET_FIELDS = [PREFIX + c for c in fmt.ENCRYPTED_CONSTANTS]
+CSV_MODE = 0o600
+POLL_FIRST = 0.2
+POLL_MAX = 5.0
+
+
+def argument_spec():
+    spec = dict(
+        name=dict(type='str', required=True),
+        description=dict(type='str'),
+        repository_type=dict(type='str', default=fmt.DEFAULT_REPOSITORY_TYPE),
+        disabled=dict(type='bool', default=False),
+        source_csv=dict(type='path'),
+        proxy_system=dict(type='dict', options=dict(
+            system_id=dict(type='str', required=True),
+            infrastructure=dict(type='str', default='neo', choices=['neo', 'sci']),
+            proxy_url=dict(type='str', required=True),
+            token_url=dict(type='str', no_log=False),
+        )),
+        scim_protocol=dict(type='str', choices=['http', 'https']),
+        scim_host=dict(type='str'),
+        scim_port=dict(type='int'),
+        scim_path=dict(type='str'),
+        auth_type=dict(type='str', choices=list(fmt.AUTH_TYPES)),
+        oauth_url=dict(type='str'),
+        auth_user=dict(type='str'),
+        auth_password=dict(type='str', no_log=True),
+        proxy_host=dict(type='str'),
+        proxy_port=dict(type='int'),
+        proxy_user=dict(type='str'),
+        proxy_password=dict(type='str', no_log=True),
+        truststore=dict(type='str'),
+        truststore_password=dict(type='str', no_log=True),
+        scim_assignment_method=dict(type='str', default='PATCH', choices=list(fmt.ASSIGNMENT_METHODS)),
+        constants=dict(type='dict'),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
+        include_secrets=dict(type='bool', default=True),
+        initial_load=dict(type='str', default='once', choices=['once', 'always', 'never']),
+        initial_load_timeout=dict(type='int', default=900),
+        transport=dict(type='str', default='file', choices=['api', 'file']),
+        dest=dict(type='path'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    spec.update(idm_argument_spec())
+    return spec
+
+
+def parameter_of(constant):
+    option = OPTION_OF.get(constant)
+    return '%s (constant %s)' % (option, constant) if option else 'constants.%s' % constant
+
+
+class Desired:
+    """The repository the input asks for, validated before any request."""
+
+    def __init__(self, params):
+        self.params = params
+        self.source_description = None
+        if params['transport'] == 'api':
+            require(params, ('idm_admin_url', 'idm_admin_user', 'idm_admin_password'), 'with transport=api')
+            check_base_url(params['idm_admin_url'], 'idm_admin_url')
+        else:
+            require(params, ('dest',), 'with transport=file')
+            check_dest(params['dest'])
+        if params['initial_load_timeout'] < 0:
+            raise ValidationError('initial_load_timeout must be 0 or more seconds')
+        check_csv_text(params['name'], 'name')
+        check_csv_text(params['description'], 'description')
+        if not params['name'].strip():
+            raise ValidationError('name must not be empty')
+        self.constants = self._constants() if params['state'] == 'present' else {}
+
+    def _constants(self):
+        p = self.params
+        if p['source_csv'] and p['proxy_system']:
+            raise ValidationError('source_csv and proxy_system are mutually exclusive: give one source')
+        out = dict(fmt.CONSTANT_DEFAULTS)
+        out['SYSTEM_PRIVILEGE'] = fmt.SYSTEM_PRIVILEGE_TEMPLATE % p['name']
+        if p['source_csv']:
+            text = read_text(p['source_csv'])
+            if text is None:
+                raise ValidationError('source_csv: cannot read %s' % p['source_csv'])
+            fields, source = parse_csv(text, 'source_csv')
+            self.source_description = fields.get('Description') or None
+            check_csv_text(self.source_description, 'the Description of source_csv')
+            out.update((k, v) for k, v in source.items() if k != 'SYSTEM_PRIVILEGE')
+        if p['proxy_system']:
+            ps = p['proxy_system']
+            out.update(constants_from_proxy(ps['infrastructure'], ps['proxy_url'], ps['system_id'], ps['token_url']))
+        for name, value in (p['constants'] or {}).items():
+            if name in fmt.ENCRYPTED_CONSTANTS or name in OPTION_OF:
+                raise ValidationError('constants.%s: use the option %s instead' % (name, OPTION_OF.get(name, name)))
+            if value is None or isinstance(value, (dict, list)):
+                raise ValidationError('constants.%s must be a string, number or boolean' % name)
+            out[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        for option, constant in CONSTANT_OPTIONS.items():
+            if p[option] is not None:
+                out[constant] = str(p[option])
+        for name, value in out.items():
+            check_csv_text(value, parameter_of(name), secret=name in fmt.ENCRYPTED_CONSTANTS)
+        self._check(out)
+        return out
+
+    def _check(self, constants):
+        p = self.params
+        needed = ['SCIM_PROTOCOL', 'SCIM_HOST', 'SCIM_PORT', 'SCIM_PATH', 'AUTH_TYPE', 'AUTH_USER']
+        if p['transport'] == 'api' or p['include_secrets']:
+            needed.append('AUTH_PASSWORD')
+        if constants.get('AUTH_TYPE', '').lower() == 'oauth':
+            needed.append('OAUTH_URL')
+        for name in needed:
+            if not constants.get(name):
+                raise ValidationError('%s is required: give it, or take it from proxy_system or source_csv'
+                                      % parameter_of(name))
+        auth_type = constants['AUTH_TYPE'].lower()
+        if auth_type not in fmt.AUTH_TYPES:
+            raise ValidationError('%s must be one of %s' % (parameter_of('AUTH_TYPE'), ', '.join(fmt.AUTH_TYPES)))
+        constants['AUTH_TYPE'] = auth_type
+        for name in ('SCIM_PORT', 'PROXY_PORT'):
+            if constants.get(name) and not constants[name].isdigit():
+                raise ValidationError('%s must be a port number' % parameter_of(name))
+        if not constants['SCIM_PATH'].startswith('/'):
+            raise ValidationError('%s must start with "/"' % parameter_of('SCIM_PATH'))
+        if constants.get('OAUTH_URL'):
+            check_base_url(constants['OAUTH_URL'], parameter_of('OAUTH_URL'))
+
+    def description(self):
+        p = self.params
+        return p['description'] if p['description'] is not None else self.source_description
+
+    def view(self):
+        p = self.params
+        out = {'name': p['name'], 'description': self.description(), 'repository_type': p['repository_type'],
+               'disabled': p['disabled']}
+        out.update((PREFIX + k, v) for k, v in self.constants.items())
+        return out
+
+    def secrets(self):
+        return dict((k, v) for k, v in self.constants.items() if k in fmt.ENCRYPTED_CONSTANTS)
+
+    def document(self, current=None, send_secrets=False):
+        """What to send: the current constants overridden by the desired ones; secrets only when asked."""
+        current = current or {}
+        constants = dict(current.get('constants') or {})
+        constants.update((k, v) for k, v in self.constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
+        if send_secrets:
+            constants.update(self.secrets())
+        description = self.description()
+        return {'name': self.params['name'],
+                'description': description if description is not None else current.get('description', ''),
+                'typeQN': self.params['repository_type'], 'disabled': self.params['disabled'],
+                'constants': constants}
+
+
+def server_view(repo):
+    if repo is None:
+        return None
+    out = {'name': repo.get('name'), 'description': repo.get('description') or '',
+           'repository_type': repo.get('typeQN'), 'disabled': bool(repo.get('disabled'))}
+    out.update((PREFIX + k, v) for k, v in (repo.get('constants') or {}).items())
+    out.update((PREFIX + k, MASK) for k in repo.get('encryptedConstants') or [])
+    return out
+
+
+def apply_api(module, desired):
+    p = module.params
+    client = IdmAdminClient(p)
+    current = client.find(p['name'])
+    ensure = Ensure(module, SECRET_FIELDS)
+    if p['state'] == 'absent':
+        ensure.absent(server_view(current), lambda _: client.delete(current['id']))
+        return ensure.result(repository_id=current['id'] if current else None)
+
+    update_password = p['update_password']
+    if current is not None and any(k not in (current.get('encryptedConstants') or []) for k in desired.secrets()):
+        update_password = 'always'
+    server = {'repo': current}
+
+    def create(_view):
+        server['repo'] = client.create(desired.document(send_secrets=True))
+
+    def update(_view, delta):
+        send = any(k[len(PREFIX):] in fmt.ENCRYPTED_CONSTANTS for k in delta)
+        server['repo'] = client.replace(current['id'], desired.document(current, send_secrets=send))
+
+    ensure.present(server_view(current), desired.view(), create, update, write_only=SECRET_FIELDS,
+                   update_password=update_password)
+    repo = server['repo']
+    if ensure.changed and module.check_mode:
+        repo = desired.document(current)
+        repo['id'] = (current or {}).get('id')
+        repo['encryptedConstants'] = sorted(desired.secrets())
+    load = initial_load(module, client, repo, ensure, desired) if p['initial_load'] != 'never' else None
+    return ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=load)
+
+
+def initial_load(module, client, repo, ensure, desired):
+    """Start the load when the input asks for one, wait for it within the timeout and report it."""
+    p = module.params
+    status = repo.get('initialLoad') or {}
+    job = status.get('lastJob')
+    running = job is not None and job.get('status') == JOB_RUNNING
+    if not running:
+        if p['initial_load'] == 'once' and status.get('lastSucceeded'):
+            return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
+        view = ensure.after if ensure.changed else server_view(repo)
+        if not ensure.record('initial_load', view, view):
+            return {'status': 'would start'}
+        job = client.start_initial_load(repo['id'])
+    deadline = time.time() + p['initial_load_timeout']
+    delay = POLL_FIRST
+    while job.get('status') == JOB_RUNNING and time.time() < deadline:
+        time.sleep(min(delay, max(deadline - time.time(), 0)))
+        delay = min(delay * 2, POLL_MAX)
+        job = client.job(repo['id'], job['id'])
+    if job.get('status') == JOB_FAILED or job.get('status') == JOB_RUNNING and p['initial_load_timeout'] > 0:
+        reason = job.get('message') if job.get('status') == JOB_FAILED else \
+            'still running after %d seconds; a later run with initial_load=once waits for it' % p['initial_load_timeout']
+        result = ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=job)
+        module.fail_json(msg=scrub('initial load of repository %r failed: %s' % (p['name'], reason),
+                                   desired.secrets().values()), **result)
+    return job
+
+
+def apply_file(module, desired):
+    p = module.params
+    path = p['dest']
+    existing = read_text(path)
+    ensure = Ensure(module, SECRET_FIELDS)
+    if p['state'] == 'absent':
+        if existing is not None and ensure.record('delete', csv_view(existing), {}):
+            os.unlink(path)
+        return ensure.result(path=path, next_step='Delete the repository %r in the IDM admin UI by hand (IDM has no API '
+                                                  'for it).' % p['name'])
+    constants = dict(desired.constants)
+    if not p['include_secrets']:
+        for name in fmt.ENCRYPTED_CONSTANTS:
+            constants.pop(name, None)
+    text = render_csv(p['name'], desired.description() or '', p['repository_type'], p['disabled'], constants)
+    if existing != text or file_mode(path) != CSV_MODE:
+        after = desired.view()
+        if ensure.record('update' if existing is not None else 'create', csv_view(existing), after):
+            write_text(path, text, CSV_MODE)
+    repo = desired.document()
+    repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
+    repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
+    return ensure.result(path=path, repository=repo, next_step=file_next_step(p, constants, ensure.changed and existing is not None),
+                         initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
+
+
+def csv_view(text):
+    if text is None:
+        return None
+    try:
+        fields, constants = parse_csv(text, 'dest')
+    except ValidationError:
+        return {'content': 'not a repository CSV'}
+    out = {'name': fields.get('Name'), 'description': fields.get('Description'),
+           'repository_type': fields.get('TypeQN'), 'disabled': fields.get('Disabled') == '1'}
+    out.update((PREFIX + k, v) for k, v in constants.items())
+    return out
+
+
+def file_next_step(p, constants, rewritten):
+    encrypted = [c for c in fmt.ENCRYPTED_CONSTANTS if c in constants]
+    steps = ['In the IDM admin UI (System Configuration > Repositories), import %s as a new SCIM repository (the '
+             'exact import menu is UNCONFIRMED).' % p['dest']]
+    if rewritten:
+        steps.append('If the repository is in IDM already, change its constants there by hand instead (the diff shows '
+                     'which).')
+    if encrypted:
+        steps.append('Check that IDM took the encrypted constants %s from the clear text (UNCONFIRMED; how to check '
+                     'is in docs/ips-idm-contract.md); if not, enter them by hand.' % ', '.join(encrypted))
+    else:
+        steps.append('Enter the encrypted constants (AUTH_PASSWORD at least) by hand: they are not in the file.')
+    if p['initial_load'] != 'never':
+        steps.append('Then start the initial load: the repository\'s Jobs tab, the initial load job, Run now.')
+    return ' '.join(steps)
+
+
+def main():
+    module = new_module(argument_spec(), supports_check_mode=True)
+
+    def body(module):
+        desired = Desired(module.params)
+        if module.params['transport'] == 'api':
+            return apply_api(module, desired)
+        return apply_file(module, desired)
+
+    run(module, body)
+
+
+if __name__ == '__main__':
+    main()

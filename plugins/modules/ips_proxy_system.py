@@ -1,0 +1,445 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ips_proxy_system
+short_description: Define an SAP Identity Provisioning proxy system for SAP S/4HANA Cloud
+version_added: 0.1.0
+description:
+  - Ensures a proxy system in SAP Identity Provisioning (IPS) that exposes an SAP S/4HANA Cloud tenant as a SCIM 2.0
+    service provider for SAP Identity Management.
+  - B(IPS has no public API to manage systems), only its admin console and JSON import/export. This module therefore
+    has two transports, and neither talks to an SAP API.
+  - O(transport=file) writes the JSON file for the console's C(Add > Define from File). The shape follows an IPS
+    export as seen in third-party documentation; whether IPS imports exactly this file is B(UNCONFIRMED). Credential
+    properties are never written to the file. This is a two-phase hand-off. First the admin imports the file and
+    enters the credential properties. IPS gives the imported system a new ID. Then the admin passes that ID (or the
+    CSV that IPS exports for the system) to the next step, M(sapcloud.identity.idm_repository).
+  - O(transport=api) uses the collection's own REST contract over the same JSON shape
+    (C(docs/ips-idm-contract.md)). SAP does not offer this API; today only the collection's emulator implements it.
+  - Verify a proxy system through the documented proxy SCIM API with M(sapcloud.identity.ips_proxy_check).
+options:
+  name:
+    description:
+      - System name, unique in the IPS tenant. It identifies the system.
+      - 1 to 100 characters of C(a-z), C(A-Z), C(0-9), C(-), C(_), C(.) and space.
+    type: str
+    required: true
+  description:
+    description:
+      - Description of the system. Not compared when not given.
+    type: str
+  connector_type:
+    description:
+      - The system type, as written in the C(connectorTypeString) field of an IPS JSON export.
+      - B(UNCONFIRMED) for SAP S/4HANA Cloud. The default is inferred by analogy (C(SAP_COMMERCE_CLOUD) is seen for
+        SAP Commerce Cloud). Export a system created by hand in the console as JSON and use the value found there.
+    type: str
+    default: SAP_S4HANA_CLOUD
+  destination_name:
+    description:
+      - Name of the Neo destination that holds the S/4HANA Cloud URL, user and password (O(infrastructure=neo)).
+      - When a property is both in the destination and in O(properties), the property wins (IPS rule).
+      - Not compared when not given; an empty string removes it.
+    type: str
+  properties:
+    description:
+      - Properties of the system, as name and value. Values are kept as text. Booleans become C(true)/C(false).
+      - C(URL) is the tenant's API host (C(https://my123456-api.s4hana.cloud.sap)), never the UI host.
+      - Documented properties of the S/4HANA Cloud proxy are checked, for example C(Type) (C(HTTP)),
+        C(ProxyType) (C(Internet)), C(Authentication) (C(BasicAuthentication) or
+        C(ClientCertificateAuthentication)), C(User) (no comma), C(s4hana.cloud.api.version) (C(1) for the SOAP
+        Business User API of SAP_COM_0193, C(3) for SCIM of SAP_COM_0465), C(s4hana.cloud.hr.switch.active),
+        C(ips.date.variable.format). Other names pass through unchecked.
+      - Properties on the system that are not listed here are kept. To remove a property, set it to V(null).
+      - With O(infrastructure=sci) the system carries C(URL) and C(User) itself, so both are required.
+    type: dict
+  credential_properties:
+    description:
+      - Credential properties, for example C(Password), the communication user's password (no comma).
+      - Write-only. IPS never shows or exports them, so they cannot be compared.
+      - They are sent when the system is created, when C(URL) or C(Host) changes (IPS drops all credential
+        properties then), when the system shows one of them unset, and always with O(update_password=always).
+      - Never written to the file of O(transport=file); enter them in the console after the import.
+      - With O(infrastructure=sci), C(Password) is required.
+    type: dict
+  update_password:
+    description:
+      - V(on_create) sends O(credential_properties) only in the cases listed there; V(always) on every run, which then
+        always reports a change.
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  read_transformation:
+    description:
+      - The read transformation, as a dict or as JSON text. Compared by meaning (key order and spacing do not
+        matter). Not compared when not given.
+    type: raw
+  write_transformation:
+    description:
+      - The write transformation, as a dict or as JSON text. Compared by meaning. Not compared when not given.
+    type: raw
+  transport:
+    description:
+      - V(file) writes the IPS import JSON to O(dest). An admin imports it in the IPS console.
+      - V(api) calls the collection's own REST contract at O(ips_admin_url). No SAP system offers it.
+    type: str
+    choices: [api, file]
+    default: file
+  dest:
+    description:
+      - File to write with O(transport=file). It is rewritten only when its content would change, so the file is
+        byte-stable for the same input.
+    type: path
+  system_id:
+    description:
+      - With O(transport=file), the ID that IPS gave the system when the admin imported the file. The module then
+        returns the proxy SCIM URL. Not allowed with O(transport=api), where the server returns the ID.
+    type: str
+  state:
+    description:
+      - V(present) defines the system. V(absent) deletes it (O(transport=api)) or removes O(dest) (O(transport=file)).
+        The admin then deletes the system in the console.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - sapcloud.identity.ips
+  - sapcloud.identity.ips.admin
+  - sapcloud.identity.common
+notes:
+  - Supports check mode and diff mode. Credential properties are masked in the diff and never returned.
+seealso:
+  - module: sapcloud.identity.ips_proxy_check
+  - module: sapcloud.identity.idm_repository
+author:
+  - sapcloud.identity contributors (@sapcloud)
+'''
+
+EXAMPLES = r'''
+- name: Write the IPS import file for the S/4HANA Cloud proxy (Neo, destination based)
+  sapcloud.identity.ips_proxy_system:
+    name: S4HC proxy
+    description: S/4HANA Cloud my123456 for IDM
+    destination_name: S4HC_IPS
+    properties:
+      s4hana.cloud.api.version: "1"
+      ips.date.variable.format: yyyy-MM-dd
+    transport: file
+    dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
+
+- name: Same system, once the admin imported it and noted its new ID
+  sapcloud.identity.ips_proxy_system:
+    name: S4HC proxy
+    destination_name: S4HC_IPS
+    properties:
+      s4hana.cloud.api.version: "1"
+      ips.date.variable.format: yyyy-MM-dd
+    transport: file
+    dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
+    system_id: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
+    proxy_url: https://ipsproxyabcd1234-idmconsumer.hana.ondemand.com
+  register: proxy
+
+- name: IPS on SAP Cloud Identity Services, through the collection's REST contract (emulator)
+  sapcloud.identity.ips_proxy_system:
+    name: S4HC proxy
+    infrastructure: sci
+    properties:
+      URL: https://my123456-api.s4hana.cloud.sap
+      User: IPS_COMM_USER
+      Authentication: BasicAuthentication
+    credential_properties:
+      Password: "{{ s4_comm_password }}"
+    transport: api
+    ips_admin_url: "{{ emulator_urls.ias }}"
+    ips_admin_user: "{{ emulator_demo.ips_admin_user }}"
+    ips_admin_password: "{{ emulator_demo.ips_admin_password }}"
+    proxy_url: "{{ emulator_urls.ias }}"
+'''
+
+RETURN = r'''
+system:
+  description:
+    - The system as the server holds it (O(transport=api)) or as written to the file (O(transport=file)), in the
+      shape of an IPS JSON export.
+    - C(encryptedProperties) lists the names of the credential properties with the value V(null), never the values.
+  returned: when O(state=present)
+  type: dict
+system_id:
+  description: ID of the proxy system (from the server, or O(system_id) with O(transport=file)).
+  returned: when known
+  type: str
+  sample: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
+scim_url:
+  description: Base URL of the system's proxy SCIM API (documented pattern), when O(proxy_url) and the ID are known.
+  returned: always
+  type: str
+  sample: https://ipsproxyabcd1234-idmconsumer.hana.ondemand.com/ipsproxy/api/v1/scim/8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
+path:
+  description: The file written or removed (O(transport=file)).
+  returned: with O(transport=file)
+  type: str
+next_step:
+  description: What an admin does by hand next (O(transport=file)).
+  returned: with O(transport=file)
+  type: str
+actions:
+  description: What was done or would be done (create, update, delete).
+  returned: always
+  type: list
+  elements: str
+'''
+
+import json
+import os
+
+from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import MASK, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
+    IpsAdminClient, check_base_url, check_dest, check_system_name, credential_reset, file_mode, ips_admin_argument_spec,
+    ips_argument_spec, normalize_credentials, normalize_properties, parse_transformation, read_text, render_json,
+    require, scim_base_url, system_document, write_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
+
+KEYS = fmt.SYSTEM_KEYS
+CREDENTIAL_PREFIX = 'credential_properties.'
+FILE_MODE = 0o644
+
+
+def argument_spec():
+    spec = dict(
+        name=dict(type='str', required=True),
+        description=dict(type='str'),
+        connector_type=dict(type='str', default=fmt.DEFAULT_CONNECTOR_TYPE),
+        destination_name=dict(type='str'),
+        properties=dict(type='dict'),
+        credential_properties=dict(type='dict', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
+        read_transformation=dict(type='raw'),
+        write_transformation=dict(type='raw'),
+        transport=dict(type='str', default='file', choices=['api', 'file']),
+        dest=dict(type='path'),
+        system_id=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    spec.update(ips_argument_spec())
+    spec.update(ips_admin_argument_spec())
+    return spec
+
+
+class Desired:
+    """The validated input; built before any request so bad input fails with zero calls."""
+
+    def __init__(self, params):
+        check_system_name(params['name'])
+        self.params = params
+        self.properties = normalize_properties(params['properties'])
+        self.credentials = normalize_credentials(params['credential_properties'])
+        self.read = parse_transformation(params['read_transformation'], 'read_transformation')
+        self.write = parse_transformation(params['write_transformation'], 'write_transformation')
+        if params['proxy_url']:
+            check_base_url(params['proxy_url'], 'proxy_url')
+        if params['transport'] == 'api':
+            require(params, ('ips_admin_url', 'ips_admin_user', 'ips_admin_password'), 'with transport=api')
+            if params['system_id']:
+                raise ValidationError('system_id applies to transport=file only; with transport=api the server '
+                                      'returns the ID')
+        else:
+            require(params, ('dest',), 'with transport=file')
+            check_dest(params['dest'])
+        if params['state'] == 'present':
+            self._check_infrastructure()
+
+    def _check_infrastructure(self):
+        if self.params['infrastructure'] == 'sci':
+            for name in ('URL', 'User'):
+                if not self.properties.get(name):
+                    raise ValidationError('properties.%s is required with infrastructure=sci: the proxy system holds '
+                                          'the S/4HANA Cloud URL, user and password itself' % name)
+            if fmt.DEFAULT_CREDENTIAL_PROPERTY not in self.credentials:
+                raise ValidationError('credential_properties.%s is required with infrastructure=sci (the '
+                                      'communication user\'s password)' % fmt.DEFAULT_CREDENTIAL_PROPERTY)
+        elif not self.params['destination_name'] and not self.properties.get('URL'):
+            raise ValidationError('destination_name or properties.URL is required with infrastructure=neo')
+
+    def full_properties(self, current):
+        """The properties the system should end with: the current ones, overridden and pruned by the input."""
+        out = dict(current or {})
+        for name, value in self.properties.items():
+            if value is None:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+    def view(self, current_properties):
+        """Flat desired state; None means "not compared"."""
+        p = self.params
+        out = {
+            'name': p['name'],
+            'description': p['description'],
+            'connector_type': p['connector_type'],
+            'destination_name': p['destination_name'],
+            'properties': property_list(self.full_properties(current_properties)) if self.properties else None,
+            'read_transformation': dumps(self.read) if self.read is not None else None,
+            'write_transformation': dumps(self.write) if self.write is not None else None,
+        }
+        out.update((CREDENTIAL_PREFIX + k, v) for k, v in self.credentials.items())
+        return out
+
+    def document(self, current=None, credentials=None):
+        """The full system document to send: current values where the input says nothing."""
+        current = current or {}
+        p = self.params
+
+        def pick(value, key, default=None):
+            return value if value is not None else current.get(key, default)
+
+        return system_document(
+            p['name'], pick(p['description'], KEYS['description'], ''), p['connector_type'],
+            pick(p['destination_name'], KEYS['destination_name'], ''),
+            self.full_properties(current.get(KEYS['properties'])), credentials or {},
+            pick(self.read, KEYS['read_transformation']), pick(self.write, KEYS['write_transformation']))
+
+
+def property_list(properties):
+    """Properties as sorted "name=value" lines: compared exactly, and readable in a diff."""
+    return sorted('%s=%s' % (k, v) for k, v in (properties or {}).items())
+
+
+def current_view(doc):
+    if doc is None:
+        return None
+    out = {
+        'name': doc.get(KEYS['name']),
+        'description': doc.get(KEYS['description']) or '',
+        'connector_type': doc.get(KEYS['connector_type']),
+        'destination_name': doc.get(KEYS['destination_name']) or '',
+        'properties': property_list(doc.get(KEYS['properties'])),
+        'read_transformation': dumps(doc[KEYS['read_transformation']]) if KEYS['read_transformation'] in doc else None,
+        'write_transformation': dumps(doc[KEYS['write_transformation']]) if KEYS['write_transformation'] in doc else None,
+    }
+    out.update((CREDENTIAL_PREFIX + k, MASK) for k in (doc.get(KEYS['credential_properties']) or {}))
+    return out
+
+
+def secret_fields(desired, doc):
+    names = set(desired.credentials) | set((doc or {}).get(KEYS['credential_properties']) or {})
+    return [CREDENTIAL_PREFIX + n for n in names]
+
+
+def apply_api(module, desired):
+    p = module.params
+    client = IpsAdminClient(p)
+    current = client.find(p['name'])
+    ensure = Ensure(module, secret_fields(desired, current))
+    write_only = [CREDENTIAL_PREFIX + n for n in desired.credentials]
+    if p['state'] == 'absent':
+        ensure.absent(current_view(current), lambda _: client.delete(current['id']))
+        return ensure.result(system_id=current['id'] if current else None, scim_url=None)
+
+    current_props = (current or {}).get(KEYS['properties'])
+    update_password = p['update_password']
+    if current is not None:
+        on_server = current.get(KEYS['credential_properties']) or {}
+        reset = credential_reset(current_props, desired.full_properties(current_props))
+        if reset:
+            lost = sorted(set(on_server) - set(desired.credentials))
+            if lost:
+                module.warn('URL/host changes: IPS drops the credential properties %s; give them in '
+                            'credential_properties to keep them' % ', '.join(lost))
+        if reset or any(n not in on_server for n in desired.credentials):
+            update_password = 'always'
+
+    server = {'doc': current}
+
+    def create(_view):
+        server['doc'] = client.create(desired.document(credentials=desired.credentials))
+
+    def update(_view, delta):
+        credentials = desired.credentials if any(k.startswith(CREDENTIAL_PREFIX) for k in delta) else {}
+        server['doc'] = client.replace(current['id'], desired.document(current, credentials))
+
+    ensure.present(current_view(current), desired.view(current_props), create, update,
+                   write_only=write_only, update_password=update_password)
+    system = server['doc']
+    if ensure.changed and module.check_mode:
+        # Nothing was sent: show what would be (credential names only).
+        system = desired.document(current, dict((n, None) for n in desired.credentials))
+        system['id'] = (current or {}).get('id')
+    return ensure.result(system=system, system_id=system.get('id'),
+                         scim_url=scim_base_url(p['infrastructure'], p['proxy_url'], system.get('id')))
+
+
+def file_view(text):
+    """The view of a file written earlier (None when absent, a marker when it is not this module's JSON)."""
+    if text is None:
+        return None
+    try:
+        return current_view(json.loads(text))
+    except (ValueError, AttributeError, TypeError):
+        return {'content': 'not a proxy system JSON document'}
+
+
+def apply_file(module, desired):
+    p = module.params
+    path = p['dest']
+    existing = read_text(path)
+    ensure = Ensure(module, secret_fields(desired, None))
+    scim_url = scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id'])
+    if p['state'] == 'absent':
+        if existing is not None and ensure.record('delete', file_view(existing), {}):
+            os.unlink(path)
+        return ensure.result(path=path, scim_url=None,
+                             next_step='Delete the proxy system %r in the IPS admin console by hand (IPS has no API '
+                                       'for it).' % p['name'])
+
+    document = desired.document(credentials=dict((n, None) for n in desired.credentials))
+    text = render_json(document)
+    if existing != text or file_mode(path) != FILE_MODE:
+        after = current_view(document)
+        after.update((CREDENTIAL_PREFIX + k, v) for k, v in desired.credentials.items())
+        if ensure.record('update' if existing is not None else 'create', file_view(existing), after):
+            write_text(path, text, FILE_MODE)
+    return ensure.result(path=path, system=document, system_id=p['system_id'], scim_url=scim_url,
+                         next_step=file_next_step(p, desired, ensure.changed))
+
+
+def file_next_step(p, desired, changed):
+    creds = sorted(desired.credentials)
+    enter = (' Then enter the credential properties %s on its Properties tab: they are never written to the file.'
+             % ', '.join(creds)) if creds else ''
+    if p['system_id']:
+        edit = (' The file changed: make the same change to system %s in the console by hand (the diff shows it), '
+                'since a new import would create another system with another ID.' % p['system_id']) if changed else ''
+        return ('System ID %s given.%s Pass the ID to sapcloud.identity.idm_repository as proxy_system.system_id, or '
+                'pass the CSV that IPS exports for the system as source_csv.' % (p['system_id'], edit))
+    return ('In the IPS admin console, open Proxy Systems > Add > Define from File and import %s (the JSON shape is '
+            'UNCONFIRMED, see docs/ips-idm-contract.md).%s IPS gives the imported system a new ID, the GUID at the '
+            'end of the system\'s URL: pass it as system_id here and as proxy_system.system_id to '
+            'sapcloud.identity.idm_repository, or export the system as CSV and pass that file as source_csv.'
+            % (p['dest'], enter))
+
+
+def main():
+    module = new_module(argument_spec(), supports_check_mode=True)
+
+    def body(module):
+        desired = Desired(module.params)
+        if module.params['transport'] == 'api':
+            return apply_api(module, desired)
+        return apply_file(module, desired)
+
+    run(module, body)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,247 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_worker_check
+short_description: Check that workers exist in SAP S/4HANA Cloud before IDM creates their business users
+version_added: 0.1.0
+description:
+  - Read-only check that each given worker exists in SAP S/4HANA Cloud. In the public edition, only the user of an
+    existing employee or contingent worker can be created (SAP KBA 2662400). IDM fails for a missing worker, so this
+    check runs first.
+  - V(query_business_user) calls the SOAP service QueryBusinessUserIn (scenario SAP_COM_0093 or SAP_COM_0193, the
+    integration's own communication user). It selects by C(PersonExternalID), the worker ID.
+  - V(business_partner) reads C(A_BusinessPartner) with its roles from the OData V2 service API_BUSINESS_PARTNER
+    (scenario SAP_COM_0008). The IDs are then Business Partner numbers. Where S/4HANA stores the external worker
+    ID on the Business Partner is UNCONFIRMED.
+  - An empty O(workers) list skips the check and says so.
+options:
+  workers:
+    description: Worker IDs (V(query_business_user)) or Business Partner numbers (V(business_partner)).
+    type: list
+    elements: str
+    required: true
+  api:
+    description: Which S/4HANA Cloud service to ask.
+    type: str
+    choices: [query_business_user, business_partner]
+    default: query_business_user
+  service_path:
+    description:
+      - Path of the QueryBusinessUserIn endpoint. Take it from the communication arrangement's inbound services.
+        Both C(/sap/bc/srt/scs_ext/sap/querybusinessuserin) and C(/sap/bc/srt/scs/sap/querybusinessuserin) are seen.
+    type: str
+    default: /sap/bc/srt/scs_ext/sap/querybusinessuserin
+  worker_roles:
+    description:
+      - Business partner role codes that make a worker (employee C(BUP003), contingent worker C(BBP005)).
+    type: list
+    elements: str
+    default: [BUP003, BBP005]
+  fail_on_missing:
+    description: Whether a missing worker fails the task. With V(false) the result lists them in RV(missing).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+notes:
+  - Read-only. It supports check mode and never reports a change.
+seealso:
+  - module: sapcloud.identity.idm_repository
+author:
+  - sapcloud.identity contributors (@sapcloud)
+'''
+
+EXAMPLES = r'''
+- name: Workers must exist before IDM provisions their users
+  sapcloud.identity.s4_worker_check:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: IPS_COMM_USER
+    api_password: "{{ s4_comm_password }}"
+    workers: [W0001, W0002]
+
+- name: Through the Business Partner API instead
+  sapcloud.identity.s4_worker_check:
+    api_url: https://my123456-api.s4hana.cloud.sap
+    api_user: BP_READER
+    api_password: "{{ bp_reader_password }}"
+    api: business_partner
+    workers: ["9980000001"]
+'''
+
+RETURN = r'''
+workers:
+  description:
+    - One entry per requested ID. Each has C(id) and C(exists). Found entries also have C(business_partner_role),
+      C(person_id), C(user_name) (V(query_business_user)) and C(archived).
+  returned: always
+  type: list
+  elements: dict
+found:
+  description: The IDs that exist.
+  returned: always
+  type: list
+  elements: str
+missing:
+  description: The IDs that do not exist, are archived, or lack a worker role.
+  returned: always
+  type: list
+  elements: str
+skipped:
+  description: True when O(workers) is empty.
+  returned: when O(workers) is empty
+  type: bool
+'''
+
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient, describe_error
+from ansible_collections.sapcloud.identity.plugins.module_utils.odata import ODataService, describe_odata_error, literal
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import s4_argument_spec
+
+BUSINESS_PARTNER_SERVICE = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
+# QueryBusinessUserIn, SOAP 1.1 (CONFIRMED: SAP docs; element names OBSERVED in SAP's published WSDL). Only the
+# root element is namespace-qualified.
+SOAP_ACTION = 'http://sap.com/xi/ABA/QueryBusinessUserIn/QueryBusinessUserInRequest'
+SOAP_QUERY = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:aba="http://sap.com/xi/ABA">'
+    '<soapenv:Header/><soapenv:Body><aba:BusinessUserSimpleByElementsQuery_sync><BusinessUser>%s</BusinessUser>'
+    '<QueryProcessingConditions><QueryHitsUnlimitedIndicator>true</QueryHitsUnlimitedIndicator>'
+    '</QueryProcessingConditions></aba:BusinessUserSimpleByElementsQuery_sync></soapenv:Body></soapenv:Envelope>'
+)
+SOAP_ID_INTERVAL = ('<PersonExternalIDInterval><IntervalBoundaryTypeCode>1</IntervalBoundaryTypeCode>'
+                    '<LowerBoundaryPersonExtID>%s</LowerBoundaryPersonExtID></PersonExternalIDInterval>')
+SOAP_ERROR_SEVERITY = '3'
+# IDs per request: keeps $filter URLs and SOAP bodies small.
+CHUNK = 40
+
+
+def argument_spec():
+    spec = dict(
+        workers=dict(type='list', elements='str', required=True),
+        api=dict(type='str', default='query_business_user', choices=['query_business_user', 'business_partner']),
+        service_path=dict(type='str', default='/sap/bc/srt/scs_ext/sap/querybusinessuserin'),
+        worker_roles=dict(type='list', elements='str', default=['BUP003', 'BBP005']),
+        fail_on_missing=dict(type='bool', default=True),
+    )
+    spec.update(s4_argument_spec())
+    return spec
+
+
+def local(tag):
+    return tag.rsplit('}', 1)[-1]
+
+
+def child_text(element, *path):
+    for name in path:
+        element = next((c for c in list(element) if local(c.tag) == name), None) if element is not None else None
+    return element.text.strip() if element is not None and element.text else None
+
+
+def describe_soap_error(response):
+    """The faultstring of a SOAP fault, else the generic description."""
+    try:
+        root = ElementTree.fromstring(response.content)
+    except ElementTree.ParseError:
+        return describe_error(response)
+    fault = next((e for e in root.iter() if local(e.tag) == 'Fault'), None)
+    text = child_text(fault, 'faultstring') if fault is not None else None
+    if text:
+        return text, child_text(fault, 'faultcode'), None
+    return describe_error(response)
+
+
+def query_business_users(p, ids):
+    http = HttpClient(p['api_url'], auth=(p['api_user'], p['api_password']), error_parser=describe_soap_error,
+                      headers={'Accept': 'text/xml'}, **tls_options(p))
+    params = {'sap-client': p['sap_client']} if p['sap_client'] else None
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        query = SOAP_QUERY % ''.join(SOAP_ID_INTERVAL % escape(i) for i in chunk)
+        # A query changes nothing, so it may be repeated like a GET.
+        response = http.request('POST', p['service_path'], params=params, data=query.encode('utf-8'), idempotent=True,
+                                headers={'Content-Type': 'text/xml; charset=utf-8', 'SOAPAction': SOAP_ACTION})
+        try:
+            root = ElementTree.fromstring(response.content)
+        except ElementTree.ParseError:
+            raise ApiError('QueryBusinessUserIn answered with no XML', 'POST', http.url(p['service_path']),
+                           response.status_code)
+        for item in root.iter():
+            if local(item.tag) == 'Item' and child_text(item, 'SeverityCode') == SOAP_ERROR_SEVERITY:
+                raise ApiError('QueryBusinessUserIn: %s' % child_text(item, 'Note'), 'POST',
+                               http.url(p['service_path']), response.status_code)
+        for user in (e for e in root.iter() if local(e.tag) == 'BusinessUser'):
+            worker_id = child_text(user, 'PersonExternalID')
+            if worker_id:
+                found[worker_id] = {
+                    'business_partner_role': child_text(user, 'BusinessPartnerRoleCode'),
+                    'person_id': child_text(user, 'PersonID'),
+                    'user_name': child_text(user, 'User', 'UserName'),
+                    'archived': child_text(user, 'MarkedForArchivingIndicator') == 'true',
+                }
+    return found
+
+
+def business_partners(p, ids):
+    http = HttpClient(p['api_url'], auth=(p['api_user'], p['api_password']), error_parser=describe_odata_error,
+                      **tls_options(p))
+    service = ODataService(http, BUSINESS_PARTNER_SERVICE, version=2,
+                           params={'sap-client': p['sap_client']} if p['sap_client'] else None)
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        flt = ' or '.join('BusinessPartner eq %s' % literal(i) for i in chunk)
+        for bp in service.list('A_BusinessPartner', filter=flt, expand='to_BusinessPartnerRole'):
+            roles = (bp.get('to_BusinessPartnerRole') or {}).get('results', [])
+            worker_roles = [r.get('BusinessPartnerRole') for r in roles if r.get('BusinessPartnerRole') in p['worker_roles']]
+            found[bp.get('BusinessPartner')] = {
+                'business_partner_role': worker_roles[0] if worker_roles else None,
+                'person_id': bp.get('BusinessPartner'),
+                'archived': bool(bp.get('IsMarkedForArchiving')),
+            }
+    return found
+
+
+def body(module):
+    p = module.params
+    ids = [w.strip() for w in p['workers']]
+    if any(not i for i in ids):
+        raise ValidationError('workers must not contain empty IDs')
+    if not ids:
+        return dict(changed=False, skipped=True, workers=[], found=[], missing=[],
+                    msg='no workers given: the worker check was skipped')
+    found = (query_business_users if p['api'] == 'query_business_user' else business_partners)(p, ids)
+    workers = []
+    for worker_id in ids:
+        entry = dict(found.get(worker_id) or {}, id=worker_id)
+        entry['exists'] = worker_id in found and not entry['archived'] and \
+            entry.get('business_partner_role') in p['worker_roles']
+        workers.append(entry)
+    missing = [w['id'] for w in workers if not w['exists']]
+    result = dict(changed=False, workers=workers, found=[w['id'] for w in workers if w['exists']], missing=missing)
+    if missing and p['fail_on_missing']:
+        module.fail_json(msg='workers missing in S/4HANA Cloud (no active %s with role %s): %s; create them before IDM '
+                             'provisions their users' % ('worker' if p['api'] == 'query_business_user' else
+                                                         'business partner', ' or '.join(p['worker_roles']),
+                                                         ', '.join(missing)), **result)
+    return result
+
+
+def main():
+    module = new_module(argument_spec(), supports_check_mode=True)
+    run(module, body)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,90 @@
+"""ips.py / idm.py helpers without a server: the file formats, URL patterns and input rules."""
+
+import json
+
+import pytest
+
+from ansible_collections.sapcloud.identity.plugins.module_utils import idm, ips
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+
+SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
+
+
+def test_scim_and_token_urls_per_infrastructure():
+    assert ips.scim_base_url('neo', 'https://ipsproxyprov-cons.hana.ondemand.com/', SYSTEM_ID) == \
+        'https://ipsproxyprov-cons.hana.ondemand.com/ipsproxy/api/v1/scim/' + SYSTEM_ID
+    assert ips.scim_base_url('sci', 'https://t.accounts.ondemand.com', SYSTEM_ID) == \
+        'https://t.accounts.ondemand.com/ipsproxy/service/api/v1/scim/' + SYSTEM_ID
+    assert ips.scim_base_url('neo', None, SYSTEM_ID) is None
+    assert ips.default_token_url('sci', 'https://t.accounts.ondemand.com') == 'https://t.accounts.ondemand.com/oauth2/token'
+    assert ips.default_token_url('neo', 'https://ipsproxyprov-cons.hana.ondemand.com') is None
+
+
+def test_properties_are_text_and_checked():
+    out = ips.normalize_properties({'s4hana.cloud.hr.switch.active': False, 's4hana.cloud.roles.page.size': 50,
+                                    'custom.name': 'anything', 'gone': None,
+                                    'URL': 'https://my123456-api.s4hana.cloud.sap'})
+    assert out == {'s4hana.cloud.hr.switch.active': 'false', 's4hana.cloud.roles.page.size': '50',
+                   'custom.name': 'anything', 'gone': None, 'URL': 'https://my123456-api.s4hana.cloud.sap'}
+    with pytest.raises(ValidationError, match=r'properties\.URL must be the tenant\'s API host'):
+        ips.normalize_properties({'URL': 'https://my123456.s4hana.ondemand.com'})
+    with pytest.raises(ValidationError, match=r'properties\.s4hana\.cloud\.roles\.page\.size must be a whole number'):
+        ips.normalize_properties({'s4hana.cloud.roles.page.size': 'many'})
+    with pytest.raises(ValidationError, match=r'properties\.Type must be one of HTTP'):
+        ips.normalize_properties({'Type': 'RFC'})
+
+
+def test_credential_rule_never_shows_the_value():
+    with pytest.raises(ValidationError) as info:
+        ips.normalize_credentials({'Password': 'top,secret'})
+    assert 'top,secret' not in str(info.value)
+
+
+@pytest.mark.parametrize('before,after,reset', [
+    ({'URL': 'https://a'}, {'URL': 'https://a', 'User': 'X'}, False),
+    ({'URL': 'https://a'}, {'URL': 'https://b'}, True),
+    ({'Host': 'a'}, {'host': 'a'}, False),
+    ({'host': 'a'}, {'Host': 'b'}, True),
+    ({}, {'URL': 'https://a'}, True),
+])
+def test_credential_reset(before, after, reset):
+    assert ips.credential_reset(before, after) is reset
+
+
+def test_import_json_is_byte_stable_and_sorted():
+    doc = ips.system_document('S4 proxy', 'd', 'SAP_S4HANA_CLOUD', 'DEST', {'b': '2', 'a': '1'}, {'Password': None},
+                              {'user': {'mappings': []}}, None)
+    text = ips.render_json(doc)
+    assert text == ips.render_json(json.loads(text)) and text.endswith('}\n')
+    assert list(json.loads(text)) == sorted(json.loads(text))
+    assert doc['accessMode'] == 'PROXY' and doc['encryptedProperties'] == {'Password': None}
+    assert doc['readTransformationChanged'] is True and doc['writeTransformationChanged'] is False
+    assert 'writeTransformation' not in doc
+
+
+def test_csv_layout_and_round_trip():
+    constants = {'SCIM_HOST': 'h', 'SCIM_PATH': '/p', 'AUTH_PASSWORD': 's', 'ZZ_EXTRA': 'z', 'PROXY_HOST': ''}
+    text = idm.render_csv('REPO', 'desc', 'com.sap.idm.connector.scim:reptype.SCIM', False, constants)
+    header, values, end = text.split('\n')
+    assert end == ''
+    assert header.startswith('Name,Description,Type,Disabled,TypeQN,AUTH_PASSWORD,AUTH_TYPE,')
+    assert header.endswith(',TRUSTSTORE,TRUSTSTORE_PASSWORD,ZZ_EXTRA,')
+    assert values.startswith('"REPO","desc",,"0","com.sap.idm.connector.scim:reptype.SCIM","s",,,')
+    fields, parsed = idm.parse_csv(text, 'source_csv')
+    assert fields == {'Name': 'REPO', 'Description': 'desc', 'Type': '', 'Disabled': '0',
+                      'TypeQN': 'com.sap.idm.connector.scim:reptype.SCIM'}
+    assert parsed == {'SCIM_HOST': 'h', 'SCIM_PATH': '/p', 'AUTH_PASSWORD': 's', 'ZZ_EXTRA': 'z'}
+    with pytest.raises(ValidationError, match='source_csv must hold a header line and one line of values'):
+        idm.parse_csv(header + '\n', 'source_csv')
+
+
+def test_constants_from_proxy():
+    neo = idm.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID,
+                                   'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token')
+    assert neo == {'SCIM_PROTOCOL': 'https', 'SCIM_HOST': 'ipsproxyprov-cons.hana.ondemand.com', 'SCIM_PORT': '443',
+                   'SCIM_PATH': '/ipsproxy/api/v1/scim/' + SYSTEM_ID, 'AUTH_TYPE': 'oauth',
+                   'OAUTH_URL': 'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token'}
+    sci = idm.constants_from_proxy('sci', 'http://127.0.0.1:8080', SYSTEM_ID)
+    assert sci['SCIM_PORT'] == '8080' and sci['OAUTH_URL'] == 'http://127.0.0.1:8080/oauth2/token'
+    with pytest.raises(ValidationError, match='proxy_system.token_url is required with infrastructure neo'):
+        idm.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID)
