@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import (
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import (
     ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
 
 

@@ -29,7 +29,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
 NEO_TOKEN_PATH = '/oauth2/apitoken/v1'

@@ -22,7 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import check_base_url, default_token_url
 
 # The collection's own contract for repositories and their initial load (never an SAP API).

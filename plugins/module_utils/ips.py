@@ -25,7 +25,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
 # The collection's own contract for proxy systems (never an SAP API).

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - reported by the module when `query` is
     JMESPATH_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
 

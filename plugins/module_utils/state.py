@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import MASK, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
 
 
 def same(desired, current):

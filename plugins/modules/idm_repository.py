@@ -298,7 +298,7 @@ import time
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import MASK, scrub
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, scrub
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
     JOB_FAILED, JOB_RUNNING, IdmAdminClient, check_csv_text, constants_from_proxy, idm_argument_spec,
     parse_csv, render_csv)

@@ -135,7 +135,7 @@ comm_user_status:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
     ProxyClient, check_base_url, default_token_url, ips_argument_spec, ips_proxy_argument_spec, require,
     scim_base_url)

@@ -202,7 +202,7 @@ import os
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import MASK, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
     IpsAdminClient, check_base_url, check_dest, check_system_name, credential_reset, file_mode, ips_admin_argument_spec,
     ips_argument_spec, normalize_credentials, normalize_properties, parse_transformation, read_text, render_json,

@@ -104,7 +104,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient, describe_error
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient, describe_error
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import ODataService, describe_odata_error, literal
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import s4_argument_spec
 

@@ -228,7 +228,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     check_destination_name, check_destination_scope, cf_argument_spec, destination_client,
     neo_argument_spec, public, secret_keys)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 # Options that map to one destination property each.

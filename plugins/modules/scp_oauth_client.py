@@ -168,7 +168,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, neo_app_token_url, neo_app_tokens,
     neo_argument_spec, neo_platform_tokens, neo_url, require)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 CLIENT_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$')

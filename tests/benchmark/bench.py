@@ -40,7 +40,7 @@ def timed_runs(ansible, emulator, path):
     env = ansible.env()
     cmd = [os.path.join(ansible.bindir, 'ansible-playbook'), path, '-e', '@' + emulator.vars_file]
     times, peaks = [], []
-    for _ in range(RUNS):
+    for attempt in range(RUNS):  # pylint: disable=unused-variable
         start = time.perf_counter()
         out = subprocess.run([sys.executable, '-c', RSS_PROBE] + cmd, cwd=REPO, env=env, capture_output=True,
                              text=True, check=True)
@@ -52,7 +52,7 @@ def timed_runs(ansible, emulator, path):
 def emulator_throughput(emulator, host='s4_t1', total=2000, workers=8):
     url = emulator.url(host) + '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001/'
     auth = (emulator.demo['s4_admin_user'], emulator.demo['s4_admin_password'])
-    session_per_worker = [requests.Session() for _ in range(workers)]
+    session_per_worker = [requests.Session() for worker in range(workers)]
 
     def fetch(index):
         return session_per_worker[index % workers].get(url, auth=auth, timeout=30).status_code
@@ -91,8 +91,9 @@ def main():
             emulator.reset_stats()
             result = ansible.task('sapcloud.identity.' + module, args, defaults=conn)
             assert not result.changed, '%s was not a no-op: %s' % (module, result.data)
-            print('%-28s %8.2f %8.2f %10.1f %9d %7d' % (module + ' (no-op)', seconds, seconds / base_time, rss,
-                                                         emulator.requests('s4_t1'), emulator.writes('s4_t1')))
+            figures = (module + ' (no-op)', seconds, seconds / base_time, rss, emulator.requests('s4_t1'),
+                       emulator.writes('s4_t1'))
+            print('%-28s %8.2f %8.2f %10.1f %9d %7d' % figures)
         rate, ok = emulator_throughput(emulator)
         print('emulator: %.0f GET/s from 8 parallel clients (%d of 2000 answered 200)' % (rate, ok))
     finally:

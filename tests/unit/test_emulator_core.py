@@ -62,8 +62,8 @@ def test_control_requests_are_not_counted(emulator):
 
 def test_status_fault_hits_matching_requests_count_times(emulator):
     a = emulator.services['a'].url
-    requests.post(a + '/_emulator/faults', json={'host': 'a', 'path': '^/value$', 'status': 503, 'count': 2,
-                                                  'headers': {'Retry-After': '1'}}, timeout=5)
+    fault = {'host': 'a', 'path': '^/value$', 'status': 503, 'count': 2, 'headers': {'Retry-After': '1'}}
+    requests.post(a + '/_emulator/faults', json=fault, timeout=5)
     first = requests.get(a + '/value', timeout=5)
     assert first.status_code == 503 and first.headers['Retry-After'] == '1'
     assert requests.get(a + '/value', timeout=5).status_code == 503

@@ -19,7 +19,7 @@ if not os.path.exists(LINK):
 sys.path.insert(0, ROOT)
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import oauth  # noqa: E402
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient  # noqa: E402
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient  # noqa: E402
 
 
 class TokenServer:

@@ -9,7 +9,7 @@ import requests
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError  # noqa: E402
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError  # noqa: E402
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client  # noqa: E402
 from emulator.core import Emulator  # noqa: E402
 from emulator.demo import DEMO  # noqa: E402

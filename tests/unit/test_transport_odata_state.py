@@ -1,4 +1,4 @@
-"""module_utils http.py, odata.py and state.py against mocked HTTP (the `responses` library)."""
+"""module_utils transport.py, odata.py and state.py against mocked HTTP (the `responses` library)."""
 
 import json
 
@@ -7,8 +7,8 @@ import requests
 import responses
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.module_utils import http as http_utils
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import ApiError, HttpClient, create_confirmed
+from ansible_collections.sapcloud.identity.plugins.module_utils import transport as http_utils
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient, create_confirmed
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, key_path, literal, strip_annotations)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes, masked, same, without
@@ -48,7 +48,7 @@ class Tokens:
         self.invalidated = self.issued
 
 
-# ---- http.py ----
+# ---- transport.py ----
 
 @responses.activate
 def test_429_honours_retry_after(no_delays):

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The summary filter: per-host report entries of a run, turned into one report (documented in summary.yml)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleFilterError
+
+CREATES = ('create', 'assign')
+OUTCOMES = {
+    # outcome: (in a real run, in check mode)
+    'created': ('created', 'would create'),
+    'changed': ('changed', 'would change'),
+    'removed': ('removed', 'would remove'),
+    'unchanged': ('already right', 'already right'),
+}
+
+
+def outcome(entry):
+    """created, changed, removed or unchanged, from the module's changed flag and the actions it reports."""
+    if entry.get('outcome'):
+        return entry['outcome']
+    if not entry.get('changed'):
+        return 'unchanged'
+    actions = entry.get('actions') or []
+    if any(a in CREATES for a in actions):
+        return 'created'
+    if 'delete' in actions or set(actions) == {'unassign'}:
+        return 'removed'
+    return 'changed'
+
+
+def summary(hosts, check_mode=False):
+    """One report from [{host, tenant, entries, values, failed}].
+
+    Entries marked shared (one object for the whole landscape) are listed once; every other entry per tenant, with
+    its outcome and its words for this run. open lists every next step, prefixed with its tenant.
+    """
+    if not isinstance(hosts, list):
+        raise AnsibleFilterError('summary expects a list of per-host reports, got %s' % type(hosts).__name__)
+    totals = dict((key, 0) for key in OUTCOMES)
+    shared, seen, tenants, open_steps = [], set(), [], []
+
+    def rendered(entry):
+        out = dict(entry)
+        out['outcome'] = outcome(entry)
+        # A task may run in check mode inside a real run (verify.yml reads with the desired state that way).
+        mode = 1 if entry.get('check_mode', check_mode) else 0
+        out['words'] = OUTCOMES.get(out['outcome'], (out['outcome'], out['outcome']))[mode]
+        if out['outcome'] == 'unchanged' and entry.get('state') == 'absent':
+            out['words'] = 'already gone'
+        if out['outcome'] in totals:
+            totals[out['outcome']] += 1
+        return out
+
+    for host in hosts:
+        entries = []
+        for entry in host.get('entries') or []:
+            if entry.get('shared'):
+                key = (entry.get('system'), entry.get('object'), entry.get('name'))
+                if key not in seen:
+                    seen.add(key)
+                    shared.append(rendered(entry))
+                continue
+            entries.append(rendered(entry))
+        steps = [e['next_step'] for e in entries if e.get('next_step')]
+        open_steps.extend('%s: %s' % (host.get('tenant'), step) for step in steps)
+        tenants.append(dict(host=host.get('host'), tenant=host.get('tenant'), failed=bool(host.get('failed')),
+                            entries=entries, values=host.get('values') or {}, open=steps))
+    open_steps = ['shared: %s' % e['next_step'] for e in shared if e.get('next_step')] + open_steps
+    return dict(check_mode=bool(check_mode), tenants=tenants, shared=shared, totals=totals, open=open_steps,
+                failed=[t['host'] for t in tenants if t['failed']])
+
+
+class FilterModule(object):
+
+    def filters(self):
+        return {'summary': summary}
