@@ -17,7 +17,7 @@ options:
       - Base URL of a server that implements the collection's own REST contract for IDM repositories and their
         initial load (C(docs/ips-idm-contract.md)). SAP Identity Management 8.0 has no such API; today only the
         collection's emulator implements it.
-      - Required with O(transport=api).
+      - Required with C(transport=api), and by M(sapcloud.identity.idm_repository_info).
       - If not set, the value of the E(SAP_IDM_ADMIN_URL) environment variable is used.
     type: str
   idm_admin_user:

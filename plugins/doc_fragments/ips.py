@@ -41,7 +41,7 @@ options:
     description:
       - Base URL of a server that implements the collection's own REST contract for proxy systems
         (C(docs/ips-idm-contract.md)). IPS itself has no such API; today only the collection's emulator implements it.
-      - Required with O(transport=api).
+      - Required with C(transport=api), and by M(sapcloud.identity.ips_proxy_system_info).
       - If not set, the value of the E(SAP_IPS_ADMIN_URL) environment variable is used.
     type: str
   ips_admin_user:

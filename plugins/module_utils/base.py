@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import (
@@ -29,6 +31,21 @@ def tls_options(params):
 
 class ValidationError(Exception):
     """Bad input found before any request; the message names the parameter and the rule."""
+
+
+def require(params, names, why='(option or its environment variable)'):
+    """ValidationError naming the first of names that is missing or empty."""
+    for name in names:
+        if params.get(name) in (None, ''):
+            raise ValidationError('%s is required %s' % (name, why))
+
+
+def check_base_url(value, parameter):
+    """value without a trailing slash; ValidationError naming parameter unless it is an http(s) URL with a host."""
+    parts = urlsplit(value or '')
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValidationError('%s must be a full base URL such as https://host[:port], got %r' % (parameter, value))
+    return value.rstrip('/')
 
 
 def new_module(argument_spec, **kwargs):

@@ -28,7 +28,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, require, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
@@ -73,17 +73,20 @@ def cf_argument_spec():
     )
 
 
-def require(params, *names):
-    """ValidationError naming the first missing option (after env fallbacks)."""
-    for name in names:
-        if params.get(name) in (None, ''):
-            raise ValidationError('%s is required (option or its environment variable)' % name)
+def destination_scope_argument_spec():
+    """Options of the sapcloud.identity.btp_destination doc fragment."""
+    return dict(
+        platform=dict(type='str', required=True, choices=['neo', 'cf']),
+        level=dict(type='str', default='subaccount', choices=['subaccount', 'instance', 'application', 'subscription']),
+        application=dict(type='str'),
+        provider_subaccount=dict(type='str'),
+    )
 
 
 def neo_url(params, option, prefix):
     """An explicit base URL option, else https://<prefix>.<landscape_host>."""
     if params.get(option):
-        return params[option].rstrip('/')
+        return check_base_url(params[option], option)
     if not params.get('landscape_host'):
         raise ValidationError('%s or landscape_host is required' % option)
     host = params['landscape_host'].strip().rstrip('/')
@@ -101,7 +104,7 @@ def check_account(value, option):
 
 
 def check_application(value):
-    require({'application': value}, 'application')
+    require({'application': value}, ['application'])
     if not re.match(r'^[a-z0-9]{1,30}$', value):
         raise ValidationError('application must be a Neo application name (lower-case letters and digits, at most '
                               '30), got %s' % value)
@@ -109,7 +112,7 @@ def check_application(value):
 
 def neo_platform_tokens(params):
     """The platform API client's token source (one cache entry for the API and configuration hosts)."""
-    require(params, 'platform_client_id', 'platform_client_secret')
+    require(params, ('platform_client_id', 'platform_client_secret'))
     return TokenSource(neo_url(params, 'api_url', 'api') + NEO_TOKEN_PATH, params['platform_client_id'],
                        params['platform_client_secret'], grant_in_query=True, **tls_options(params))
 
@@ -410,7 +413,7 @@ def check_destination_scope(params):
         check_account(params.get('provider_subaccount'), 'provider_subaccount')
     neo_url(params, 'api_url', 'api')
     neo_url(params, 'configapi_url', 'configapi')
-    require(params, 'platform_client_id', 'platform_client_secret')
+    require(params, ('platform_client_id', 'platform_client_secret'))
 
 
 def check_destination_name(name):

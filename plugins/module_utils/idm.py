@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
-from ansible_collections.sapcloud.identity.plugins.module_utils.ips import check_base_url, default_token_url
+from ansible_collections.sapcloud.identity.plugins.module_utils.ips import check_system_id, default_token_url
 
 # The collection's own contract for repositories and their initial load (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/idm/v1'
@@ -45,6 +45,7 @@ def idm_argument_spec():
 def constants_from_proxy(infrastructure, proxy_url, system_id, token_url=None):
     """The connection constants of a proxy system, as the IPS CSV export is expected to fill them (UNCONFIRMED
     inference from the documented SCIM URL and token URL patterns)."""
+    check_system_id(system_id, 'proxy_system.system_id')
     parts = urlsplit(check_base_url(proxy_url, 'proxy_system.proxy_url'))
     token_url = token_url or default_token_url(infrastructure, proxy_url)
     if not token_url:
@@ -113,8 +114,12 @@ class IdmAdminClient:
         self.http = HttpClient(base + CONTRACT_BASE, auth=(params['idm_admin_user'], params['idm_admin_password']),
                                **tls_options(params))
 
+    def list(self, name=None):
+        """All repositories, or those named name (one request)."""
+        return self.http.get_json('repositories', params={'name': name} if name else None).get('repositories', [])
+
     def find(self, name):
-        found = self.http.get_json('repositories', params={'name': name}).get('repositories', [])
+        found = self.list(name)
         return found[0] if found else None
 
     def create(self, document):

@@ -24,7 +24,8 @@ from urllib.parse import quote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
+    ValidationError, check_base_url, new_module, require, run, tls_options)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
@@ -60,18 +61,11 @@ def ips_proxy_argument_spec():
     )
 
 
-def require(params, names, why):
-    """ValidationError naming the first missing parameter."""
-    for name in names:
-        if params.get(name) in (None, ''):
-            raise ValidationError('%s is required %s' % (name, why))
-
-
-def check_base_url(value, parameter):
-    parts = urlsplit(value or '')
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise ValidationError('%s must be a full base URL such as https://host[:port], got %r' % (parameter, value))
-    return value.rstrip('/')
+def check_system_id(value, parameter):
+    """A proxy system ID ends the SCIM URL path, so it must be one non-empty path segment."""
+    if not (value or '').strip() or re.search(r'[/?#]', value):
+        raise ValidationError('%s must be the ID of a proxy system in IPS (not empty, no "/", "?" or "#"), got %r'
+                              % (parameter, value))
 
 
 def scim_base_url(infrastructure, proxy_url, system_id):
@@ -213,8 +207,12 @@ class IpsAdminClient:
         self.http = HttpClient(base + CONTRACT_BASE, auth=(params['ips_admin_user'], params['ips_admin_password']),
                                **tls_options(params))
 
+    def list(self, name=None):
+        """All proxy systems, or those named name (one request)."""
+        return self.http.get_json('systems', params={'name': name} if name else None).get('systems', [])
+
     def find(self, name):
-        found = self.http.get_json('systems', params={'name': name}).get('systems', [])
+        found = self.list(name)
         return found[0] if found else None
 
     def create(self, document):
@@ -288,3 +286,31 @@ def check_dest(path, parameter='dest'):
         raise ValidationError('%s: directory %s does not exist' % (parameter, directory))
     if os.path.isdir(path):
         raise ValidationError('%s must name a file, %s is a directory' % (parameter, path))
+
+
+def check_admin(params, admin, why):
+    """The options <admin>_url, _user and _password of the collection's own REST contract."""
+    names = tuple(admin + suffix for suffix in ('_url', '_user', '_password'))
+    require(params, names, why)
+    check_base_url(params[names[0]], names[0])
+
+
+def check_transport(params, admin):
+    """The options the chosen transport needs: those of check_admin for api, dest for file."""
+    if params['transport'] == 'api':
+        check_admin(params, admin, 'with transport=api')
+    else:
+        require(params, ('dest',), 'with transport=file')
+        check_dest(params['dest'])
+
+
+def run_hand_off(argument_spec, desired, apply_api, apply_file):
+    """main() of a module with the two transports of the IPS/IDM hand-off: desired(params) validates the input
+    before any request, then apply_api or apply_file(module, desired) makes it so."""
+    module = new_module(argument_spec, supports_check_mode=True)
+
+    def body(module):
+        apply = apply_api if module.params['transport'] == 'api' else apply_file
+        return apply(module, desired(module.params))
+
+    run(module, body)

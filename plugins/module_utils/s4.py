@@ -12,19 +12,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import traceback
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
-try:
-    import jmespath
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - reported by the module when `query` is used
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = traceback.format_exc()
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, require, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
@@ -59,6 +50,12 @@ def s4_argument_spec():
     )
 
 
+def check_connection(params):
+    """The connection options, checked before any request: an empty user or password would only earn a 401."""
+    check_base_url(params['api_url'], 'api_url')
+    require(params, ('api_user', 'api_password'))
+
+
 def check_password(value, parameter):
     """Raise ValidationError unless value meets the S/4 communication user password policy (stricter side)."""
     if value is None:
@@ -84,6 +81,7 @@ class S4Client:
     """
 
     def __init__(self, params):
+        check_connection(params)
         self.http = HttpClient(params['api_url'], auth=(params['api_user'], params['api_password']),
                                error_parser=describe_odata_error, **tls_options(params))
         query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
@@ -129,15 +127,20 @@ class S4Client:
     def _keep_user(self, user):
         return self._keep(self.user_path(user), user) if user else None
 
-    def user_ids(self, names, parameter):
-        """{name: CC... ID} for communication user names; fails naming parameter when one does not exist."""
+    def user_ids(self, names, parameter, missing=None):
+        """{name: CC... ID} for communication user names. A name that does not exist fails naming parameter, unless
+        missing(message) (Ensure.missing: check mode) lets it through with the ID ''."""
         wanted = sorted(set(names))
         if not wanted:
             return {}
         ids = dict((u['Name'], u['ID']) for u in self.list_users(wanted))
-        missing = [n for n in wanted if n not in ids]
-        if missing:
-            raise ValidationError('%s: communication user %s does not exist' % (parameter, ', '.join(missing)))
+        absent = [n for n in wanted if n not in ids]
+        if absent:
+            message = '%s: communication user %s does not exist' % (parameter, ', '.join(absent))
+            if missing is None:
+                raise ValidationError(message)
+            missing(message)
+            ids.update((n, '') for n in absent)
         return ids
 
     def create_user(self, desired):
@@ -264,16 +267,3 @@ class S4Client:
         path = self.arrangement_path(arrangement)
         self._unconfirmed('Deleting a communication arrangement', 'delete it in the Communication Arrangements app',
                           lambda: self.arrangements.delete(path, self.etags.get(path)))
-
-
-def apply_query(module, value):
-    """The JMESPath module option `query` applied to value, or None without a query."""
-    expression = module.params.get('query')
-    if not expression:
-        return None
-    if not HAS_JMESPATH:
-        module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR)
-    try:
-        return jmespath.search(expression, value)
-    except jmespath.exceptions.JMESPathError as exc:
-        raise ValidationError('query is not a valid JMESPath expression: %s' % exc)

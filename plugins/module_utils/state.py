@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
 
 
@@ -75,6 +76,15 @@ class Ensure:
             self.before = before
         self.after = after
         return not self.check_mode
+
+    def missing(self, message):
+        """A referenced object (a user, a system) is missing; message names the parameter. A real run fails. Check
+        mode only warns and goes on, because an earlier task of the same run creates the object when the run is real
+        and check mode created nothing."""
+        if not self.check_mode:
+            raise ValidationError(message)
+        self.module.warn('%s yet; check mode goes on as if an earlier task of this run had created it, a real run '
+                         'fails unless one does' % message)
 
     def present(self, current, desired, create, update, write_only=(), update_password='on_create'):
         """Create or update one object. create(desired) returns the new object; update(current, delta) returns

@@ -106,11 +106,14 @@ options:
     description:
       - Constant C(AUTH_USER), the client ID of the Neo OAuth client (neo) or of the IAS administrator of type System
         (sci). The IPS export leaves it empty.
+      - If not set, the value of the E(SAP_IPS_CLIENT_ID) environment variable is used. It is the same client, and
+        the same variable, as C(client_id) of M(sapcloud.identity.ips_proxy_check).
     type: str
   auth_password:
     description:
       - Constant C(AUTH_PASSWORD), the secret of O(auth_user). Encrypted in IDM and write-only.
       - Required with O(state=present), except with O(transport=file) and O(include_secrets=false).
+      - If not set, the value of the E(SAP_IPS_CLIENT_SECRET) environment variable is used.
     type: str
   proxy_host:
     description: Constant C(PROXY_HOST), the outbound HTTP proxy of the IDM dispatcher (not an IPS value).
@@ -193,8 +196,10 @@ options:
 extends_documentation_fragment:
   - sapcloud.identity.idm
   - sapcloud.identity.common
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_idm
 notes:
-  - Supports check mode and diff mode. Encrypted constants are masked in the diff and never returned.
+  - Encrypted constants are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_system
   - module: sapcloud.identity.ips_proxy_check
@@ -296,14 +301,16 @@ actions:
 import os
 import time
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, scrub
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
     JOB_FAILED, JOB_RUNNING, IdmAdminClient, check_csv_text, constants_from_proxy, idm_argument_spec,
     parse_csv, render_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    check_base_url, check_dest, file_mode, read_text, require, write_text)
+    check_transport, file_mode, read_text, run_hand_off, write_text)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 # Options named after one constant each.
@@ -341,8 +348,9 @@ def argument_spec():
         scim_path=dict(type='str'),
         auth_type=dict(type='str', choices=list(fmt.AUTH_TYPES)),
         oauth_url=dict(type='str'),
-        auth_user=dict(type='str'),
-        auth_password=dict(type='str', no_log=True),
+        # The same client as the sapcloud.identity.ips.proxy fragment's client_id/client_secret, so the same variables.
+        auth_user=dict(type='str', fallback=(env_fallback, ['SAP_IPS_CLIENT_ID'])),
+        auth_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_CLIENT_SECRET'])),
         proxy_host=dict(type='str'),
         proxy_port=dict(type='int'),
         proxy_user=dict(type='str'),
@@ -351,8 +359,8 @@ def argument_spec():
         truststore_password=dict(type='str', no_log=True),
         scim_assignment_method=dict(type='str', default='PATCH', choices=list(fmt.ASSIGNMENT_METHODS)),
         constants=dict(type='dict'),
-        update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
-        include_secrets=dict(type='bool', default=True),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+        include_secrets=dict(type='bool', default=True, no_log=False),
         initial_load=dict(type='str', default='once', choices=['once', 'always', 'never']),
         initial_load_timeout=dict(type='int', default=900),
         transport=dict(type='str', default='file', choices=['api', 'file']),
@@ -374,12 +382,7 @@ class Desired:
     def __init__(self, params):
         self.params = params
         self.source_description = None
-        if params['transport'] == 'api':
-            require(params, ('idm_admin_url', 'idm_admin_user', 'idm_admin_password'), 'with transport=api')
-            check_base_url(params['idm_admin_url'], 'idm_admin_url')
-        else:
-            require(params, ('dest',), 'with transport=file')
-            check_dest(params['dest'])
+        check_transport(params, 'idm_admin')
         if params['initial_load_timeout'] < 0:
             raise ValidationError('initial_load_timeout must be 0 or more seconds')
         check_csv_text(params['name'], 'name')
@@ -597,15 +600,7 @@ def file_next_step(p, constants, rewritten):
 
 
 def main():
-    module = new_module(argument_spec(), supports_check_mode=True)
-
-    def body(module):
-        desired = Desired(module.params)
-        if module.params['transport'] == 'api':
-            return apply_api(module, desired)
-        return apply_file(module, desired)
-
-    run(module, body)
+    run_hand_off(argument_spec(), Desired, apply_api, apply_file)
 
 
 if __name__ == '__main__':

@@ -67,8 +67,10 @@ extends_documentation_fragment:
   - sapcloud.identity.ips
   - sapcloud.identity.ips.proxy
   - sapcloud.identity.common
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_ips
 notes:
-  - Read-only. It supports check mode and runs the same reads in it. It never reports a change.
+  - Read-only. It runs the same reads in check mode and never reports a change.
   - The token request is a POST to the token endpoint, and it is not cached. The check must prove that the secret
     works now.
 seealso:
@@ -134,11 +136,11 @@ comm_user_status:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
+    ValidationError, check_base_url, new_module, require, run)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, check_base_url, default_token_url, ips_argument_spec, ips_proxy_argument_spec, require,
-    scim_base_url)
+    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import eq_filter
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client
 
@@ -175,6 +177,7 @@ def argument_spec():
 
 
 def validate(p):
+    check_system_id(p['system_id'], 'system_id')
     require(p, ('proxy_url', 'client_id', 'client_secret'), 'to call the proxy')
     check_base_url(p['proxy_url'], 'proxy_url')
     token_url = p['token_url'] or default_token_url(p['infrastructure'], p['proxy_url'])

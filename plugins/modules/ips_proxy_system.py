@@ -113,8 +113,10 @@ extends_documentation_fragment:
   - sapcloud.identity.ips
   - sapcloud.identity.ips.admin
   - sapcloud.identity.common
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_ips
 notes:
-  - Supports check mode and diff mode. Credential properties are masked in the diff and never returned.
+  - Credential properties are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_check
   - module: sapcloud.identity.idm_repository
@@ -201,12 +203,12 @@ import json
 import os
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    IpsAdminClient, check_base_url, check_dest, check_system_name, credential_reset, file_mode, ips_admin_argument_spec,
-    ips_argument_spec, normalize_credentials, normalize_properties, parse_transformation, read_text, render_json,
-    require, scim_base_url, system_document, write_text)
+    IpsAdminClient, check_system_id, check_system_name, check_transport, credential_reset, file_mode,
+    ips_admin_argument_spec, ips_argument_spec, normalize_credentials, normalize_properties, parse_transformation,
+    read_text, render_json, run_hand_off, scim_base_url, system_document, write_text)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 KEYS = fmt.SYSTEM_KEYS
@@ -222,7 +224,7 @@ def argument_spec():
         destination_name=dict(type='str'),
         properties=dict(type='dict'),
         credential_properties=dict(type='dict', no_log=True),
-        update_password=dict(type='str', default='on_create', choices=['always', 'on_create']),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         read_transformation=dict(type='raw'),
         write_transformation=dict(type='raw'),
         transport=dict(type='str', default='file', choices=['api', 'file']),
@@ -247,14 +249,12 @@ class Desired:
         self.write = parse_transformation(params['write_transformation'], 'write_transformation')
         if params['proxy_url']:
             check_base_url(params['proxy_url'], 'proxy_url')
-        if params['transport'] == 'api':
-            require(params, ('ips_admin_url', 'ips_admin_user', 'ips_admin_password'), 'with transport=api')
-            if params['system_id']:
+        check_transport(params, 'ips_admin')
+        if params['system_id']:  # with transport=file, empty until the admin has imported the file
+            if params['transport'] == 'api':
                 raise ValidationError('system_id applies to transport=file only; with transport=api the server '
                                       'returns the ID')
-        else:
-            require(params, ('dest',), 'with transport=file')
-            check_dest(params['dest'])
+            check_system_id(params['system_id'], 'system_id')
         if params['state'] == 'present':
             self._check_infrastructure()
 
@@ -430,15 +430,7 @@ def file_next_step(p, desired, changed):
 
 
 def main():
-    module = new_module(argument_spec(), supports_check_mode=True)
-
-    def body(module):
-        desired = Desired(module.params)
-        if module.params['transport'] == 'api':
-            return apply_api(module, desired)
-        return apply_file(module, desired)
-
-    run(module, body)
+    run_hand_off(argument_spec(), Desired, apply_api, apply_file)
 
 
 if __name__ == '__main__':

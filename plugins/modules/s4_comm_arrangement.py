@@ -28,18 +28,8 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Can run in check mode and report what would change without changing it.
-    support: full
-  diff_mode:
-    description: Returns before and after states.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_s4
 options:
   scenario_id:
     description:
@@ -112,6 +102,9 @@ options:
 notes:
   - A no-op run makes at most three requests (the arrangement, the system with its users, and the communication user
     named in O(inbound_user)); the CSRF token comes with the first of them.
+  - In check mode a communication system, communication user, or inbound or outbound user of the system that does not
+    exist yet is a warning, not a failure, since an earlier task of the same run may create it; the module reports
+    what it would create or bind, with empty UUIDs for what does not exist yet.
 seealso:
   - module: sapcloud.identity.s4_comm_system
   - module: sapcloud.identity.s4_comm_arrangement_info
@@ -196,17 +189,23 @@ def desired_items(params):
     out = {}
     for option, nav in (('inbound_services', 'InboundServices'), ('outbound_services', 'OutboundServices')):
         services = params[option]
+        if any(not s['id'] for s in services or []):
+            raise ValidationError('%s: every id must be non-empty' % option)
         out[nav] = None if services is None else [
             {'ID': s['id'], 'Status': 'active' if s['active'] else 'inactive'} for s in services]
     props = params['properties']
     if props is None:
         out['Properties'] = None
-    elif isinstance(props, dict):
-        out['Properties'] = [{'Name': str(k), 'Value': text(v)} for k, v in sorted(props.items())]
+        return out
+    if isinstance(props, dict):
+        pairs = sorted(props.items(), key=lambda pair: str(pair[0]))
     elif isinstance(props, list) and all(isinstance(p, dict) and set(p) == {'name', 'value'} for p in props):
-        out['Properties'] = [{'Name': str(p['name']), 'Value': text(p['value'])} for p in props]
+        pairs = [(p['name'], p['value']) for p in props]
     else:
         raise ValidationError('properties must be a dict of name to value or a list of dicts with keys name and value')
+    if any(name in (None, '') for name, _value in pairs):
+        raise ValidationError('properties: every name must be non-empty')
+    out['Properties'] = [{'Name': str(name), 'Value': text(value)} for name, value in pairs]
     return out
 
 
@@ -237,18 +236,21 @@ def merged(current, delta):
     return after
 
 
-def inbound_binding(client, system, params, current):
-    """UUID of the system inbound user to bind, or None to leave the binding as it is (or unset)."""
+def inbound_binding(client, ensure, system, params, current):
+    """UUID of the system inbound user to bind, or None to leave the binding as it is (or unset); '' in check mode
+    when the user or its place in the system does not exist yet."""
     inbound = system.get('InboundUsers') or []
     name = params['inbound_user']
     if name:
-        user_id = client.user_ids([name], 'inbound_user')[name]
+        user_id = client.user_ids([name], 'inbound_user', ensure.missing)[name]
         matches = sorted((i for i in inbound if i['CommunicationUserID'] == user_id),
                          key=lambda i: i.get('AuthenticationMethod') != 'basic')
-        if not matches:
-            raise ValidationError('inbound_user: communication user %s is not an inbound user of communication system %s'
-                                  % (name, system['ID']))
-        return matches[0]['UUID']
+        if matches:
+            return matches[0]['UUID']
+        if user_id:  # a user that does not exist yet has been reported already
+            ensure.missing('inbound_user: communication user %s is not an inbound user of communication system %s'
+                           % (name, system['ID']))
+        return ''
     if current is not None:
         return None  # an existing arrangement keeps its inbound user
     if len(inbound) > 1:
@@ -257,14 +259,15 @@ def inbound_binding(client, system, params, current):
     return inbound[0]['UUID'] if inbound else None
 
 
-def outbound_binding(system, params):
+def outbound_binding(ensure, system, params):
     name = params['outbound_user']
     if not name:
         return None
     for outbound in system.get('OutboundUsers') or []:
         if outbound['Name'] == name:
             return outbound['UUID']
-    raise ValidationError('outbound_user: %s is not an outbound user of communication system %s' % (name, system['ID']))
+    ensure.missing('outbound_user: %s is not an outbound user of communication system %s' % (name, system['ID']))
+    return ''
 
 
 def ensure_arrangement(module):
@@ -282,15 +285,16 @@ def ensure_arrangement(module):
 
     system = client.find_system(params['system_id'])
     if system is None:
-        raise ValidationError('system_id: communication system %s does not exist' % params['system_id'])
-    outbound = outbound_binding(system, params)  # needs no request, so it may fail first
-    bindings = {'InboundUser': inbound_binding(client, system, params, current), 'OutboundUser': outbound}
+        ensure.missing('system_id: communication system %s does not exist' % params['system_id'])
+        system = {'ID': params['system_id']}  # check mode: without users until an earlier task creates it
+    outbound = outbound_binding(ensure, system, params)  # needs no request, so it may fail first
+    bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current), 'OutboundUser': outbound}
 
     if current is None:
         body = dict(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
                     Name=params['name'] or params['scenario_id'])
         for binding in BINDINGS:
-            if bindings[binding]:
+            if bindings[binding] is not None:
                 body[binding] = {'CommunicationSystem%sUUID' % binding: bindings[binding]}
         body.update((nav, items[nav]) for nav, _key in ITEMS if items[nav] is not None)
         if ensure.record('create', {}, body):
@@ -302,7 +306,7 @@ def ensure_arrangement(module):
     delta = changes({'Name': params['name']}, current)
     delta.update(item_changes(items, current))
     rebind = dict((b, {'CommunicationSystem%sUUID' % b: bindings[b]}) for b in BINDINGS
-                  if bindings[b] and changes({'CommunicationSystem%sUUID' % b: bindings[b]}, current.get(b)))
+                  if bindings[b] is not None and changes({'CommunicationSystem%sUUID' % b: bindings[b]}, current.get(b)))
     after = dict(merged(current, delta), **rebind)
     if delta and ensure.record('update', current, after):
         client.update_arrangement(current, delta)

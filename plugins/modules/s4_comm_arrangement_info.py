@@ -24,18 +24,9 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Reads only, so it runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is never a diff.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.query
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_s4
 options:
   scenario_id:
     description:
@@ -50,13 +41,6 @@ options:
     description:
       - Return only the arrangement with this name.
     type: str
-  query:
-    description:
-      - A JMESPath expression applied to the list of arrangements; its result is returned as RV(query_result).
-      - Needs the Python library C(jmespath).
-    type: str
-requirements:
-  - jmespath (only for O(query))
 seealso:
   - module: sapcloud.identity.s4_comm_arrangement
 '''
@@ -107,21 +91,20 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 
 def read_arrangements(module):
     params = module.params
+    query = compile_query(module)
     arrangements = S4Client(params).list_arrangements(params['scenario_id'], params['system_id'], params['name'])
-    result = dict(changed=False, arrangements=arrangements)
-    if params['query']:
-        result['query_result'] = apply_query(module, arrangements)
-    return result
+    return info_result(query, 'arrangements', arrangements)
 
 
 def main():
     module = new_module(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'),
-                             name=dict(type='str'), query=dict(type='str')),
+                             name=dict(type='str'), **query_argument_spec()),
                         supports_check_mode=True)
     run(module, read_arrangements)
 

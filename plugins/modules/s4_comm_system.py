@@ -28,18 +28,8 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Can run in check mode and report what would change without changing it.
-    support: full
-  diff_mode:
-    description: Returns before and after states, with outbound user passwords masked.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_s4
 options:
   system_id:
     description:
@@ -84,6 +74,8 @@ options:
       user:
         description:
           - User name of an existing communication user (see M(sapcloud.identity.s4_comm_user)).
+          - In check mode a user that does not exist yet only gives a warning, since an earlier task of the same
+            run may create it.
         type: str
         required: true
       authentication_method:
@@ -192,7 +184,8 @@ system:
 inbound_users:
   description:
     - The system's inbound users. C(user) is the communication user's name where the module knows it.
-    - C(UUID) is empty in check mode for users that would be added.
+    - C(UUID) is empty in check mode for users that would be added, and C(CommunicationUserID) for communication
+      users that do not exist yet.
   returned: success
   type: list
   elements: dict
@@ -244,6 +237,9 @@ def validate(params):
         raise ValidationError('port must be between 1 and 65535, got %d' % params['port'])
     for option, key in (('inbound_users', 'user'), ('outbound_users', 'name')):
         names = [item[key] for item in params[option] or []]
+        for index, name in enumerate(names):
+            if not name:
+                raise ValidationError('%s[%d].%s must not be empty' % (option, index, key))
         if len(set(names)) != len(names):
             raise ValidationError('%s lists a %s twice' % (option, key))
     for index, item in enumerate(params['outbound_users'] or []):
@@ -278,7 +274,8 @@ def ensure_system(module):
     client = S4Client(params)
     ensure = Ensure(module, SECRET_FIELDS)
     present = params['state'] == 'present'
-    user_ids = client.user_ids([u['user'] for u in params['inbound_users'] or []], 'inbound_users') if present else {}
+    listed = [u['user'] for u in params['inbound_users'] or []]
+    user_ids = client.user_ids(listed, 'inbound_users', ensure.missing) if present else {}
     current = client.find_system(params['system_id'])
     if not present:
         ensure.absent(current, client.delete_system)
@@ -333,9 +330,16 @@ def ensure_system(module):
                 kept.append(dict(body, UUID=''))
         result[kind] = kept
 
-    names = dict((v, k) for k, v in user_ids.items())
-    inbound = [dict(c, user=names[c['CommunicationUserID']]) if c.get('CommunicationUserID') in names else c
-               for c in result['InboundUsers']]
+    names = dict((v, k) for k, v in user_ids.items() if v)
+    # Users that do not exist yet (check mode) have the ID ''; they are added in the order given.
+    pending = iter([name for name in listed if not user_ids[name]])
+
+    def named(child):
+        user_id = child.get('CommunicationUserID')
+        if user_id == '':
+            return dict(child, user=next(pending))
+        return dict(child, user=names[user_id]) if user_id in names else child
+    inbound = [named(c) for c in result['InboundUsers']]
     return ensure.result(system_uuid=system['UUID'], inbound_users=inbound, outbound_users=result['OutboundUsers'],
                          system=dict((k, v) for k, v in system.items() if k not in MEMBERS))
 

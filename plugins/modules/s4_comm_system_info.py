@@ -24,30 +24,14 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Reads only, so it runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is never a diff.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.query
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_s4
 options:
   system_id:
     description:
       - Return only the system with this system ID. Without it, all communication systems are returned.
     type: str
-  query:
-    description:
-      - A JMESPath expression applied to the list of systems; its result is returned as RV(query_result).
-      - Needs the Python library C(jmespath).
-    type: str
-requirements:
-  - jmespath (only for O(query))
 seealso:
   - module: sapcloud.identity.s4_comm_system
 '''
@@ -99,19 +83,17 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 
 def read_systems(module):
-    systems = S4Client(module.params).list_systems(module.params['system_id'])
-    result = dict(changed=False, systems=systems)
-    if module.params['query']:
-        result['query_result'] = apply_query(module, systems)
-    return result
+    query = compile_query(module)
+    return info_result(query, 'systems', S4Client(module.params).list_systems(module.params['system_id']))
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), system_id=dict(type='str'), query=dict(type='str')),
+    module = new_module(dict(s4_argument_spec(), system_id=dict(type='str'), **query_argument_spec()),
                         supports_check_mode=True)
     run(module, read_systems)
 

@@ -26,18 +26,8 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Can run in check mode and report what would change without changing it.
-    support: full
-  diff_mode:
-    description: Returns before and after states, with the password masked.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_s4
 options:
   name:
     description:

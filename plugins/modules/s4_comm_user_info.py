@@ -23,30 +23,14 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
-attributes:
-  check_mode:
-    description: Reads only, so it runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is never a diff.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.s4
+  - sapcloud.identity.query
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_s4
 options:
   name:
     description:
       - Return only the user with this user name. Without it, all communication users are returned.
     type: str
-  query:
-    description:
-      - A JMESPath expression applied to the list of users; its result is returned as RV(query_result).
-      - Needs the Python library C(jmespath).
-    type: str
-requirements:
-  - jmespath (only for O(query))
 seealso:
   - module: sapcloud.identity.s4_comm_user
 '''
@@ -91,20 +75,18 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, apply_query, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 
 def read_users(module):
+    query = compile_query(module)
     users = S4Client(module.params).list_users([module.params['name']] if module.params['name'] else None)
-    result = dict(changed=False, users=users)
-    if module.params['query']:
-        result['query_result'] = apply_query(module, users)
-    return result
+    return info_result(query, 'users', users)
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), name=dict(type='str'), query=dict(type='str')),
-                        supports_check_mode=True)
+    module = new_module(dict(s4_argument_spec(), name=dict(type='str'), **query_argument_spec()), supports_check_mode=True)
     run(module, read_users)
 
 

@@ -34,27 +34,10 @@ extends_documentation_fragment:
   - sapcloud.identity.common
   - sapcloud.identity.btp_neo
   - sapcloud.identity.btp_cf
-attributes:
-  check_mode:
-    description: Can run in check mode and report what would change without changing it.
-    support: full
-  diff_mode:
-    description: Returns the destination before and after, with passwords and other secret properties masked.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.btp) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.btp
+  - sapcloud.identity.btp_destination
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_btp
 options:
-  platform:
-    description:
-      - Which BTP environment holds the destination.
-      - C(neo) needs I(subaccount), the platform API client and I(landscape_host) or the base URLs; C(cf) needs
-        I(service_key).
-    type: str
-    required: true
-    choices: [neo, cf]
   name:
     description:
       - Name of the destination, unique per level. Only letters, digits, C(_) and C(-), at most 200 characters.
@@ -67,24 +50,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  level:
-    description:
-      - Where the destination lives.
-      - C(subaccount) on both platforms.
-      - C(instance) (cf only) is the Destination service instance the I(service_key) belongs to.
-      - C(application) (neo only) is an application of I(subaccount), named by I(application).
-      - C(subscription) (neo only) is the subscription of I(subaccount) to I(provider_subaccount)/I(application).
-    type: str
-    choices: [subaccount, instance, application, subscription]
-    default: subaccount
-  application:
-    description:
-      - Neo application name for I(level=application) and I(level=subscription).
-    type: str
-  provider_subaccount:
-    description:
-      - Neo provider subaccount of the subscribed application for I(level=subscription).
-    type: str
   type:
     description:
       - Destination type (property C(Type)).
@@ -226,7 +191,7 @@ level:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
-    check_destination_name, check_destination_scope, cf_argument_spec, destination_client,
+    check_destination_name, check_destination_scope, cf_argument_spec, destination_client, destination_scope_argument_spec,
     neo_argument_spec, public, secret_keys)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
@@ -240,12 +205,8 @@ STANDARD = set(prop for option, prop in OPTION_PROPERTIES)
 
 def argument_spec():
     spec = dict(
-        platform=dict(type='str', required=True, choices=['neo', 'cf']),
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        level=dict(type='str', default='subaccount', choices=['subaccount', 'instance', 'application', 'subscription']),
-        application=dict(type='str'),
-        provider_subaccount=dict(type='str'),
         type=dict(type='str', default='HTTP', choices=['HTTP', 'RFC', 'MAIL', 'LDAP']),
         url=dict(type='str'),
         proxy_type=dict(type='str', default='Internet', choices=['Internet', 'OnPremise', 'PrivateLink']),
@@ -257,6 +218,7 @@ def argument_spec():
         properties=dict(type='dict'),
         secret_properties=dict(type='dict', no_log=True),
     )
+    spec.update(destination_scope_argument_spec())
     spec.update(neo_argument_spec())
     spec.update(cf_argument_spec())
     return spec

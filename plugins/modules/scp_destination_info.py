@@ -22,50 +22,15 @@ extends_documentation_fragment:
   - sapcloud.identity.common
   - sapcloud.identity.btp_neo
   - sapcloud.identity.btp_cf
-attributes:
-  check_mode:
-    description: Reads only, so it runs the same in check mode.
-    support: full
-  diff_mode:
-    description: Changes nothing, so there is no diff.
-    support: none
-  action_group:
-    description: Use C(group/sapcloud.identity.btp) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.btp
+  - sapcloud.identity.btp_destination
+  - sapcloud.identity.query
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_btp
 options:
-  platform:
-    description:
-      - Which BTP environment holds the destinations.
-    type: str
-    required: true
-    choices: [neo, cf]
   name:
     description:
       - Read only this destination. Without it, every destination of the level is read.
     type: str
-  level:
-    description:
-      - Where the destinations live; see M(sapcloud.identity.scp_destination).
-    type: str
-    choices: [subaccount, instance, application, subscription]
-    default: subaccount
-  application:
-    description:
-      - Neo application name for I(level=application) and I(level=subscription).
-    type: str
-  provider_subaccount:
-    description:
-      - Neo provider subaccount for I(level=subscription).
-    type: str
-  query:
-    description:
-      - A JMESPath expression applied to the list of destinations; its result is returned as C(query_result).
-      - Needs the C(jmespath) Python library.
-    type: str
-requirements:
-  - jmespath (only for I(query))
 seealso:
   - module: sapcloud.identity.scp_destination
 '''
@@ -102,32 +67,19 @@ query_result:
   type: raw
 '''
 
-import traceback
-
-try:
-    import jmespath
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
-except ImportError:
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = traceback.format_exc()
-
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
-    check_destination_name, check_destination_scope, cf_argument_spec, destination_client, neo_argument_spec, public)
+    check_destination_name, check_destination_scope, cf_argument_spec, destination_client, destination_scope_argument_spec,
+    neo_argument_spec, public)
+from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
 
 
 def argument_spec():
     spec = dict(
-        platform=dict(type='str', required=True, choices=['neo', 'cf']),
         name=dict(type='str'),
-        level=dict(type='str', default='subaccount', choices=['subaccount', 'instance', 'application', 'subscription']),
-        application=dict(type='str'),
-        provider_subaccount=dict(type='str'),
-        query=dict(type='str'),
     )
+    spec.update(destination_scope_argument_spec())
+    spec.update(query_argument_spec())
     spec.update(neo_argument_spec())
     spec.update(cf_argument_spec())
     return spec
@@ -137,14 +89,7 @@ def read_destinations(module):
     params = module.params
     check_destination_scope(params)
     check_destination_name(params['name'])
-    query = None
-    if params['query']:
-        if not HAS_JMESPATH:
-            module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR)
-        try:
-            query = jmespath.compile(params['query'])
-        except jmespath.exceptions.JMESPathError as exc:
-            raise ValidationError('query is not a valid JMESPath expression: %s' % exc)
+    query = compile_query(module)
     client = destination_client(params)
     if params['name']:
         found = [client.get(params['name'])]
@@ -152,11 +97,7 @@ def read_destinations(module):
         found = client.list()
     else:
         found = [client.get(name) for name in client.names()]
-    destinations = [public(d) for d in found if d is not None]
-    result = dict(changed=False, destinations=destinations)
-    if query is not None:
-        result['query_result'] = query.search(destinations)
-    return result
+    return info_result(query, 'destinations', [public(d) for d in found if d is not None])
 
 
 def main():

@@ -32,29 +32,21 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.common
   - sapcloud.identity.btp_neo
-attributes:
-  check_mode:
-    description: Can run in check mode; it still requests the token that proves the registration, which changes nothing.
-    support: full
-  diff_mode:
-    description: Returns the roles of the client user before and after.
-    support: full
-  action_group:
-    description: Use C(group/sapcloud.identity.btp) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.btp
+  - sapcloud.identity.attributes
+  - sapcloud.identity.attributes.group_btp
 options:
   client_id:
     description:
       - >-
         ID of the OAuth client, as entered in the cockpit (choose it in the playbook: the cockpit accepts a custom
         ID, which must be unique across SAP BTP).
+      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_ID) environment variable is used.
     type: str
     required: true
   client_secret:
     description:
       - Secret of the OAuth client. Required with I(state=present). Never returned or shown.
+      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_SECRET) environment variable is used.
     type: str
   provider_subaccount:
     description:
@@ -86,6 +78,7 @@ options:
     choices: [present, absent]
     default: present
 notes:
+  - Check mode still requests the token that proves the registration, which changes nothing.
   - I(subaccount) (alias I(consumer_subaccount)) is the consumer subaccount that is subscribed to the application
     and in which the client is registered.
   - The platform API client needs the Authorization Management scopes (C(readAuthorizationSettings),
@@ -164,10 +157,10 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, neo_app_token_url, neo_app_tokens,
-    neo_argument_spec, neo_platform_tokens, neo_url, require)
+    neo_argument_spec, neo_platform_tokens, neo_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
@@ -177,8 +170,8 @@ ROLE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 
 def argument_spec():
     spec = dict(
-        client_id=dict(type='str', required=True),
-        client_secret=dict(type='str', no_log=True),
+        client_id=dict(type='str', required=True, fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_ID'])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_SECRET'])),
         provider_subaccount=dict(type='str', required=True),
         application=dict(type='str', default='ipsproxy'),
         roles=dict(type='list', elements='str', default=['IPS_PROXY_USER']),
@@ -201,7 +194,9 @@ def validate(params):
     for role in params['roles']:
         if not ROLE.match(role or ''):
             raise ValidationError('roles must be role names (letters, digits, "_", ".", "-"), got %r' % role)
-    require(params, 'platform_client_id', 'platform_client_secret')
+    require(params, ('platform_client_id', 'platform_client_secret'))
+    if params['state'] == 'present':
+        require(params, ('client_secret',), 'with state=present')
     neo_url(params, 'api_url', 'api')
 
 
@@ -258,8 +253,7 @@ def ensure_client(module):
 
 
 def main():
-    module = new_module(argument_spec(), supports_check_mode=True,
-                        required_if=[('state', 'present', ('client_secret',))])
+    module = new_module(argument_spec(), supports_check_mode=True)
     run(module, ensure_client)
 
 

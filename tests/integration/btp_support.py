@@ -1,7 +1,5 @@
 """Shared pieces of the SAP BTP integration tests: connection options and request counts from the emulator."""
 
-import base64
-
 from emulator.demo import DEMO
 
 NEO_TOKEN = 'POST /oauth2/apitoken/v1'
@@ -26,10 +24,6 @@ def cf_service_key(emulator, nested=False):
     return dict(uaa, uri=emulator.url('cf_destination'))
 
 
-def path_count(emulator, host, key):
-    return emulator.stats()['hosts'].get(host, {}).get('paths', {}).get(key, 0)
-
-
 def writes(emulator, host):
     """Non-GET requests to host except token requests (those change nothing on the server)."""
     paths = emulator.stats()['hosts'].get(host, {}).get('paths', {})
@@ -39,12 +33,3 @@ def writes(emulator, host):
 def btp_requests(emulator):
     hosts = emulator.stats()['hosts']
     return sum(hosts.get(h, {}).get('requests', 0) for h in BTP_HOSTS)
-
-
-def assert_no_secret(text, *secrets, user=None):
-    """Neither the secret, nor its base64 form, nor a Basic header built from it appears in text."""
-    for secret in secrets:
-        assert secret not in text
-        assert base64.b64encode(secret.encode()).decode() not in text
-        if user:
-            assert base64.b64encode(('%s:%s' % (user, secret)).encode()).decode() not in text

@@ -1,12 +1,8 @@
-"""Shared pieces of the IPS/IDM integration tests: the emulated landscape behind a proxy system, connections,
-counts from the emulator.
+"""Shared pieces of the IPS/IDM integration tests: the emulated landscape behind a proxy system and connections.
 
 The S/4HANA side lives on tenant s4_t3 (the S/4 tests use s4_t1/s4_t2). setup_landscape() is idempotent and
 re-runs in every test, so it also undoes locks and resets made by earlier tests of other areas.
 """
-
-import base64
-import uuid
 
 import requests
 
@@ -34,10 +30,6 @@ WORKERS = [
 DESTINATION = 'IT_S4HC_IPS'
 WRONG_DESTINATION = 'IT_S4HC_IPS_WRONG'
 ADMIN_HOSTS = ('ips', 'ias', 'idm')
-
-
-def unique(prefix):
-    return '%s %s' % (prefix, uuid.uuid4().hex[:8])
 
 
 def setup_landscape(emulator):
@@ -141,25 +133,6 @@ def ui(emulator, host, method, path, **kwargs):
     response = requests.request(method, emulator.url(host) + path, auth=admin_auth(host), timeout=30, **kwargs)
     assert response.status_code < 300, response.text
     return response
-
-
-def measure(emulator, call, hosts=None):
-    """(result, requests, writes) of one run on the given hosts (all when None), counted by the emulator."""
-    emulator.reset_stats()
-    result = call()
-    stats = emulator.stats()['hosts']
-    names = hosts or list(stats)
-    return (result, sum(stats.get(h, {}).get('requests', 0) for h in names),
-            sum(stats.get(h, {}).get('writes', 0) for h in names))
-
-
-def assert_no_secret(text, *secrets, users=()):
-    """Neither a secret, nor its base64 form, nor a Basic header built from it with one of users appears in text."""
-    for secret in secrets:
-        assert secret not in text
-        assert base64.b64encode(secret.encode()).decode() not in text
-        for user in users:
-            assert base64.b64encode(('%s:%s' % (user, secret)).encode()).decode() not in text
 
 
 def delete_systems(emulator, prefix):

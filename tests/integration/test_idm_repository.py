@@ -9,11 +9,11 @@ import os
 
 import pytest
 
-from ips_support import (
-    DEMO, assert_no_secret, delete_systems, idm_admin, ips_admin, measure, neo_system, sci_system, setup_landscape, ui,
-    unique)
+from helpers import assert_no_secret, measure, unique
+from ips_support import DEMO, delete_systems, idm_admin, ips_admin, neo_system, sci_system, setup_landscape, ui
 
 MODULE = 'sapcloud.identity.idm_repository'
+INFO = 'sapcloud.identity.idm_repository_info'
 PROXY = 'sapcloud.identity.ips_proxy_system'
 COLUMNS = ['Name', 'Description', 'Type', 'Disabled', 'TypeQN', 'AUTH_PASSWORD', 'AUTH_TYPE', 'AUTH_USER',
            'CONNECT_TIMEOUT', 'CONNECTION_KEEPALIVE', 'MX_PRIV_GROUPING_ATTRIBUTE', 'OAUTH_URL', 'PROXY_HOST',
@@ -33,7 +33,7 @@ def proxy(emulator, ansible):
 
 
 def repository_args(emulator, system_id, name=None, **extra):
-    args = {'name': name or unique('IT_REPO').replace(' ', '_'), 'description': 'integration test',
+    args = {'name': name or unique('IT_REPO'), 'description': 'integration test',
             'proxy_system': {'system_id': system_id, 'infrastructure': 'neo', 'proxy_url': emulator.url('ips'),
                              'token_url': emulator.url('neo_oauth') + '/oauth2/api/v1/token'},
             'auth_user': DEMO['neo_oauth_client_id'], 'auth_password': SECRET}
@@ -163,6 +163,8 @@ BAD_INPUTS = [
     ({'idm_admin_url': None}, 'idm_admin_url is required with transport=api'),
     ({'initial_load_timeout': -1}, 'initial_load_timeout must be 0 or more seconds'),
     ({'transport': 'file'}, 'dest is required with transport=file'),
+    ({'proxy_system': {'system_id': '', 'proxy_url': 'https://ips.example.com', 'token_url': 'https://t.example.com'}},
+     'proxy_system.system_id must be the ID of a proxy system'),
 ]
 
 
@@ -173,6 +175,18 @@ def test_bad_input_fails_before_any_request(emulator, ansible, extra, message):
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
     assert 'with"quote-secret' not in run.run.output
+
+
+def test_client_credentials_from_the_environment(emulator, ansible, tmp_path):
+    args = dict(repository_args(emulator, '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b', transport='file',
+                                dest=str(tmp_path / 'env.csv'), initial_load='never'))
+    del args['auth_user'], args['auth_password']
+    env = {'SAP_IPS_CLIENT_ID': DEMO['neo_oauth_client_id'], 'SAP_IPS_CLIENT_SECRET': SECRET}
+    run = ansible.task(MODULE, args, env=env, verbosity=3)
+    assert run.changed and not run.failed, run.msg
+    row = next(csv.DictReader(io.StringIO((tmp_path / 'env.csv').read_text())))
+    assert row['AUTH_USER'] == DEMO['neo_oauth_client_id'] and row['AUTH_PASSWORD'] == SECRET
+    assert_no_secret(run.run.output, SECRET, users=(DEMO['neo_oauth_client_id'],))
 
 
 def test_no_secret_in_verbose_output(emulator, ansible, proxy, tmp_path):
@@ -276,7 +290,7 @@ def test_source_csv_from_the_ips_export(emulator, ansible, tmp_path, infrastruct
     assert exported['AUTH_USER'] == '' and exported['AUTH_PASSWORD'] == ''
     client = (DEMO['neo_oauth_client_id'], DEMO['neo_oauth_client_secret']) if infrastructure == 'neo' else \
         (DEMO['ias_client_id'], DEMO['ias_client_secret'])
-    args = {'name': unique('IT_FROM_CSV').replace(' ', '_'), 'source_csv': export, 'auth_user': client[0],
+    args = {'name': unique('IT_FROM_CSV'), 'source_csv': export, 'auth_user': client[0],
             'auth_password': client[1]}
     run = ansible.task(MODULE, args, defaults=idm_admin(emulator))
     assert run.changed and not run.failed, run.msg
@@ -284,3 +298,39 @@ def test_source_csv_from_the_ips_export(emulator, ansible, tmp_path, infrastruct
     assert run.data['repository']['description'] == 'integration test'  # taken from the CSV
     assert run.data['repository']['constants']['SCIM_PATH'].endswith(system_id)
     delete_systems(emulator, 'IT export')
+
+
+def admin_only(emulator):
+    """The connection of idm_admin() for the info module, which has no transport."""
+    return dict((k, v) for k, v in idm_admin(emulator).items() if k != 'transport')
+
+
+def test_info_lists_and_reads_one_without_secrets(emulator, ansible, proxy):
+    args = repository_args(emulator, proxy, initial_load='never')
+    assert ansible.task(MODULE, args, defaults=idm_admin(emulator)).changed
+
+    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=admin_only(emulator),
+                                                                check=True, verbosity=3), ['idm'])
+    assert not run.changed and not run.failed, run.msg
+    assert (reads, writes) == (1, 0)
+    assert [r['name'] for r in run.data['repositories']] == [args['name']]
+    repository = run.data['repositories'][0]
+    assert repository['encryptedConstants'] == ['AUTH_PASSWORD'] and 'AUTH_PASSWORD' not in repository['constants']
+    assert repository['constants']['AUTH_USER'] == DEMO['neo_oauth_client_id']
+    assert_no_secret(run.run.output, SECRET, DEMO['idm_admin_password'], users=(DEMO['idm_admin_user'],))
+
+    run = ansible.task(INFO, {'query': '[].name'}, defaults=admin_only(emulator))
+    assert not run.failed and args['name'] in run.data['query_result'], run.msg
+    run = ansible.task(INFO, {'name': unique('IT_NONE')}, defaults=admin_only(emulator))
+    assert not run.failed and run.data['repositories'] == [], run.msg
+
+
+@pytest.mark.parametrize('extra,message', [
+    ({'idm_admin_url': 'idm.example.com'}, 'idm_admin_url must be a full base URL'),
+    ({'idm_admin_user': None}, 'idm_admin_user is required to read repositories'),
+    ({'query': '[?'}, 'query is not a valid JMESPath expression'),
+])
+def test_info_bad_input_fails_before_any_request(emulator, ansible, extra, message):
+    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, extra, defaults=admin_only(emulator)))
+    assert run.failed and message in run.msg, run.msg
+    assert (reads, writes) == (0, 0)

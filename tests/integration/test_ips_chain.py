@@ -6,9 +6,10 @@ failure names its hop (token, proxy, S/4 behind it) and why.
 import pytest
 import requests
 
+from helpers import assert_no_secret, measure, unique
 from ips_support import (
-    COMM_PASSWORD, DEMO, TENANT, WRONG_DESTINATION, assert_no_secret, delete_systems, idm_admin, ips_admin, measure,
-    neo_system, proxy_caller, s4_admin, sci_system, setup_landscape, ui, unique)
+    COMM_PASSWORD, DEMO, TENANT, WRONG_DESTINATION, delete_systems, idm_admin, ips_admin, neo_system, proxy_caller,
+    s4_admin, sci_system, setup_landscape, ui)
 
 PROXY = 'sapcloud.identity.ips_proxy_system'
 CHECK = 'sapcloud.identity.ips_proxy_check'
@@ -74,7 +75,7 @@ def test_chain(emulator, ansible, landscape, infrastructure, version):
     else:
         proxy_system = {'system_id': system_id, 'infrastructure': 'sci', 'proxy_url': emulator.url('ias')}
         client = (DEMO['ias_client_id'], DEMO['ias_client_secret'])
-    name = unique('IT_CHAIN').replace(' ', '_')
+    name = unique('IT_CHAIN')
     run = ansible.task(REPOSITORY, {'name': name, 'proxy_system': proxy_system, 'auth_user': client[0],
                                     'auth_password': client[1]}, defaults=idm_admin(emulator))
     assert run.changed and not run.failed, run.msg
@@ -165,6 +166,9 @@ def test_unknown_comm_user(emulator, ansible, landscape):
     ({'comm_user': 'X'}, 'sci', 's4_connection is required with comm_user'),
     ({'proxy_url': 'ias.example.com'}, 'sci', 'proxy_url must be a full base URL'),
     ({'client_secret': None}, 'sci', 'client_secret is required to call the proxy'),
+    ({'system_id': ''}, 'neo', 'system_id must be the ID of a proxy system'),
+    ({'system_id': None}, 'sci', 'system_id must be the ID of a proxy system'),
+    ({'system_id': 'a/b'}, 'sci', 'system_id must be the ID of a proxy system'),
 ])
 def test_check_bad_input(emulator, ansible, args, defaults, message):
     run, reads, writes = measure(emulator, lambda: ansible.task(
@@ -196,7 +200,7 @@ def test_file_hand_off_chain(emulator, ansible, landscape, tmp_path):
     assert not check(ansible, emulator, 'neo', system_id).failed
 
     csv_path = str(tmp_path / 'repo.csv')
-    name = unique('IT_HAND_OFF').replace(' ', '_')
+    name = unique('IT_HAND_OFF')
     run = ansible.task(REPOSITORY, {
         'name': name, 'transport': 'file', 'dest': csv_path, 'auth_user': DEMO['neo_oauth_client_id'],
         'auth_password': DEMO['neo_oauth_client_secret'],

@@ -10,11 +10,11 @@ import re
 import pytest
 import requests
 
-from ips_support import (
-    COMM_PASSWORD, DEMO, assert_no_secret, delete_systems, ips_admin, measure, neo_system, sci_system, setup_landscape,
-    ui, unique)
+from helpers import assert_no_secret, measure, unique
+from ips_support import COMM_PASSWORD, DEMO, delete_systems, ips_admin, neo_system, sci_system, setup_landscape, ui
 
 MODULE = 'sapcloud.identity.ips_proxy_system'
+INFO = 'sapcloud.identity.ips_proxy_system_info'
 GUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 SCIM_PATHS = {'neo': '/ipsproxy/api/v1/scim/', 'sci': '/ipsproxy/service/api/v1/scim/'}
 HOSTS = {'neo': 'ips', 'sci': 'ias'}
@@ -185,6 +185,7 @@ BAD_INPUTS = [
     ({'ips_admin_url': 'ips.example.com'}, 'ips_admin_url must be a full base URL'),
     ({'system_id': '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'}, 'system_id applies to transport=file only'),
     ({'transport': 'file'}, 'dest is required with transport=file'),
+    ({'transport': 'file', 'dest': '/tmp/ips-bad.json', 'system_id': 'a/b'}, 'system_id must be the ID of a proxy system'),
 ]
 
 
@@ -330,3 +331,41 @@ def test_import_gives_a_new_id_and_drops_credentials(emulator, ansible, landscap
     clash = requests.post(emulator.url('ias') + '/emulator-ui/ips/import', json=dict(exported, name=args['name']),
                           auth=(DEMO['ips_admin_user'], DEMO['ips_admin_password']), timeout=30)
     assert clash.status_code == 409 and 'already exists' in clash.text
+
+
+def admin_only(defaults):
+    """The connection of ips_admin() for the info module, which has no transport."""
+    return dict((k, v) for k, v in defaults.items() if k != 'transport')
+
+
+def test_info_lists_and_reads_one_without_secrets(emulator, ansible, landscape):
+    defaults = ips_admin(emulator, 'sci')
+    args = sci_system(emulator, unique('IT info'))
+    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
+    info = admin_only(defaults)
+
+    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=info, check=True,
+                                                                verbosity=3), ['ias'])
+    assert not run.changed and not run.failed, run.msg
+    assert (reads, writes) == (1, 0)
+    assert [s['id'] for s in run.data['systems']] == [system_id]
+    assert run.data['systems'][0]['encryptedProperties'] == {'Password': None}
+    assert run.data['systems'][0]['scim_url'] == emulator.url('ias') + SCIM_PATHS['sci'] + system_id
+    assert_no_secret(run.run.output, COMM_PASSWORD, DEMO['ips_admin_password'], users=(DEMO['ips_admin_user'], 'IT_IPS_V1'))
+
+    run = ansible.task(INFO, {'query': '[].name'}, defaults=info)
+    assert not run.failed and args['name'] in run.data['query_result'], run.msg
+    run = ansible.task(INFO, {'name': unique('IT none')}, defaults=info)
+    assert not run.failed and run.data['systems'] == [], run.msg
+
+
+@pytest.mark.parametrize('extra,message', [
+    ({'ips_admin_url': None}, 'ips_admin_url is required to read proxy systems'),
+    ({'ips_admin_password': None}, 'ips_admin_password is required to read proxy systems'),
+    ({'proxy_url': 'ips.example.com'}, 'proxy_url must be a full base URL'),
+    ({'query': '[?'}, 'query is not a valid JMESPath expression'),
+])
+def test_info_bad_input_fails_before_any_request(emulator, ansible, extra, message):
+    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, extra, defaults=admin_only(ips_admin(emulator, 'neo'))))
+    assert run.failed and message in run.msg, run.msg
+    assert (reads, writes) == (0, 0)

@@ -17,13 +17,13 @@ S/4 objects are created on tenant s4_t2 with unique names (other test files use 
 
 import threading
 import time
-import uuid
 
 import pytest
 
 from btp_support import CF_TOKEN, cf_service_key
 from conftest import DEMO, s4_connection
 from emulator.services.s4 import CU
+from helpers import unique
 
 HOST = 's4_t2'
 USER = 'sapcloud.identity.s4_comm_user'
@@ -46,10 +46,6 @@ def no_faults(emulator):
     yield
     emulator.clear_faults()
     emulator.fault(host=HOST, action='enforce_etag', enabled=False)
-
-
-def unique(prefix):
-    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
 
 
 def paths(emulator, host=HOST):

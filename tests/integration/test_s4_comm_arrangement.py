@@ -4,23 +4,10 @@ Requests and writes are read from the emulator's HTTP-layer stats around each ru
 Users and systems are seeded directly (as prerequisites), so each test stands alone.
 """
 
-import uuid
-
 from conftest import s4_connection
+from helpers import measure, unique
 
 MODULE = 'sapcloud.identity.s4_comm_arrangement'
-
-
-def unique(prefix):
-    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
-
-
-def measure(emulator, host, call):
-    """(result, requests, writes) of one run, counted by the emulator."""
-    emulator.reset_stats()
-    result = call()
-    stats = emulator.stats()['hosts'].get(host, {})
-    return result, stats.get('requests', 0), stats.get('writes', 0)
 
 
 def seed_system(emulator, host, users=1, outbound=True, arrangements=()):
@@ -53,12 +40,12 @@ def test_lifecycle(emulator, ansible):
     def task(extra=None, **kwargs):
         return ansible.task(MODULE, dict(args, **(extra or {})), defaults=conn, **kwargs)
 
-    run, requests, writes = measure(emulator, host, lambda: task(check=True))
+    run, requests, writes = measure(emulator, lambda: task(check=True), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (3, 0)
     assert run.data['arrangement_uuid'] == ''
 
-    run, requests, writes = measure(emulator, host, task)
+    run, requests, writes = measure(emulator, task, [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (4, 1)  # GET arrangement, GET system, GET user, POST (deep insert)
     arrangement, state = arrangement_state(emulator, host, 'SAP_COM_0093', system_id)
@@ -66,17 +53,17 @@ def test_lifecycle(emulator, ansible):
     bound = state['inbound_users'][arrangement['InboundUser']['CommunicationSystemInboundUserUUID']]
     assert state['users'][bound['CommunicationUserID']]['Name'] == first
 
-    run, requests, writes = measure(emulator, host, task)
+    run, requests, writes = measure(emulator, task, [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (3, 0)
 
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        MODULE, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn), [host])
     assert not run.changed and (requests, writes) == (2, 0), run.msg  # no user to resolve
 
     update = {'inbound_user': second, 'outbound_user': 'DUMMY', 'properties': {'TRACE': True},
               'inbound_services': [{'id': 'QUERYBUSINESSUSERIN'}]}
-    run, requests, writes = measure(emulator, host, lambda: task(update, diff=True))
+    run, requests, writes = measure(emulator, lambda: task(update, diff=True), [host])
     assert run.changed and not run.failed, run.msg
     # GET x3, PATCH arrangement (property, service), PATCH InboundUser, POST OutboundUser (none bound yet)
     assert (requests, writes) == (6, 3)
@@ -88,18 +75,18 @@ def test_lifecycle(emulator, ansible):
     assert arrangement['OutboundUser']['CommunicationSystemOutboundUserUUID']
     assert arrangement['InboundServices'] == [{'ID': 'QUERYBUSINESSUSERIN', 'Status': 'active'}]
 
-    run, requests, writes = measure(emulator, host, lambda: task(update))
+    run, requests, writes = measure(emulator, lambda: task(update), [host])
     assert not run.changed and (requests, writes) == (3, 0), run.msg
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}, check=True))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}, check=True), [host])
     assert run.changed and writes == 0
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)  # GET arrangement, DELETE
     assert arrangement_state(emulator, host, 'SAP_COM_0093', system_id)[0] is None
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
 
@@ -110,16 +97,16 @@ def test_default_inbound_user_and_outbound_services(emulator, ansible):
     system_id, (user,) = seed_system(emulator, host)
     args = {'scenario_id': 'SAP_COM_0008', 'system_id': system_id, 'name': system_id + '_0008',
             'outbound_services': [{'id': 'DEBMAS_IDOC', 'active': False}, {'id': 'CREMAS_IDOC', 'active': False}]}
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
     assert run.changed and (requests, writes) == (3, 1), run.msg  # no user lookup: the system's only inbound user
     arrangement, state = arrangement_state(emulator, host, 'SAP_COM_0008', system_id)
     bound = state['inbound_users'][arrangement['InboundUser']['CommunicationSystemInboundUserUUID']]
     assert state['users'][bound['CommunicationUserID']]['Name'] == user
     assert sorted(s['Status'] for s in arrangement['OutboundServices']) == ['inactive', 'inactive']
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
     assert not run.changed and (requests, writes) == (2, 0), run.msg
     flip = dict(args, outbound_services=[{'id': 'DEBMAS_IDOC', 'active': True}])
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, flip, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, flip, defaults=conn), [host])
     assert run.changed and (requests, writes) == (3, 1), run.msg
 
 
@@ -127,10 +114,10 @@ def test_hand_made_arrangement_is_adopted(emulator, ansible):
     host = 's4_t1'
     conn = s4_connection(emulator, host)
     system_id, (user,) = seed_system(emulator, host, arrangements=[
-        {'CommunicationScenarioID': 'SAP_COM_0193', 'Name': 'HANDMADE_' + uuid.uuid4().hex[:6]}])
+        {'CommunicationScenarioID': 'SAP_COM_0193', 'Name': unique('HANDMADE')}])
     before = arrangement_state(emulator, host, 'SAP_COM_0193', system_id)[0]
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        MODULE, {'scenario_id': 'SAP_COM_0193', 'system_id': system_id}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0193', 'system_id': system_id}, defaults=conn), [host])
     assert not run.changed and not run.failed, run.msg
     assert writes == 0 and run.data['arrangement_uuid'] == before['UUID']
     assert run.data['arrangement']['Name'] == before['Name']
@@ -153,14 +140,54 @@ def test_errors(emulator, ansible):
          'outbound_user', (2, 0)),
         ({'scenario_id': 'NOT_A_SCENARIO', 'system_id': system_id}, 'scenario_id', (0, 0)),
         ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'properties': 'TRACE'}, 'properties', (0, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'properties': {'': 'x'}}, 'properties', (0, 0)),
+        ({'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'outbound_services': [{'id': ''}]},
+         'outbound_services', (0, 0)),
     ]:
-        run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+        run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
         assert run.failed and parameter in run.msg, (args, run.msg)
         assert (requests, writes) == expected, (args, requests, writes)
 
     # The emulator lists SAP_COM_0066 as needing an outbound user; the server's refusal comes through cleanly.
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        MODULE, {'scenario_id': 'SAP_COM_0066', 'system_id': system_id, 'inbound_user': first}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'scenario_id': 'SAP_COM_0066', 'system_id': system_id, 'inbound_user': first}, defaults=conn), [host])
     assert run.failed and run.data['error']['code'] == 'CM_APS_CA/027'
     assert 'HTTP 400' in run.msg and 'no suitable outbound user' in run.msg and writes == 1
     assert 'Traceback' not in run.run.output
+
+
+def test_check_mode_tolerates_a_system_an_earlier_task_would_create(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    args = {'scenario_id': 'SAP_COM_0093', 'system_id': unique('IT_LATERSYS'), 'inbound_user': unique('IT_LATER'),
+            'outbound_user': 'DUMMY'}
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn, check=True), [host])
+    assert run.changed and not run.failed, run.msg
+    assert writes == 0
+    assert run.data['actions'] == ['create'] and run.data['arrangement_uuid'] == ''
+    assert run.data['arrangement']['InboundUser'] == {'CommunicationSystemInboundUserUUID': ''}
+    assert run.data['arrangement']['OutboundUser'] == {'CommunicationSystemOutboundUserUUID': ''}
+    warnings = ' '.join(run.data.get('warnings', []))
+    for parameter, name in (('system_id', args['system_id']), ('inbound_user', args['inbound_user']),
+                            ('outbound_user', 'DUMMY')):
+        assert parameter in warnings and name in warnings, warnings
+
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
+    assert run.failed and 'system_id: communication system' in run.msg and args['system_id'] in run.msg, run.msg
+    assert writes == 0
+
+
+def test_check_mode_would_bind_a_user_an_earlier_task_would_add(emulator, ansible):
+    host = 's4_t1'
+    conn = s4_connection(emulator, host)
+    system_id, (user,) = seed_system(emulator, host)
+    args = {'scenario_id': 'SAP_COM_0093', 'system_id': system_id, 'inbound_user': user}
+    assert ansible.task(MODULE, args, defaults=conn).changed
+    later = dict(args, inbound_user=unique('IT_LATER'))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, later, defaults=conn, check=True), [host])
+    assert run.changed and not run.failed, run.msg
+    assert writes == 0 and run.data['actions'] == ['bind_inbound_user']
+    assert 'inbound_user' in ' '.join(run.data.get('warnings', []))
+
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, later, defaults=conn), [host])
+    assert run.failed and 'inbound_user: communication user' in run.msg and writes == 0, run.msg

@@ -4,32 +4,12 @@ Requests and writes are read from the emulator's HTTP-layer stats around each ru
 """
 
 import base64
-import uuid
 
 from conftest import DEMO, s4_connection
+from helpers import failing_cases, measure, unique
 
 MODULE = 'sapcloud.identity.s4_comm_system'
 OUTBOUND_PASSWORD = 'Outbound-Dummy-Secret-99'
-
-
-def unique(prefix):
-    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
-
-
-def measure(emulator, host, call):
-    """(result, requests, writes) of one run, counted by the emulator."""
-    emulator.reset_stats()
-    result = call()
-    stats = emulator.stats()['hosts'].get(host, {})
-    return result, stats.get('requests', 0), stats.get('writes', 0)
-
-
-def failing_cases(ansible, module, cases, defaults):
-    """Run each args dict as its own task of one playbook (bad input costs no request, so one run is enough)."""
-    tasks = [{'name': 'case %d' % i, module: args, 'ignore_errors': True} for i, args in enumerate(cases)]
-    run = ansible.playbook([{'hosts': 'localhost', 'gather_facts': False, 'module_defaults': {module: defaults},
-                             'tasks': tasks}])
-    return run, [run.task('case %d' % i) for i in range(len(cases))]
 
 
 def seed_users(emulator, host, *names):
@@ -62,13 +42,13 @@ def test_lifecycle(emulator, ansible):
     def task(extra=None, **kwargs):
         return ansible.task(MODULE, dict(args, **(extra or {})), defaults=conn, **kwargs)
 
-    run, requests, writes = measure(emulator, host, lambda: task(check=True, diff=True))
+    run, requests, writes = measure(emulator, lambda: task(check=True, diff=True), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 0)
     assert run.data['system_uuid'] == ''
     assert run.data['diff']['after']['OutboundUsers'][0]['Password'] == '********'
 
-    run, requests, writes = measure(emulator, host, task)
+    run, requests, writes = measure(emulator, task, [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (5, 3)  # GET users, GET system, POST system, POST inbound user, POST outbound user
     assert run.data['actions'] == ['create', 'add_inbound_user', 'add_outbound_user']
@@ -82,13 +62,13 @@ def test_lifecycle(emulator, ansible):
     assert 'Password' not in run.data['outbound_users'][0]
     assert outbound[0]['Password'] == OUTBOUND_PASSWORD
 
-    run, requests, writes = measure(emulator, host, task)
+    run, requests, writes = measure(emulator, task, [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 0)
     assert run.data['system_uuid'] == system['UUID']
 
     update = {'host_name': 'ips2.example.com', 'inbound_users': [{'user': first}, {'user': second}]}
-    run, requests, writes = measure(emulator, host, lambda: task(update, diff=True))
+    run, requests, writes = measure(emulator, lambda: task(update, diff=True), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (4, 2)  # GET, GET, PATCH system, POST inbound user
     assert run.data['diff']['before']['HostName'] == 'ips.example.com'
@@ -96,7 +76,7 @@ def test_lifecycle(emulator, ansible):
     assert sorted(i['user'] for i in run.data['inbound_users']) == sorted([first, second])
 
     purge = {'host_name': 'ips2.example.com', 'inbound_users': [{'user': second, 'authentication_method': 'x509'}]}
-    run, requests, writes = measure(emulator, host, lambda: task(purge))
+    run, requests, writes = measure(emulator, lambda: task(purge), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (4, 2)  # GET, GET, DELETE first's inbound user, PATCH second's method
     assert run.data['actions'] == ['remove_inbound_user', 'update_inbound_user']
@@ -104,19 +84,19 @@ def test_lifecycle(emulator, ansible):
     assert [(i['CommunicationUserID'], i['AuthenticationMethod']) for i in inbound] == [(ids[second], 'x509')]
 
     keep = {'host_name': 'ips2.example.com', 'inbound_users': [{'user': first}], 'purge_users': False}
-    run, requests, writes = measure(emulator, host, lambda: task(keep))
+    run, requests, writes = measure(emulator, lambda: task(keep), [host])
     assert run.changed and (requests, writes) == (3, 1)
     assert len(system_state(emulator, host, system_id)[1]) == 2
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}, check=True))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}, check=True), [host])
     assert run.changed and writes == 0
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), [host])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)  # GET system, DELETE
     assert system_state(emulator, host, system_id)[0] is None
 
-    run, requests, writes = measure(emulator, host, lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
 
@@ -127,13 +107,13 @@ def test_inbound_only_system(emulator, ansible):
     user = unique('IT_INB')
     seed_users(emulator, host, user)
     args = {'system_id': unique('IT_INBSYS'), 'inbound_only': True, 'inbound_users': [{'user': user}]}
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
     assert run.changed and (requests, writes) == (4, 2), run.msg
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), [host])
     assert not run.changed and (requests, writes) == (2, 0), run.msg
     # Without inbound_users the users are left alone and no user lookup is needed.
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        MODULE, {'system_id': args['system_id'], 'inbound_only': True}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'system_id': args['system_id'], 'inbound_only': True}, defaults=conn), [host])
     assert not run.changed and (requests, writes) == (1, 0), run.msg
 
 
@@ -151,9 +131,11 @@ def test_bad_input_fails_before_any_request(emulator, ansible):
          'outbound_users[0].password'),
         ({'system_id': 'IT_TWICE', 'host_name': 'h.example.com', 'inbound_users': [{'user': 'A'}, {'user': 'A'}]},
          'inbound_users'),
+        ({'system_id': 'IT_EMPTY', 'host_name': 'h.example.com', 'inbound_users': [{'user': 'A'}, {'user': ''}]},
+         'inbound_users[1].user'),
     ]
-    (_run, results), requests, writes = measure(emulator, 's4_t1', lambda: failing_cases(
-        ansible, MODULE, [args for args, _parameter in cases], conn))
+    (_run, results), requests, writes = measure(emulator, lambda: failing_cases(
+        ansible, MODULE, [args for args, _parameter in cases], conn), ['s4_t1'])
     assert (requests, writes) == (0, 0)
     for (args, parameter), result in zip(cases, results):
         assert result['failed'] and parameter in result['result']['msg'], (args, result['result'].get('msg'))
@@ -163,7 +145,7 @@ def test_unknown_inbound_user_fails_without_writes(emulator, ansible):
     conn = s4_connection(emulator, 's4_t1')
     missing = unique('IT_MISSING')
     args = {'system_id': unique('IT_SYS'), 'host_name': 'h.example.com', 'inbound_users': [{'user': missing}]}
-    run, requests, writes = measure(emulator, 's4_t1', lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), ['s4_t1'])
     assert run.failed and 'inbound_users' in run.msg and missing in run.msg
     assert (requests, writes) == (1, 0)
 
@@ -191,8 +173,28 @@ def test_delete_of_system_in_use_fails_cleanly(emulator, ansible):
         'systems': [{'ID': system_id, 'IsInboundOnly': True, 'InboundUsers': [{'user': user}]}],
         'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0093', 'CommunicationSystemID': system_id,
                           'Name': system_id, 'inbound_user': user}]})
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        MODULE, {'system_id': system_id, 'state': 'absent'}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'system_id': system_id, 'state': 'absent'}, defaults=conn), [host])
     assert run.failed and 'DELETE' in run.msg and 'HTTP 400' in run.msg and 'used in communication arrangements' in run.msg
     assert 'UNCONFIRMED' in run.msg and 'Traceback' not in run.run.output
     assert writes == 1
+
+
+def test_check_mode_tolerates_a_user_an_earlier_task_would_create(emulator, ansible):
+    conn = s4_connection(emulator, 's4_t1')
+    known, first, second = unique('IT_KNOWN'), unique('IT_LATER'), unique('IT_LATER')
+    ids = seed_users(emulator, 's4_t1', known)
+    args = {'system_id': unique('IT_SYS'), 'host_name': 'h.example.com',
+            'inbound_users': [{'user': first}, {'user': known}, {'user': second}]}
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn, check=True), ['s4_t1'])
+    assert run.changed and not run.failed, run.msg
+    assert writes == 0
+    assert run.data['actions'] == ['create', 'add_inbound_user', 'add_inbound_user', 'add_inbound_user']
+    assert [(i['user'], i['CommunicationUserID']) for i in run.data['inbound_users']] == [
+        (first, ''), (known, ids[known]), (second, '')]
+    warnings = ' '.join(run.data.get('warnings', []))
+    assert 'inbound_users' in warnings and first in warnings and second in warnings and 'does not exist yet' in warnings
+
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), ['s4_t1'])
+    assert run.failed and 'inbound_users: communication user' in run.msg and first in run.msg, run.msg
+    assert writes == 0

@@ -5,33 +5,13 @@ Requests and writes are read from the emulator's HTTP-layer stats around each ru
 
 import base64
 import json
-import uuid
 
 from conftest import DEMO, s4_connection
+from helpers import failing_cases, measure, unique
 
 MODULE = 'sapcloud.identity.s4_comm_user'
 INFO = 'sapcloud.identity.s4_comm_user_info'
 PASSWORD = 'Integration-Test-Passw0rd-1'
-
-
-def unique(prefix):
-    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
-
-
-def measure(emulator, host, call):
-    """(result, requests, writes) of one run, counted by the emulator."""
-    emulator.reset_stats()
-    result = call()
-    stats = emulator.stats()['hosts'].get(host, {})
-    return result, stats.get('requests', 0), stats.get('writes', 0)
-
-
-def failing_cases(ansible, module, cases, defaults):
-    """Run each args dict as its own task of one playbook (bad input costs no request, so one run is enough)."""
-    tasks = [{'name': 'case %d' % i, module: args, 'ignore_errors': True} for i, args in enumerate(cases)]
-    run = ansible.playbook([{'hosts': 'localhost', 'gather_facts': False, 'module_defaults': {module: defaults},
-                             'tasks': tasks}])
-    return run, [run.task('case %d' % i) for i in range(len(cases))]
 
 
 def test_lifecycle(emulator, ansible):
@@ -42,12 +22,12 @@ def test_lifecycle(emulator, ansible):
     def task(extra=None, **kwargs):
         return ansible.task(MODULE, dict(args, **(extra or {})), defaults=conn, **kwargs)
 
-    run, requests, writes = measure(emulator, 's4_t1', lambda: task(check=True))
+    run, requests, writes = measure(emulator, lambda: task(check=True), ['s4_t1'])
     assert run.changed and not run.failed, run.msg
     assert writes == 0 and requests == 1
     assert run.data['user_id'] == ''
 
-    run, requests, writes = measure(emulator, 's4_t1', task)
+    run, requests, writes = measure(emulator, task, ['s4_t1'])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)  # GET by name (+CSRF token), POST
     user_id = run.data['user_id']
@@ -55,27 +35,27 @@ def test_lifecycle(emulator, ansible):
     assert run.data['user']['Name'] == name and 'Password' not in run.data['user']
     assert run.data['actions'] == ['create']
 
-    run, requests, writes = measure(emulator, 's4_t1', task)
+    run, requests, writes = measure(emulator, task, ['s4_t1'])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
     assert run.data['user_id'] == user_id
 
-    run, requests, writes = measure(emulator, 's4_t1', lambda: task({'description': 'changed'}, diff=True))
+    run, requests, writes = measure(emulator, lambda: task({'description': 'changed'}, diff=True), ['s4_t1'])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)  # GET, PATCH
     assert run.data['diff']['before']['Description'] == 'integration test user'
     assert run.data['diff']['after']['Description'] == 'changed'
     assert run.data['user']['Description'] == 'changed'
 
-    run, requests, writes = measure(emulator, 's4_t1', lambda: task({'state': 'absent'}, check=True))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}, check=True), ['s4_t1'])
     assert run.changed and writes == 0
 
-    run, requests, writes = measure(emulator, 's4_t1', lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), ['s4_t1'])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)  # GET, DELETE
     assert all(u['Name'] != name for u in emulator.state('s4_t1')['users'].values())
 
-    run, requests, writes = measure(emulator, 's4_t1', lambda: task({'state': 'absent'}))
+    run, requests, writes = measure(emulator, lambda: task({'state': 'absent'}), ['s4_t1'])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
 
@@ -86,8 +66,8 @@ def test_update_password_always(emulator, ansible):
     args = {'name': name, 'description': 'rotation', 'password': PASSWORD}
     assert ansible.task(MODULE, args, defaults=conn).changed
     new_password = 'Another-Integration-Passw0rd-2'
-    run, requests, writes = measure(emulator, 's4_t1', lambda: ansible.task(
-        MODULE, dict(args, password=new_password, update_password='always'), defaults=conn, diff=True, verbosity=3))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, dict(args, password=new_password, update_password='always'), defaults=conn, diff=True, verbosity=3), ['s4_t1'])
     assert run.changed and not run.failed, run.msg
     assert (requests, writes) == (2, 1)
     assert run.data['diff']['after']['Password'] == '********'
@@ -95,7 +75,7 @@ def test_update_password_always(emulator, ansible):
     user = [u for u in emulator.state('s4_t1')['users'].values() if u['Name'] == name][0]
     assert user['Password'] == new_password
     # on_create never sends it again
-    run, requests, writes = measure(emulator, 's4_t1', lambda: ansible.task(MODULE, args, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=conn), ['s4_t1'])
     assert not run.changed and writes == 0
 
 
@@ -106,9 +86,13 @@ def test_bad_input_fails_before_any_request(emulator, ansible):
         ({'name': 'IT_BAD', 'description': 'x', 'password': 'no-upper-case-letters-123'}, 'password'),
         ({'name': 'IT_BAD', 'description': 'x', 'password': 'Has,A-Comma-In-It-Passw0rd'}, 'comma'),
         ({'name': 'IT,BAD', 'description': 'x', 'password': PASSWORD}, 'name'),
+        ({'name': 'IT_BAD', 'description': 'x', 'password': PASSWORD, 'api_url': ''}, 'api_url'),
+        ({'name': 'IT_BAD', 'description': 'x', 'password': PASSWORD, 'api_url': 'my123456-api.s4hana.cloud.sap'},
+         'api_url'),
+        ({'name': 'IT_BAD', 'description': 'x', 'password': PASSWORD, 'api_user': ''}, 'api_user'),
     ]
-    (_run, results), requests, writes = measure(emulator, 's4_t1', lambda: failing_cases(
-        ansible, MODULE, [args for args, _word in cases], conn))
+    (_run, results), requests, writes = measure(emulator, lambda: failing_cases(
+        ansible, MODULE, [args for args, _word in cases], conn), ['s4_t1'])
     assert (requests, writes) == (0, 0)
     for (args, word), result in zip(cases, results):
         assert result['failed'] and word in result['result']['msg'], (args, result['result'].get('msg'))
@@ -118,8 +102,8 @@ def test_bad_input_fails_before_any_request(emulator, ansible):
 
 def test_create_needs_description(emulator, ansible):
     conn = s4_connection(emulator, 's4_t1')
-    run, requests, writes = measure(emulator, 's4_t1', lambda: ansible.task(
-        MODULE, {'name': unique('IT_NODESC'), 'password': PASSWORD}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        MODULE, {'name': unique('IT_NODESC'), 'password': PASSWORD}, defaults=conn), ['s4_t1'])
     assert run.failed and 'description is required' in run.msg
     assert writes == 0
 
@@ -200,14 +184,14 @@ def test_locked_user_fails_on_first_401_without_retry(emulator, ansible):
         'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0A48', 'CommunicationSystemID': system,
                           'Name': system, 'inbound_user': name}]})
     base = {'api_url': emulator.url(host), 'api_user': name}
-    run, requests, _writes = measure(emulator, host, lambda: ansible.task(INFO, {'name': name}, defaults=dict(base, api_password=password)))
+    run, requests, _writes = measure(emulator, lambda: ansible.task(INFO, {'name': name}, defaults=dict(base, api_password=password)), [host])
     assert not run.failed and requests == 1, run.msg
     for attempt in range(3):
-        run, requests, _writes = measure(emulator, host, lambda: ansible.task(
-            INFO, {'name': name}, defaults=dict(base, api_password='Wrong-Password-For-Lockout-1')))
+        run, requests, _writes = measure(emulator, lambda: ansible.task(
+            INFO, {'name': name}, defaults=dict(base, api_password='Wrong-Password-For-Lockout-1')), [host])
         assert run.failed and 'HTTP 401' in run.msg and 'Logon failed' in run.msg
         assert requests == 1, 'attempt %d made %d requests' % (attempt, requests)
-    run, requests, _writes = measure(emulator, host, lambda: ansible.task(INFO, {'name': name}, defaults=dict(base, api_password=password)))
+    run, requests, _writes = measure(emulator, lambda: ansible.task(INFO, {'name': name}, defaults=dict(base, api_password=password)), [host])
     assert run.failed and 'HTTP 401' in run.msg and requests == 1
     info = ansible.task(INFO, {'name': name}, defaults=s4_connection(emulator, host))
     assert info.data['users'][0]['LockStatus'] == 'locked_by_system'

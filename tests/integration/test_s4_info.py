@@ -1,25 +1,13 @@
 """The read-only S/4HANA Cloud modules: s4_comm_user_info, s4_comm_system_info, s4_comm_arrangement_info."""
 
 import os
-import uuid
 
 from conftest import DEMO, s4_connection
+from helpers import measure, unique
 
 USER_INFO = 'sapcloud.identity.s4_comm_user_info'
 SYSTEM_INFO = 'sapcloud.identity.s4_comm_system_info'
 ARRANGEMENT_INFO = 'sapcloud.identity.s4_comm_arrangement_info'
-
-
-def unique(prefix):
-    return '%s_%s' % (prefix, uuid.uuid4().hex[:8].upper())
-
-
-def measure(emulator, host, call):
-    """(result, requests, writes) of one run, counted by the emulator."""
-    emulator.reset_stats()
-    result = call()
-    stats = emulator.stats()['hosts'].get(host, {})
-    return result, stats.get('requests', 0), stats.get('writes', 0)
 
 
 def seed(emulator, host):
@@ -37,7 +25,7 @@ def test_user_info(emulator, ansible):
     host = 's4_t1'
     conn = s4_connection(emulator, host)
     user = seed(emulator, host)[0]
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(USER_INFO, {}, defaults=conn, check=True))
+    run, requests, writes = measure(emulator, lambda: ansible.task(USER_INFO, {}, defaults=conn, check=True), [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
     names = [u['Name'] for u in run.data['users']]
@@ -56,8 +44,8 @@ def test_system_info(emulator, ansible):
     host = 's4_t1'
     conn = s4_connection(emulator, host)
     system_id = seed(emulator, host)[1]
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        SYSTEM_INFO, {'system_id': system_id, 'query': '[0].OutboundUsers[].Name'}, defaults=conn))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        SYSTEM_INFO, {'system_id': system_id, 'query': '[0].OutboundUsers[].Name'}, defaults=conn), [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
     (system,) = run.data['systems']
@@ -72,8 +60,8 @@ def test_arrangement_info(emulator, ansible):
     host = 's4_t1'
     conn = s4_connection(emulator, host)
     system_id = seed(emulator, host)[1]
-    run, requests, writes = measure(emulator, host, lambda: ansible.task(
-        ARRANGEMENT_INFO, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn, check=True))
+    run, requests, writes = measure(emulator, lambda: ansible.task(
+        ARRANGEMENT_INFO, {'scenario_id': 'SAP_COM_0093', 'system_id': system_id}, defaults=conn, check=True), [host])
     assert not run.changed and not run.failed, run.msg
     assert (requests, writes) == (1, 0)
     (arrangement,) = run.data['arrangements']

@@ -10,7 +10,8 @@ import requests
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from btp_support import CF_TOKEN, assert_no_secret, btp_requests, cf_service_key, path_count, writes
+from btp_support import CF_TOKEN, btp_requests, cf_service_key, writes
+from helpers import assert_no_secret, path_count
 from emulator.demo import DEMO
 from emulator.services.cf import DEMO_INSTANCE_ID
 
@@ -78,7 +79,7 @@ def test_lifecycle(ansible, emulator):
     assert rotated.changed and rotated.data['changed_properties'] == ['Password']
     assert stored(emulator)['Password'] == NEW_PASSWORD
     assert stored(emulator)['sap-client'] == '100'  # properties not given: left alone
-    assert_no_secret(rotated.run.output, PASSWORD, NEW_PASSWORD, DEMO['cf_client_secret'], user=DEMO['cf_client_id'])
+    assert_no_secret(rotated.run.output, PASSWORD, NEW_PASSWORD, DEMO['cf_client_secret'], users=(DEMO['cf_client_id'],))
     assert rotated.data['diff']['before']['Password'] == rotated.data['diff']['after']['Password'] == '********'
 
     emulator.reset_stats()

@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from btp_support import NEO_TOKEN, assert_no_secret, btp_requests, neo_connection, path_count, writes
+from btp_support import NEO_TOKEN, btp_requests, neo_connection, writes
+from helpers import assert_no_secret, path_count
 from emulator.demo import DEMO
 
 HOST = 'neo_configapi'
@@ -60,7 +61,7 @@ def test_lifecycle_without_password_read_back(ansible, emulator):
     assert always.changed and always.data['changed_properties'] == ['Password']
     assert stored(emulator)['Password'] == NEW_PASSWORD
     assert_no_secret(always.run.output, PASSWORD, NEW_PASSWORD, DEMO['neo_platform_client_secret'],
-                     user=DEMO['neo_platform_client_id'])
+                     users=(DEMO['neo_platform_client_id'],))
 
     emulator.reset_stats()
     args = dest(emulator, password=NEW_PASSWORD, properties={'CloudConnectorVersion': 2})
@@ -120,6 +121,7 @@ def test_application_and_subscription_levels(ansible, emulator):
     ({'platform_client_secret': None}, 'platform_client_secret'),
     ({'landscape_host': 'https://hana.ondemand.com', 'api_url': None}, 'landscape_host'),
     ({'secret_properties': {'Password': 'x'}}, 'secret_properties'),
+    ({'configapi_url': 'configapi.example.com'}, 'configapi_url must be a full base URL'),
 ])
 def test_bad_input_fails_before_any_request(ansible, emulator, args, parameter):
     emulator.reset_stats()

@@ -3,7 +3,8 @@
 import pytest
 import requests
 
-from btp_support import NEO_APP_TOKEN, NEO_TOKEN, assert_no_secret, btp_requests, path_count, writes
+from btp_support import NEO_APP_TOKEN, NEO_TOKEN, btp_requests, writes
+from helpers import assert_no_secret, path_count
 from emulator.core import Emulator
 from emulator.demo import DEMO
 from emulator.services.neo import NeoApi, NeoConfigApi, NeoOAuth
@@ -70,6 +71,15 @@ def test_lifecycle(ansible, emulator):
     assert not again.changed and writes(emulator, 'neo_api') == 0
 
 
+def test_client_credentials_from_the_environment(ansible, emulator):
+    env = {'SAP_NEO_OAUTH_CLIENT_ID': CLIENT, 'SAP_NEO_OAUTH_CLIENT_SECRET': DEMO['neo_oauth_client_secret']}
+    args = client_args(emulator, client_id=None, client_secret=None)
+    result = ansible.task('sapcloud.identity.scp_oauth_client', args, env=env, verbosity=3)
+    assert result.changed and not result.failed, result.msg
+    assert result.data['client_id'] == CLIENT and holders(emulator) == [USER]
+    assert_no_secret(result.run.output, DEMO['neo_oauth_client_secret'], users=(CLIENT,))
+
+
 def test_missing_registration_names_the_cockpit_steps(ansible, emulator):
     emulator.seed('neo_oauth', {'remove': [CLIENT]})
     result = ansible.task('sapcloud.identity.scp_oauth_client', client_args(emulator), verbosity=3)
@@ -78,7 +88,7 @@ def test_missing_registration_names_the_cockpit_steps(ansible, emulator):
                  'ID: %s' % CLIENT, 'Confidential: on', 'Authorization Grant: Client Credentials',
                  'other than 0', 'HTTP 401'):
         assert step in result.msg
-    assert_no_secret(result.run.output, DEMO['neo_oauth_client_secret'], user=CLIENT)
+    assert_no_secret(result.run.output, DEMO['neo_oauth_client_secret'], users=(CLIENT,))
     assert emulator.requests('neo_api') == 0  # nothing assigned to an unproven client
 
 
@@ -135,6 +145,7 @@ def test_unlimited_platform_tokens_are_not_cached(ansible, emulator):
     ({'client_id': 'bad id'}, 'client_id'),
     ({'client_id': 'a;b'}, 'client_id'),
     ({'client_secret': None}, 'client_secret'),
+    ({'client_secret': ''}, 'client_secret'),
     ({'roles': []}, 'roles'),
     ({'roles': ['A;B']}, 'roles'),
     ({'consumer_subaccount': None}, 'subaccount'),
@@ -142,6 +153,7 @@ def test_unlimited_platform_tokens_are_not_cached(ansible, emulator):
     ({'application': 'IPS Proxy'}, 'application'),
     ({'proxy_url': None}, 'proxy_url or landscape_host'),
     ({'platform_client_id': None}, 'platform_client_id'),
+    ({'api_url': ' '}, 'api_url must be a full base URL'),
 ])
 def test_bad_input_fails_before_any_request(ansible, emulator, args, parameter):
     emulator.reset_stats()

@@ -5,7 +5,8 @@ change state, which the emulator's stats prove.
 
 import pytest
 
-from ips_support import COMM_PASSWORD, TENANT, WRONG_PASSWORD, assert_no_secret, measure, setup_landscape
+from helpers import assert_no_secret, measure
+from ips_support import COMM_PASSWORD, TENANT, WRONG_PASSWORD, setup_landscape
 
 MODULE = 'sapcloud.identity.s4_worker_check'
 
@@ -105,3 +106,14 @@ def test_bad_input(emulator, ansible):
                                                                 defaults=connection(emulator)))
     assert run.failed and 'workers must not contain empty IDs' in run.msg
     assert (reads, writes) == (0, 0)
+
+
+def test_check_mode_tolerates_a_caller_an_earlier_task_would_create(emulator, ansible, landscape):
+    later = connection(emulator, 'IT_LATER_USER')
+    run = ansible.task(MODULE, {'workers': ['IT-W-001']}, defaults=later, check=True)
+    assert not run.failed and not run.changed, run.msg
+    assert run.data['workers'] == [] and run.data['missing'] == []
+    assert 'api_user' in ' '.join(run.data.get('warnings', [])) and 'HTTP 401' in ' '.join(run.data['warnings'])
+
+    run = ansible.task(MODULE, {'workers': ['IT-W-001']}, defaults=later)
+    assert run.failed and 'HTTP 401' in run.msg, run.msg

@@ -283,6 +283,10 @@ def test_s4_client_recovers_from_expired_csrf_and_sends_etags(tenant):
     with pytest.raises(Exception) as info:
         s4.user_ids(['CLIENT_USER', 'NOT_THERE'], 'inbound_users')
     assert 'inbound_users' in str(info.value) and 'NOT_THERE' in str(info.value)
+    reported = []
+    assert s4.user_ids(['CLIENT_USER', 'NOT_THERE'], 'inbound_users', reported.append) == {
+        'CLIENT_USER': user['ID'], 'NOT_THERE': ''}
+    assert reported == ['inbound_users: communication user NOT_THERE does not exist']
 
 
 def test_s4_client_says_unconfirmed_when_a_delete_is_refused(tenant):

@@ -11,6 +11,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils import transport
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient, create_confirmed
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, key_path, literal, strip_annotations)
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes, masked, same, without
 
 BASE = 'https://tenant-api.example.com'
@@ -316,6 +317,10 @@ def test_masked_and_without():
 class FakeModule:
     def __init__(self, check_mode):
         self.check_mode = check_mode
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
 
 
 @pytest.mark.parametrize('check_mode', [True, False])
@@ -358,3 +363,13 @@ def test_ensure_unchanged_makes_no_write():
     assert ensure.present(current, {'Name': 'n', 'Password': 'p'}, create=None, update=lambda c, d: pytest.fail('write'),
                           write_only=('Password',)) is current
     assert ensure.result() == {'changed': False, 'diff': {'before': {}, 'after': {}}, 'actions': []}
+
+
+def test_a_missing_reference_fails_a_real_run_and_warns_in_check_mode():
+    with pytest.raises(ValidationError, match='^system_id: communication system X does not exist$'):
+        Ensure(FakeModule(False)).missing('system_id: communication system X does not exist')
+    module = FakeModule(True)
+    ensure = Ensure(module)
+    ensure.missing('system_id: communication system X does not exist')
+    assert not ensure.changed and len(module.warnings) == 1
+    assert module.warnings[0].startswith('system_id: communication system X does not exist yet; check mode goes on')

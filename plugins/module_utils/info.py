@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the read-only info modules share: the JMESPath option `query` and the shape of their result."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - reported by the module when `query` is used
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+
+
+def query_argument_spec():
+    """The option of the sapcloud.identity.info doc fragment."""
+    return dict(query=dict(type='str'))
+
+
+def compile_query(module):
+    """The compiled option `query`, or None without one; a bad expression fails before any request."""
+    expression = module.params['query']
+    if not expression:
+        return None
+    if not HAS_JMESPATH:
+        module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR)
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise ValidationError('query is not a valid JMESPath expression: %s' % exc)
+
+
+def info_result(query, key, items):
+    """An info module's result: the items under key, and the query applied to them as query_result."""
+    result = {'changed': False, key: items}
+    if query is not None:
+        result['query_result'] = query.search(items)
+    return result
