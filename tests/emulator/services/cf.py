@@ -243,50 +243,29 @@ class DestinationService(Service):
         self.save()
         return json_response(200, {'Count': 1})
 
-    @route('GET', r'/destination-configuration/v1/subaccountDestinations')
-    def list_subaccount(self, request):
-        return self._list(request, 'subaccount')
+    # Subaccount and instance level share one contract; the path says which store a request works on.
+    LEVEL = r'/destination-configuration/v1/(?P<level>subaccount|instance)Destinations'
 
-    @route('POST', r'/destination-configuration/v1/subaccountDestinations')
-    def create_subaccount(self, request):
-        return self._create(request, 'subaccount')
+    @route('GET', LEVEL)
+    def list_destinations(self, request, level):
+        return self._list(request, level)
 
-    @route('PUT', r'/destination-configuration/v1/subaccountDestinations')
-    def update_subaccount(self, request):
-        return self._update(request, 'subaccount')
+    @route('POST', LEVEL)
+    def create_destination(self, request, level):
+        return self._create(request, level)
 
-    @route('DELETE', r'/destination-configuration/v1/subaccountDestinations')
-    def bulk_delete_subaccount(self, request):
-        return self._bulk_delete(request, 'subaccount')
+    @route('PUT', LEVEL)
+    def update_destination(self, request, level):
+        return self._update(request, level)
 
-    @route('GET', r'/destination-configuration/v1/subaccountDestinations/(?P<name>[^/]+)')
-    def get_subaccount(self, request, name):
-        return self._get(request, 'subaccount', name)
+    @route('DELETE', LEVEL)
+    def bulk_delete_destinations(self, request, level):
+        return self._bulk_delete(request, level)
 
-    @route('DELETE', r'/destination-configuration/v1/subaccountDestinations/(?P<name>[^/]+)')
-    def delete_subaccount(self, request, name):
-        return self._delete(request, 'subaccount', name)
+    @route('GET', LEVEL + r'/(?P<name>[^/]+)')
+    def get_destination(self, request, level, name):
+        return self._get(request, level, name)
 
-    @route('GET', r'/destination-configuration/v1/instanceDestinations')
-    def list_instance(self, request):
-        return self._list(request, 'instance')
-
-    @route('POST', r'/destination-configuration/v1/instanceDestinations')
-    def create_instance(self, request):
-        return self._create(request, 'instance')
-
-    @route('PUT', r'/destination-configuration/v1/instanceDestinations')
-    def update_instance(self, request):
-        return self._update(request, 'instance')
-
-    @route('DELETE', r'/destination-configuration/v1/instanceDestinations')
-    def bulk_delete_instance(self, request):
-        return self._bulk_delete(request, 'instance')
-
-    @route('GET', r'/destination-configuration/v1/instanceDestinations/(?P<name>[^/]+)')
-    def get_instance(self, request, name):
-        return self._get(request, 'instance', name)
-
-    @route('DELETE', r'/destination-configuration/v1/instanceDestinations/(?P<name>[^/]+)')
-    def delete_instance(self, request, name):
-        return self._delete(request, 'instance', name)
+    @route('DELETE', LEVEL + r'/(?P<name>[^/]+)')
+    def delete_destination(self, request, level, name):
+        return self._delete(request, level, name)
