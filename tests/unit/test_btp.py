@@ -1,21 +1,12 @@
 """btp.py helpers without a server: URL derivation, service keys, the .properties format."""
 
 import json
-import os
-import sys
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-ROOT = os.path.join(REPO, '.build', 'collections')
-LINK = os.path.join(ROOT, 'ansible_collections', 'sapcloud', 'identity')
-if not os.path.exists(LINK):
-    os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    os.symlink(REPO, LINK)
-sys.path.insert(0, ROOT)
-
-from ansible_collections.sapcloud.identity.plugins.module_utils import btp  # noqa: E402
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError  # noqa: E402
+# tests/unit/conftest.py puts the collection on sys.path.
+from ansible_collections.sapcloud.identity.plugins.module_utils import btp
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 
 
 def test_neo_urls_from_landscape_host():

@@ -4,22 +4,14 @@ import json
 import multiprocessing
 import os
 import stat
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-ROOT = os.path.join(REPO, '.build', 'collections')
-LINK = os.path.join(ROOT, 'ansible_collections', 'sapcloud', 'identity')
-if not os.path.exists(LINK):
-    os.makedirs(os.path.dirname(LINK), exist_ok=True)
-    os.symlink(REPO, LINK)
-sys.path.insert(0, ROOT)
-
-from ansible_collections.sapcloud.identity.plugins.module_utils import oauth  # noqa: E402
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient  # noqa: E402
+# tests/unit/conftest.py puts the collection on sys.path.
+from ansible_collections.sapcloud.identity.plugins.module_utils import oauth
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 
 
 class TokenServer:

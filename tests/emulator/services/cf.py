@@ -163,17 +163,7 @@ class DestinationService(Service):
         items = self._items(request, level)
         body = self._body(request)
         if isinstance(body, list):
-            results = []
-            for item in body:
-                problem = self._invalid(item)
-                if problem or item['Name'] in items:
-                    results.append({'name': (item or {}).get('Name'), 'status': 400 if problem else 409,
-                                    'cause': problem or 'Duplicate key'})
-                    continue
-                items[item['Name']] = item
-                results.append({'name': item['Name'], 'status': 201, 'etag': etag(item)})
-            self.save()
-            return json_response(201 if all(r['status'] == 201 for r in results) else 207, results)
+            return self._bulk(items, body, exists=True, status=201, conflict=(409, 'Duplicate key'))
         problem = self._invalid(body)
         if problem:
             return error(400, problem)
@@ -184,21 +174,26 @@ class DestinationService(Service):
         self.save()
         return text_response(201, '', content_type='application/json')
 
+    def _bulk(self, items, body, exists, status, conflict):
+        """A list POST (exists=True refuses names that exist) or PUT (exists=False refuses missing names):
+        one result per item, 207 when any item failed."""
+        results = []
+        for item in body:
+            problem = self._invalid(item)
+            if problem or (item['Name'] in items) == exists:
+                results.append({'name': (item or {}).get('Name'), 'status': 400 if problem else conflict[0],
+                                'cause': problem or conflict[1]})
+                continue
+            items[item['Name']] = item
+            results.append({'name': item['Name'], 'status': status, 'etag': etag(item)})
+        self.save()
+        return json_response(status if all(r['status'] == status for r in results) else 207, results)
+
     def _update(self, request, level):
         items = self._items(request, level)
         body = self._body(request)
         if isinstance(body, list):
-            results = []
-            for item in body:
-                problem = self._invalid(item)
-                if problem or item['Name'] not in items:
-                    results.append({'name': (item or {}).get('Name'), 'status': 400 if problem else 404,
-                                    'cause': problem or NOT_FOUND})
-                    continue
-                items[item['Name']] = item
-                results.append({'name': item['Name'], 'status': 200, 'etag': etag(item)})
-            self.save()
-            return json_response(200 if all(r['status'] == 200 for r in results) else 207, results)
+            return self._bulk(items, body, exists=False, status=200, conflict=(404, NOT_FOUND))
         problem = self._invalid(body)
         if problem:
             return error(400, problem)
