@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run one of the collection's modules inside the worker process Ansible forked for the task.
+
+The modules only talk HTTP to SAP services, and the shipped playbooks run them with `connection: local`. A module
+task normally starts a fresh Python (AnsiballZ: build, transfer, interpreter start, imports) for each task and host;
+that start-up was about 85% of a no-op run. When the task would run on the controller anyway, the action plugin
+calls the same module `main()` in the worker instead: the same AnsibleModule argument spec, check mode, diff,
+no_log censoring and result, without the new process. Anything else (another connection, become, async, or
+`sapcloud_in_worker: false`) runs the module the classic way.
+
+`run_module` is also what the tests use to run a module in-process.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import os
+import traceback
+
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.vars.clean import remove_internal_keys
+
+try:  # ansible-core 2.19 and later serialise module arguments with a profile
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+except ImportError:
+    Direction = get_module_encoder = None
+
+# Imported here so that the strategy, which loads every action plugin class in the controller before it forks the
+# task's worker, leaves requests and the shared engine already imported for each worker.
+from ansible_collections.sapcloud.identity.plugins.module_utils import base  # noqa: F401 pylint: disable=unused-import
+
+MODULES = 'ansible_collections.sapcloud.identity.plugins.modules.'
+PROFILE = 'legacy'  # the serialisation profile Ansible uses for modules that do not name one
+
+
+def _encoded_args(args):
+    payload = {'ANSIBLE_MODULE_ARGS': args}
+    if get_module_encoder is None:
+        return json.dumps(payload).encode()
+    return json.dumps(payload, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)).encode()
+
+
+def _clear_module_messages():
+    """Warnings and deprecations are module-level globals in AnsibleModule; a fresh process starts without any."""
+    for name in ('_global_warnings', '_global_deprecations'):
+        collected = getattr(module_warnings, name, None)
+        if collected is not None:
+            collected.clear()
+
+
+@contextlib.contextmanager
+def _module_args(args):
+    saved = dict((name, getattr(basic, name)) for name in ('_ANSIBLE_ARGS', '_ANSIBLE_PROFILE', '_PARSED_MODULE_ARGS')
+                 if hasattr(basic, name))
+    basic._ANSIBLE_ARGS = _encoded_args(args)
+    if '_ANSIBLE_PROFILE' in saved:
+        basic._ANSIBLE_PROFILE = PROFILE
+    _clear_module_messages()
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(basic, name, value)
+        _clear_module_messages()
+
+
+@contextlib.contextmanager
+def _environment(extra):
+    """The task's `environment:` keyword, as a module process would see it (env fallbacks read os.environ)."""
+    saved = dict((name, os.environ.get(name)) for name in extra)
+    os.environ.update(dict((name, str(value)) for name, value in extra.items()))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_module(name, args, environment=None):
+    """Run plugins/modules/<name>.py's main() with args (internal `_ansible_*` keys included) in this process.
+    Returns (stdout, stderr) as a module process would have printed them: the result JSON on stdout."""
+    module = importlib.import_module(MODULES + name)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with _environment(environment or {}), _module_args(args), \
+            contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            module.main()
+        except SystemExit:
+            pass
+        except Exception:  # pylint: disable=broad-except
+            # What an unhandled exception in a module process looks like to Ansible: no JSON, a traceback.
+            stderr.write(traceback.format_exc())
+    return stdout.getvalue(), stderr.getvalue()
+
+
+class InWorkerAction(ActionBase):
+    """Action plugin for a module of this collection; subclasses name the module."""
+
+    module = None  # the module's short name, set by each action plugin
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        importlib.import_module(MODULES + cls.module)  # in the controller, before the worker is forked
+
+    def _runs_in_worker(self, task_vars):
+        wanted = task_vars.get('sapcloud_in_worker', os.environ.get('SAPCLOUD_IN_WORKER', True))
+        return (boolean(wanted, strict=False)
+                and getattr(self._connection, 'transport', None) == 'local'
+                and not self._play_context.become
+                and not self._task.async_val)
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(InWorkerAction, self).run(tmp, task_vars)
+        name = 'sapcloud.identity.' + self.module
+        if not self._runs_in_worker(task_vars):
+            result.update(self._execute_module(module_name=name, task_vars=task_vars))
+            return result
+
+        args = dict(self._task.args)
+        self._update_module_args(name, args, task_vars)
+        environment = {}
+        self._compute_environment_string(environment)
+        stdout, stderr = run_module(self.module, args, environment)
+        raw = {'rc': 0 if stdout.strip() else 1, 'stdout': stdout, 'stderr': stderr}
+        if 'profile' in inspect.signature(self._parse_returned_data).parameters:
+            data = self._parse_returned_data(raw, PROFILE)
+        else:  # ansible-core before 2.19 has no serialisation profiles
+            data = self._parse_returned_data(raw)
+        remove_internal_keys(data)
+        result.update(data)
+        return result
