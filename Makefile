@@ -5,12 +5,16 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs
+# The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
+MATRIX ?= 2.16@3.10 2.21@3.13
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1"
+	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
+	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/build/html"
 
 venv: $(VENV)/.installed
 
@@ -45,6 +49,9 @@ emulator: venv
 
 clean:
 	rm -rf .build .tmp output
+
+test-matrix: venv
+	$(BIN)/python tests/ecosystem/matrix.py $(MATRIX)
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
