@@ -1,9 +1,15 @@
-"""Integration test harness: a real emulator process and real ansible-playbook runs against it.
+"""Integration test harness: a real emulator process, modules run in-process against it, and real
+ansible-playbook runs where only Ansible can show the behaviour.
 
 Fixtures:
 - `emulator` (session): the emulator on free loopback ports, demo prerequisites seeded. Methods read its
   HTTP-layer stats, so "0 writes" is measured by the server, never taken from a module's own report.
-- `ansible`: runs playbooks or single module tasks; every task result is collected through a test-only callback.
+- `module`: runs one module's main() in the test process with given arguments and check/diff mode (what the
+  collection's action plugins do in a task's worker), and returns its result with the requests the emulator saw.
+  For the module contract: check, apply, re-apply at 0 writes, update, absent, bad input, request counts.
+- `ansible`: runs playbooks or single module tasks through ansible-playbook; every task result is collected
+  through a test-only callback. For what needs Ansible: no_log and -vvv output, module_defaults and action
+  groups, roles and playbooks.
 """
 
 import json
@@ -17,12 +23,15 @@ import time
 import pytest
 import requests
 import yaml
+from ansible.plugins.loader import init_plugin_loader
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TESTS = os.path.join(REPO, 'tests')
 sys.path.insert(0, TESTS)
 
 from emulator.demo import DEMO  # noqa: E402  pylint: disable=wrong-import-position
+
+PLAYBOOK_RUNS = []  # one entry per ansible-playbook process the session started; printed at the end
 
 
 def collections_path():
@@ -33,6 +42,10 @@ def collections_path():
         os.makedirs(os.path.dirname(link), exist_ok=True)
         os.symlink(REPO, link)
     return root
+
+
+init_plugin_loader([collections_path()])  # in-process runs import the collection through Ansible's finder
+from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import run_module  # noqa: E402
 
 
 class EmulatorProcess:
@@ -224,6 +237,7 @@ class Ansible:
         cmd += list(args)
         run_env = self.env(env)
         run_env['TASK_RESULTS_FILE'] = results_file
+        PLAYBOOK_RUNS.append(playbook)
         proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800, check=False)
         return Run(proc, results_file)
 
@@ -237,6 +251,62 @@ class Ansible:
         return TaskResult(run)
 
 
+class ModuleResult:
+    """The result of one in-process module run, shaped like TaskResult, plus the requests it made."""
+
+    def __init__(self, data, requests_log):
+        self.data = data
+        self.changed = bool(data.get('changed'))
+        self.failed = bool(data.get('failed'))
+        self.msg = data.get('msg', '')
+        self.requests_log = requests_log  # what the emulator saw during the run: [{host, method, path}]
+
+    def __repr__(self):
+        return 'ModuleResult(changed=%s, failed=%s, msg=%r)' % (self.changed, self.failed, self.msg)
+
+
+class InProcess:
+    """Runs a module's main() in this process, with the environment the tests' ansible-playbook runs have."""
+
+    def __init__(self, emulator, workdir):
+        self.emulator = emulator
+        self.workdir = workdir
+
+    def env(self, extra=None):
+        env = {'SAPCLOUD_RETRY_DELAY_SCALE': '0.01',
+               'SAPCLOUD_TOKEN_CACHE_DIR': os.path.join(self.workdir, 'token-cache')}
+        if self.emulator.ca_path:
+            env['SAPCLOUD_CA_PATH'] = self.emulator.ca_path
+        env.update(extra or {})
+        return env
+
+    def task(self, module, args, check=False, diff=False, defaults=None, env=None, log=False):
+        """Run module (FQCN) with args over defaults (as module_defaults would). A module that ends without a JSON
+        result (an unhandled exception) comes back failed, with its stderr as msg. log: also collect the requests
+        the emulator saw during the run."""
+        full = dict(defaults or {})
+        full.update(args)
+        full.update(_ansible_check_mode=check, _ansible_diff=diff, _ansible_module_name=module)
+        before = len(self.emulator.requests_log()) if log else 0
+        stdout, stderr = run_module(module.split('.')[-1], full, self.env(env))
+        data = _last_json(stdout)
+        if data is None:
+            data = {'failed': True, 'msg': 'MODULE FAILURE (no JSON result): %s' % (stderr or stdout)}
+        seen = self.emulator.requests_log()[before:] if log else []
+        return ModuleResult(data, [dict((k, e[k]) for k in ('host', 'method', 'path')) for e in seen])
+
+
+def _last_json(text):
+    """The result a module printed: its last line that is a JSON object."""
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith('{'):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
 @pytest.fixture(scope='session')
 def emulator():
     state_dir = tempfile.mkdtemp(prefix='sapcloud-emulator-')
@@ -244,6 +314,15 @@ def emulator():
     yield process
     process.stop()
     shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def module(emulator, tmp_path):
+    return InProcess(emulator, str(tmp_path))
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line('ansible-playbook runs: %d' % len(PLAYBOOK_RUNS))
 
 
 @pytest.fixture
