@@ -1,10 +1,14 @@
 """Run the emulator: `PYTHONPATH=tests python -m emulator [--tenants N] [--base-port P] [--state-dir D]`.
 
-Prints one line per emulated host with its URL, writes <state-dir>/hosts.json ({name: {kind, url}}) and
-<state-dir>/vars.json (extra vars for ansible-playbook: emulator_urls), and serves until interrupted.
+Starts from a fresh state unless --keep-state is given. Prints one line per emulated host with its URL (and,
+with --seed-demo, the demo credentials it accepts), writes <state-dir>/hosts.json ({name: {kind, url}}) and
+<state-dir>/vars.json (extra vars for ansible-playbook: emulator_urls, emulator_demo), and serves until
+interrupted. A port in use ends it with one line on stderr and exit status 2.
 """
 
 import argparse
+import errno
+import glob
 import json
 import os
 import signal
@@ -12,7 +16,7 @@ import sys
 import threading
 
 from emulator.core import Emulator
-from emulator.demo import DEMO
+from emulator.demo import CREDENTIALS, DEMO
 from emulator.services import available_kinds
 from emulator.topology import default_topology
 
@@ -22,17 +26,30 @@ def main(argv=None):
     parser.add_argument('--tenants', type=int, default=3, help='number of emulated S/4HANA Cloud tenants')
     parser.add_argument('--base-port', type=int, default=18000, help='first port; 0 picks free ports')
     parser.add_argument('--state-dir', default=os.path.join('.tmp', 'emulator'))
+    parser.add_argument('--keep-state', action='store_true', help='keep what an earlier run created (default: start fresh)')
     parser.add_argument('--seed-demo', action='store_true', help='seed the manual prerequisites of the demo')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throw-away CA (ca.pem in state-dir)')
     args = parser.parse_args(argv)
 
+    os.makedirs(args.state_dir, exist_ok=True)
+    if not args.keep_state:
+        for path in glob.glob(os.path.join(args.state_dir, 'state-*.json')):
+            os.remove(path)
     kinds = available_kinds()
-    topology = [h for h in default_topology(args.tenants) if h['kind'] in kinds]
+    topology = default_topology(args.tenants)
     tls = None
     if args.tls:
         from emulator.tls import server_context
         tls = server_context(args.state_dir)
-    emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls)
+    try:
+        emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        last = args.base_port + len(topology) - 1
+        sys.stderr.write('emulator: a port of %d-%d is in use (another emulator still running?); stop it or pass '
+                         '--base-port\n' % (args.base_port, last))
+        return 2
     if args.seed_demo:
         for service in emulator.services.values():
             seed = getattr(service, 'demo_seed', None)
@@ -49,15 +66,20 @@ def main(argv=None):
                    'emulator_demo': DEMO,
                    'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None},
                   handle, indent=1, sort_keys=True)
+    print('state: %s (%s)' % (args.state_dir, 'kept' if args.keep_state else 'fresh'))
     for name, host in hosts.items():
         print('%-16s %-15s %s' % (name, host['kind'], host['url']))
+        for label, user, secret in CREDENTIALS.get(host['kind'], []) if args.seed_demo else []:
+            print('%-32s %s: %s / %s' % ('', label, DEMO[user], DEMO[secret]))
+    print('control API (emulator-only): <any host URL>/_emulator/{hosts,stats,reset,seed,faults}')
     sys.stdout.flush()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     emulator.stop()
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

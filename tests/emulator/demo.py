@@ -30,3 +30,17 @@ DEMO = {
     'idm_admin_user': 'idm-admin',
     'idm_admin_password': 'Emulator-IDM-Admin-Pass-1',
 }
+
+# Which demo credentials each kind of host takes, for people starting `make emulator` (label, user, secret).
+CREDENTIALS = {
+    's4': [('SAP_COM_0A48 user', 's4_admin_user', 's4_admin_password')],
+    'neo_api': [('platform API client', 'neo_platform_client_id', 'neo_platform_client_secret')],
+    'neo_configapi': [('platform API client (token from neo_api)', 'neo_platform_client_id', 'neo_platform_client_secret')],
+    'neo_oauth': [('OAuth client of IDM', 'neo_oauth_client_id', 'neo_oauth_client_secret')],
+    'cf_uaa': [('destination service key client', 'cf_client_id', 'cf_client_secret')],
+    'cf_destination': [('destination service key client (token from cf_uaa)', 'cf_client_id', 'cf_client_secret')],
+    'ips': [('IPS admin (emulator-only contract)', 'ips_admin_user', 'ips_admin_password')],
+    'ias': [('IAS administrator of type System', 'ias_client_id', 'ias_client_secret'),
+            ('IPS admin (emulator-only contract)', 'ips_admin_user', 'ips_admin_password')],
+    'idm': [('IDM admin (emulator-only contract)', 'idm_admin_user', 'idm_admin_password')],
+}

@@ -129,8 +129,9 @@ def test_logon_lockout_and_authorization(tenant):
     service = tenant[1]
     admin = Session(service)
     user = new_user(admin, 'LOCKABLE')
-    # Not bound to any arrangement: logon works, authorization does not (emulator's choice: 403).
-    assert Session(service, ('LOCKABLE', PASSWORD)).get(CU + '/').status_code == 403
+    # Not bound to any arrangement: the logon page, as for a wrong password (and no failed logon is counted).
+    unbound = Session(service, ('LOCKABLE', PASSWORD)).get(CU + '/')
+    assert unbound.status_code == 401 and 'Logon failed' in unbound.text
     for _attempt in range(3):
         failed = Session(service, ('LOCKABLE', 'wrong')).get(CU + '/')
         assert failed.status_code == 401 and 'Logon failed' in failed.text
@@ -139,7 +140,7 @@ def test_logon_lockout_and_authorization(tenant):
     locked = admin.get(CU + "/CommunicationUsers('%s')" % user['ID']).json()
     assert locked['LockStatus'] == 'locked_by_system' and locked['IsLocked'] is True
     assert admin.write('PATCH', CU + "/CommunicationUsers('%s')" % user['ID'], {'LockStatus': 'not_locked'}).status_code == 204
-    assert Session(service, ('LOCKABLE', PASSWORD)).get(CU + '/').status_code == 403
+    assert Session(service, ('LOCKABLE', PASSWORD)).get(CU + '/').status_code == 401
     assert Session(service, ('NOBODY', PASSWORD)).get(CU + '/').status_code == 401
 
 
@@ -268,13 +269,13 @@ def client(service, **params):
 def test_s4_client_recovers_from_expired_csrf_and_sends_etags(tenant):
     emulator, service = tenant
     s4 = client(service)
-    s4.create_user({'Name': 'CLIENT_USER', 'Type': 'customer_communication', 'Description': 'd', 'Password': PASSWORD})
-    user = s4.find_user('CLIENT_USER')
+    s4.users.create({'Name': 'CLIENT_USER', 'Type': 'customer_communication', 'Description': 'd', 'Password': PASSWORD})
+    user = s4.users.find(Name='CLIENT_USER')
     assert user['ID'].startswith('CC') and '@odata.etag' not in user
     service.inject('csrf_expire', {})
     service.inject('enforce_etag', {'enabled': True})
     emulator.stats.reset()
-    s4.update_user(user, {'Description': 'after expiry'})
+    s4.users.update(user, {'Description': 'after expiry'})
     methods = [(e['method'], e['path'].rsplit('/', 1)[-1]) for e in emulator.stats.snapshot(with_log=True)['log']]
     assert methods == [('PATCH', "CommunicationUsers('%s')" % user['ID']), ('GET', ''),
                        ('PATCH', "CommunicationUsers('%s')" % user['ID'])]
@@ -292,9 +293,9 @@ def test_s4_client_recovers_from_expired_csrf_and_sends_etags(tenant):
 def test_s4_client_says_unconfirmed_when_a_delete_is_refused(tenant):
     emulator, service = tenant
     s4 = client(service)
-    s4.create_user({'Name': 'REFUSED', 'Type': 'customer_communication', 'Description': 'd', 'Password': PASSWORD})
-    user = s4.find_user('REFUSED')
+    s4.users.create({'Name': 'REFUSED', 'Type': 'customer_communication', 'Description': 'd', 'Password': PASSWORD})
+    user = s4.users.find(Name='REFUSED')
     emulator.faults.add({'method': 'DELETE', 'status': 405, 'body': 'Method not allowed'})
     with pytest.raises(ApiError) as info:
-        s4.delete_user(user)
+        s4.users.delete(user)
     assert info.value.status == 405 and 'UNCONFIRMED' in info.value.message and info.value.method == 'DELETE'

@@ -7,14 +7,15 @@ and Gateway CSRF protection. The provenance of every route and rule is listed in
 the reference is ../shared/reference/s4hana-communication-management.md (section numbers below point there).
 """
 
-import datetime
 import re
 import secrets
 import uuid
 from http.cookies import CookieError, SimpleCookie
 
-from emulator.core import HttpError, Response, Service, json_response, route, text_response
+from emulator.core import HttpError, Service, json_response, route, text_response
 from emulator.demo import DEMO
+from emulator.odata import GUID, ODataEntities, ODataFilter, check_payload, metadata, now, v4_error  # noqa: F401
+from emulator.services import s4_fields
 from emulator.services.s4_business import S4BusinessApis
 
 CU = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
@@ -54,161 +55,24 @@ LOCK_STATUSES = ('not_locked', 'locked_global_by_admin', 'locked_local_by_admin'
 PASSWORD_STATUSES = ('active', 'inactive', 'productive', 'initial')
 AUTH_METHODS = ('x509', 'basic', 'none', 'oauth2', 'oauth2_mtls', 'sso2', 'oauth1')
 SERVICE_STATUSES = ('active', 'inactive')
-GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 
-USER_FIELDS = {'Name', 'Type', 'Description', 'Password'}
-USER_PATCH_FIELDS = {'Description', 'Password', 'LockStatus'}
-# The writable system properties the third-party client copied from the EDMX (reference §5, OBSERVED).
-SYSTEM_FIELDS = {
-    'ID', 'Name', 'Type', 'Description', 'TCPPort', 'HostName', 'HostNameUI', 'LogicalSystemID', 'BusinessSystemID',
-    'SAPClient', 'OwnerContactPersonName', 'OwnerContactPersonPhone', 'OwnerContactPersonEMail', 'IsOwnSystem',
-    'CipherSuites', 'IsCipherSuiteDefault', 'IsInboundOnly', 'IsHubSystem', 'IsOAuth2IdentityProviderActive',
-    'OAuth2IdentityProviderName', 'OAuth2IdentityProviderUserLogonType', 'OAuth2IdentityProviderCertificateSubject',
-    'OAuth2IdentityProviderCertificateIssuer', 'OAuth2IdentityProviderPublicKeyBase64', 'OAuth2AuthorizationEndpoint',
-    'OAuth2TokenEndpoint', 'OAuth2MTLSEndpoint', 'OAuth2Audience', 'OAuth2RedirectURI', 'IsRemoteSQLAccessActive',
-    'RemoteSQLAdapterName', 'RemoteSQLAdapterConfiguration', 'IsSAPCloudConnectorActive', 'SAPCloudConnectorLocationID',
-    'IsRFCLoadBalancingActive', 'RFCSAPSystemID', 'RFCSAPSystemNumber', 'RFCLogonGroup', 'RFCMessageServerTargetHost',
-    'IsRFCFastSerializationActive', 'DestinationServiceUUID', 'DestinationServiceName',
-    'IsDefaultDestinationServiceActive', 'IsSAMLBearerAssertionProviderActive', 'SAMLBearerAssertionProviderName',
-    'SAMLBearerAssertionProviderCertificateSubject', 'SAMLBearerAssertionProviderCertificateIssuer',
-    'SAMLBearerAssertionProviderPublicKeyBase64', 'SAMLBearerAssertionProviderUserLogonType',
-}
-INBOUND_FIELDS = {'CommunicationSystemUUID', 'CommunicationUserID', 'OAuth2ClientID', 'OAuth2GrantType',
-                  'IsOAuth2RefreshTokenAllowed', 'OAuth2RefreshTokenExpiryValue', 'OAuth2RefreshTokenExpiryUnit',
-                  'AuthenticationMethod'}
-OUTBOUND_FIELDS = {'CommunicationSystemUUID', 'Name', 'OAuth2ClientID', 'OAuth2ClientAuthenticationMethod',
-                   'CertificateID', 'AuthenticationMethod', 'Password'}
-ARRANGEMENT_NAVS = ('InboundUser', 'OutboundUser', 'InboundServices', 'OutboundServices', 'Properties')
+ARRANGEMENT_NAVS = tuple(s4_fields.ARRANGEMENT['navs'])
+# Seeding writes these directly, as an admin does in the Fiori apps.
+SYSTEM_FIELDS = set(s4_fields.SYSTEM['fields']) - {'UUID', 'ChangedAt', 'ChangedBy'}
 ARRANGEMENT_FIELDS = {'CommunicationScenarioID', 'CommunicationSystemID', 'Name', 'Description'} | set(ARRANGEMENT_NAVS)
-ARRANGEMENT_PATCH_FIELDS = {'Name', 'Description', 'InboundServices', 'OutboundServices', 'Properties'}
-
 # Navigation properties per table; they appear only when $expand names them.
 NAVS = {'users': (), 'systems': ('InboundUsers', 'OutboundUsers'), 'inbound_users': (), 'outbound_users': (),
         'arrangements': ARRANGEMENT_NAVS}
 HIDDEN = ('Password',)  # write-only: never in any response
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def v4_error(status, code, message, target=None):
-    """An HttpError carrying an OData V4 error body in SAP's shape (reference §10.3)."""
-    error = {'code': code, 'message': message,
-             '@SAP__common.ExceptionCategory': 'Client_Error' if status < 500 else 'Provider_Application_Error',
-             'details': [],
-             'innererror': {'ErrorDetails': {'@SAP__common.TransactionId': uuid.uuid4().hex.upper(),
-                                             '@SAP__common.Timestamp': datetime.datetime.now(
-                                                 datetime.timezone.utc).strftime('%Y%m%d%H%M%S.%f')}}}
-    if target:
-        error['target'] = target
-    return HttpError(json_response(status, {'error': error}, {'OData-Version': '4.0'}))
-
-
-def split_list(text):
-    return [part.strip() for part in (text or '').split(',') if part.strip()]
-
-
-class ODataFilter:
-    """$filter with eq/ne on properties, combined by and/or and parentheses; anything else is a 400."""
-
-    TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')"
-                       r"|(?P<guid>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\b"
-                       r"|(?P<number>-?\d+(?:\.\d+)?)\b|(?P<name>[A-Za-z_]\w*)|(?P<paren>[()]))")
-
-    def __init__(self, text):
-        self.text = text
-        self.tokens = []
-        pos = 0
-        while text[pos:].strip():
-            match = self.TOKEN.match(text, pos)
-            if not match:
-                self.fail('cannot parse at position %d' % pos)
-            kind = match.lastgroup
-            self.tokens.append((kind, match.group(kind)))
-            pos = match.end()
-        self.pos = 0
-        self.tree = self.disjunction()
-        if self.pos != len(self.tokens):
-            self.fail('unexpected %r' % self.tokens[self.pos][1])
-
-    def fail(self, why):
-        raise v4_error(400, 'EMULATOR/FILTER', 'Invalid $filter %r: %s (the emulator supports eq, ne, and, or)'
-                       % (self.text, why))
-
-    def peek(self):
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
-
-    def take(self):
-        token = self.peek()
-        if token[0] is None:
-            self.fail('unexpected end')
-        self.pos += 1
-        return token
-
-    def disjunction(self):
-        node = self.conjunction()
-        while self.peek() == ('name', 'or'):
-            self.take()
-            node = ('or', node, self.conjunction())
-        return node
-
-    def conjunction(self):
-        node = self.comparison()
-        while self.peek() == ('name', 'and'):
-            self.take()
-            node = ('and', node, self.comparison())
-        return node
-
-    def comparison(self):
-        kind, value = self.take()
-        if (kind, value) == ('paren', '('):
-            node = self.disjunction()
-            if self.take() != ('paren', ')'):
-                self.fail('missing )')
-            return node
-        if kind != 'name':
-            self.fail('expected a property name, got %r' % value)
-        operator = self.take()
-        if operator not in (('name', 'eq'), ('name', 'ne')):
-            self.fail('unsupported operator %r' % operator[1])
-        return (operator[1], value, self.literal())
-
-    def literal(self):
-        kind, value = self.take()
-        if kind == 'string':
-            return value[1:-1].replace("''", "'")
-        if kind == 'guid':
-            return value.lower()
-        if kind == 'number':
-            return float(value) if '.' in value else int(value)
-        if kind == 'name' and value in ('true', 'false', 'null'):
-            return {'true': True, 'false': False, 'null': None}[value]
-        self.fail('expected a literal, got %r' % value)
-
-    def matches(self, entity, node=None):
-        node = node or self.tree
-        if node[0] == 'or':
-            return self.matches(entity, node[1]) or self.matches(entity, node[2])
-        if node[0] == 'and':
-            return self.matches(entity, node[1]) and self.matches(entity, node[2])
-        operator, field, expected = node
-        actual = entity.get(field)
-        if isinstance(actual, str) and isinstance(expected, str):
-            # GUID literals are case-insensitive; strings are not.
-            equal = actual.lower() == expected if GUID.match(actual) else actual == expected
-        elif isinstance(actual, bool) or isinstance(expected, bool) or actual is None or expected is None:
-            equal = actual is expected
-        else:
-            equal = actual == expected
-        return equal if operator == 'eq' else not equal
-
-
-class S4Tenant(S4BusinessApis, Service):
+class S4Tenant(S4BusinessApis, ODataEntities, Service):
     """One S/4HANA Cloud tenant (API host)."""
 
     kind = 's4'
+    navs = NAVS
+    hidden = HIDDEN
 
     def __init__(self, name, config, emulator):
         self.sessions = {}  # CSRF sessions live in memory only, as a real session does not survive a restart
@@ -263,17 +127,23 @@ class S4Tenant(S4BusinessApis, Service):
         return HttpError(text_response(401, LOGON_FAILED, 'text/html; charset=utf-8',
                                        {'WWW-Authenticate': 'Basic realm="SAP NetWeaver Application Server [EMU/100]"'}))
 
-    def granted_prefixes(self, user):
+    def bound_scenarios(self, user):
+        """The scenarios of the arrangements whose inbound user is this user (basic authentication)."""
         bindings = set(key for key, inbound in self.state['inbound_users'].items()
                        if inbound.get('CommunicationUserID') == user['ID'] and inbound.get('AuthenticationMethod') == 'basic')
-        scenarios = set(a['CommunicationScenarioID'] for a in self.state['arrangements'].values()
-                        if (a.get('InboundUser') or {}).get('CommunicationSystemInboundUserUUID') in bindings)
-        return [prefix for scenario in sorted(scenarios) for prefix in SCENARIO_SERVICES.get(scenario, [])]
+        return set(a['CommunicationScenarioID'] for a in self.state['arrangements'].values()
+                   if (a.get('InboundUser') or {}).get('CommunicationSystemInboundUserUUID') in bindings)
+
+    def granted_prefixes(self, user):
+        return [prefix for scenario in sorted(self.bound_scenarios(user)) for prefix in SCENARIO_SERVICES.get(scenario, [])]
 
     def authorize(self, user, path):
-        # Emulator's choice: 403. Real tenants reportedly answer a user bound to no arrangement with the 401 logon
-        # page (reference §3, OBSERVED); the status for a wrong scenario is UNCONFIRMED.
-        for prefix in self.granted_prefixes(user):
+        """A user bound to no arrangement gets the logon page (401, as for a wrong password or a locked user,
+        reference §3/§8, observed); one bound only to arrangements of other scenarios gets a 403 (unconfirmed)."""
+        granted = self.granted_prefixes(user)
+        if not self.bound_scenarios(user):
+            raise self.logon_failed()
+        for prefix in granted:
             if path == prefix or path.startswith(prefix + '/'):
                 return
         raise HttpError(text_response(403, 'No authorization: communication user %s is not the inbound user of a '
@@ -305,29 +175,17 @@ class S4Tenant(S4BusinessApis, Service):
                                               '%s=%s; path=/; HttpOnly' % (XSRF_COOKIE, session['xsrf'])]
         response.headers['x-csrf-token'] = session['token']
 
-    # ---- OData plumbing ----
+    # ---- OData: the generic part is emulator/odata.py; here the tenant's model and its navigations ----
 
-    def new_etag(self):
-        self.state['seq']['etag'] += 1
-        return 'W/"%d"' % self.state['seq']['etag']
+    def model(self):
+        """The three services as this tenant declares them (field definitions plus emulator-only changes)."""
+        return s4_fields.changed_services(self.state.get('metadata_changes') or {})
 
-    def touch(self, entity):
-        entity['_etag'] = self.new_etag()
-        entity['ChangedAt'] = now()
-        entity['ChangedBy'] = self.caller['ID'] if self.caller else ''
-        return entity
+    def entity_type(self, service, name):
+        return self.model()[service]['types'][name]
 
-    def render(self, table, entity, expand=(), select=None):
-        out = {'@odata.etag': entity['_etag']} if entity.get('_etag') else {}
-        for key, value in entity.items():
-            if key.startswith('_') or key in HIDDEN or key in NAVS.get(table, ()):
-                continue
-            if select and key not in select:
-                continue
-            out[key] = value
-        for nav in expand:
-            out[nav] = self.navigation(table, entity, nav)
-        return out
+    def payload(self, request, service, type_name, flag, extra=()):
+        return check_payload(request, self.entity_type(service, type_name), flag, extra)
 
     def navigation(self, table, entity, nav):
         if table == 'systems':
@@ -338,89 +196,12 @@ class S4Tenant(S4BusinessApis, Service):
             return [self.render(None, v) for v in value]
         return self.render(None, value) if value else None
 
-    def options(self, request, table):
-        unsupported = sorted(k for k in request.query if k.startswith('$') and k not in ('$filter', '$expand', '$select', '$top', '$skip'))
-        if unsupported:
-            raise v4_error(400, 'EMULATOR/QUERY_OPTION', 'The emulator does not implement %s' % ', '.join(unsupported))
-        expand = split_list(request.query.get('$expand'))
-        for nav in expand:
-            if nav not in NAVS[table]:
-                raise v4_error(400, 'EMULATOR/EXPAND', "Navigation property '%s' is not defined (expandable: %s)"
-                               % (nav, ', '.join(NAVS[table]) or 'none'))
-        try:
-            top = int(request.query['$top']) if '$top' in request.query else None
-            skip = int(request.query.get('$skip') or 0)
-        except ValueError:
-            raise v4_error(400, 'EMULATOR/QUERY_OPTION', '$top and $skip take integers')
-        text = request.query.get('$filter')
-        return {'expand': expand, 'select': split_list(request.query.get('$select')) or None, 'top': top, 'skip': skip,
-                'filter': ODataFilter(text) if text else None}
+    def metadata(self, service):
+        return metadata(self.model()[service], concurrency=bool(self.state.get('enforce_etag')))
 
-    def collection(self, request, entity_set, table, entities):
-        opts = self.options(request, table)
-        rows = [e for e in entities if opts['filter'] is None or opts['filter'].matches(self.render(table, e))]
-        rows = rows[opts['skip']:]
-        if opts['top'] is not None:
-            rows = rows[:opts['top']]
-        return json_response(200, {'@odata.context': '$metadata#%s' % entity_set,
-                                   'value': [self.render(table, e, opts['expand'], opts['select']) for e in rows]},
-                             {'OData-Version': '4.0'})
-
-    def single(self, request, entity_set, table, entity):
-        opts = self.options(request, table)
-        body = {'@odata.context': '$metadata#%s/$entity' % entity_set}
-        body.update(self.render(table, entity, opts['expand'], opts['select']))
-        return json_response(200, body, {'OData-Version': '4.0', 'ETag': entity['_etag']})
-
-    def created(self, base, relative, table, entity, expand=()):
-        body = {'@odata.context': '$metadata#%s/$entity' % relative.split('(')[0]}
-        body.update(self.render(table, entity, expand))
-        self.save()
-        return json_response(201, body, {'OData-Version': '4.0', 'ETag': entity['_etag'],
-                                         'Location': '%s%s/%s' % (self.url, base, relative)})
-
-    def updated(self, request, table, entity, expand=()):
-        self.save()
-        if 'return=representation' in (request.header('Prefer') or ''):
-            return json_response(200, self.render(table, entity, expand), {'OData-Version': '4.0', 'ETag': entity['_etag']})
-        return Response(204, b'', {'OData-Version': '4.0', 'ETag': entity['_etag']})
-
-    def deleted(self):
-        self.save()
-        return Response(204, b'', {'OData-Version': '4.0'})
-
-    @staticmethod
-    def payload(request, allowed):
-        try:
-            body = request.json()
-        except ValueError:
-            raise v4_error(400, 'EMULATOR/JSON', 'The request body is not valid JSON')
-        if not isinstance(body, dict):
-            raise v4_error(400, 'EMULATOR/JSON', 'The request body must be a JSON object')
-        body = dict((k, v) for k, v in body.items() if not k.startswith('@'))
-        unknown = sorted(set(body) - set(allowed))
-        if unknown:
-            raise v4_error(400, 'EMULATOR/PROPERTY', "Property '%s' is unknown or not writable here" % unknown[0], unknown[0])
-        return body
-
-    def check_etag(self, request, entity):
-        """If-Match only when enforcement is on: whether SAP enforces it here is UNCONFIRMED (reference §10.2)."""
-        if not self.state.get('enforce_etag'):
-            return
-        given = request.header('If-Match')
-        if not given:
-            raise v4_error(428, 'EMULATOR/ETAG_REQUIRED', 'Precondition required: send If-Match with the entity ETag')
-        if given.strip() != '*' and given.strip() != entity.get('_etag'):
-            raise v4_error(412, 'EMULATOR/ETAG_STALE', 'State of entity was already changed (stale If-Match %s)' % given)
-
-    @staticmethod
-    def missing(what):
-        return v4_error(404, 'EMULATOR/NOT_FOUND', 'The requested entity %s does not exist' % what)
-
-    @staticmethod
-    def service_document(sets):
-        return json_response(200, {'@odata.context': '$metadata', 'value': [{'name': s, 'url': s} for s in sets]},
-                             {'OData-Version': '4.0'})
+    def offered_scenarios(self):
+        offered = self.state.get('offered_scenarios')
+        return sorted(SCENARIO_SERVICES) if offered is None else offered
 
     # ---- lookups ----
 
@@ -451,13 +232,17 @@ class S4Tenant(S4BusinessApis, Service):
     def users_service(self, request):
         return self.service_document(['CommunicationUsers'])
 
+    @route('GET', CU + r'/\$metadata')
+    def users_metadata(self, request):
+        return self.metadata('cu')
+
     @route('GET', CU + '/CommunicationUsers')
     def users_list(self, request):
         return self.collection(request, 'CommunicationUsers', 'users', list(self.state['users'].values()))
 
     @route('POST', CU + '/CommunicationUsers')
     def users_create(self, request):
-        body = self.payload(request, USER_FIELDS)
+        body = self.payload(request, 'cu', 'CommunicationUser', 'c')
         next_id = 'CC%010d' % (self.state['seq']['user'] + 1)
         if not body.get('Name'):
             raise v4_error(400, 'EMULATOR/REQUIRED', "Property 'Name' is required", 'Name')
@@ -505,7 +290,7 @@ class S4Tenant(S4BusinessApis, Service):
     def user_update(self, request, key):
         user = self.get('users', key, "CommunicationUsers('%s')" % key)
         self.check_etag(request, user)
-        body = self.payload(request, USER_PATCH_FIELDS)
+        body = self.payload(request, 'cu', 'CommunicationUser', 'u')
         if 'Description' in body and not body['Description']:
             raise v4_error(400, 'EMULATOR/DESCRIPTION', 'User %s must have a description' % key, 'Description')
         if 'LockStatus' in body and body['LockStatus'] not in LOCK_STATUSES:
@@ -539,13 +324,17 @@ class S4Tenant(S4BusinessApis, Service):
     def systems_service(self, request):
         return self.service_document(['CommunicationSystems', 'InboundUsers', 'OutboundUsers'])
 
+    @route('GET', CS + r'/\$metadata')
+    def systems_metadata(self, request):
+        return self.metadata('cs')
+
     @route('GET', CS + '/CommunicationSystems')
     def systems_list(self, request):
         return self.collection(request, 'CommunicationSystems', 'systems', list(self.state['systems'].values()))
 
     @route('POST', CS + '/CommunicationSystems')
     def systems_create(self, request):
-        body = self.payload(request, SYSTEM_FIELDS | {'InboundUsers', 'OutboundUsers'})
+        body = self.payload(request, 'cs', 'CommunicationSystem', 'c', ('InboundUsers', 'OutboundUsers'))
         if 'InboundUsers' in body:
             raise v4_error(400, 'CM_APS_CS/026', 'User ID or OAuth client ID is missing', 'InboundUsers')
         if 'OutboundUsers' in body:
@@ -571,7 +360,7 @@ class S4Tenant(S4BusinessApis, Service):
     def put_system(self, fields):
         system = {'UUID': str(uuid.uuid4()), 'Type': 'customer_managed', 'Name': fields['ID'], 'Description': '',
                   'HostName': '', 'TCPPort': 443, 'LogicalSystemID': '', 'BusinessSystemID': '', 'IsInboundOnly': False}
-        system.update(dict((k, v) for k, v in fields.items() if k in SYSTEM_FIELDS))
+        system.update(dict((k, v) for k, v in fields.items() if k in SYSTEM_FIELDS and k != 'UUID'))
         self.state['systems'][system['UUID']] = self.touch(system)
         return system
 
@@ -583,7 +372,7 @@ class S4Tenant(S4BusinessApis, Service):
     def system_update(self, request, key):
         system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
         self.check_etag(request, system)
-        body = self.payload(request, SYSTEM_FIELDS - {'ID'})
+        body = self.payload(request, 'cs', 'CommunicationSystem', 'u')
         merged = dict(system, **body)
         self.validate_system(merged)
         system.update(body)
@@ -613,7 +402,7 @@ class S4Tenant(S4BusinessApis, Service):
     @route('POST', CS + r'/CommunicationSystems\((?P<key>[0-9a-fA-F-]{36})\)/(?P<nav>InboundUsers|OutboundUsers)')
     def system_users_create(self, request, key, nav):
         system = self.get('systems', key, 'CommunicationSystems(%s)' % key)
-        body = self.payload(request, INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS)
+        body = self.payload(request, 'cs', nav[:-1], 'c')
         body['CommunicationSystemUUID'] = system['UUID']
         return self.create_system_user(nav, body)
 
@@ -624,7 +413,7 @@ class S4Tenant(S4BusinessApis, Service):
 
     @route('POST', CS + r'/(?P<nav>InboundUsers|OutboundUsers)')
     def system_users_post(self, request, nav):
-        body = self.payload(request, INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS)
+        body = self.payload(request, 'cs', nav[:-1], 'c')
         if not self.state['systems'].get(str(body.get('CommunicationSystemUUID') or '').lower()):
             raise v4_error(400, 'EMULATOR/UNKNOWN_SYSTEM', 'Communication system UUID %s does not exist'
                            % body.get('CommunicationSystemUUID'), 'CommunicationSystemUUID')
@@ -695,7 +484,7 @@ class S4Tenant(S4BusinessApis, Service):
         table = 'inbound_users' if nav == 'InboundUsers' else 'outbound_users'
         child = self.get(table, key, '%s(%s)' % (nav, key))
         self.check_etag(request, child)
-        body = self.payload(request, (INBOUND_FIELDS if nav == 'InboundUsers' else OUTBOUND_FIELDS) - {'CommunicationSystemUUID'})
+        body = self.payload(request, 'cs', nav[:-1], 'u')
         merged = dict(child, **body)
         if nav == 'InboundUsers':
             self.validate_inbound(merged, key.lower())
@@ -722,7 +511,16 @@ class S4Tenant(S4BusinessApis, Service):
 
     @route('GET', CA + '/?')
     def arrangements_service(self, request):
-        return self.service_document(['CommunicationArrangements'])
+        return self.service_document(['CommunicationArrangements', 'CommunicationScenarios'])
+
+    @route('GET', CA + r'/\$metadata')
+    def arrangements_metadata(self, request):
+        return self.metadata('ca')
+
+    @route('GET', CA + '/CommunicationScenarios')
+    def scenarios_list(self, request):
+        rows = [{'CommunicationScenarioID': s} for s in self.offered_scenarios()]
+        return self.collection(request, 'CommunicationScenarios', 'scenarios', rows)
 
     @route('GET', CA + '/CommunicationArrangements')
     def arrangements_list(self, request):
@@ -730,9 +528,9 @@ class S4Tenant(S4BusinessApis, Service):
 
     @route('POST', CA + '/CommunicationArrangements')
     def arrangements_create(self, request):
-        body = self.payload(request, ARRANGEMENT_FIELDS)
+        body = self.payload(request, 'ca', 'CommunicationArrangement', 'c', ARRANGEMENT_NAVS)
         scenario = body.get('CommunicationScenarioID') or ''
-        if not SCENARIO_ID.match(scenario):
+        if not SCENARIO_ID.match(scenario) or scenario not in self.offered_scenarios():
             raise v4_error(400, 'EMULATOR/VALUE', 'Communication scenario %r is not valid' % scenario, 'CommunicationScenarioID')
         system = self.system_by_id(body.get('CommunicationSystemID'))
         if system is None:
@@ -821,7 +619,7 @@ class S4Tenant(S4BusinessApis, Service):
     def arrangement_update(self, request, key):
         arrangement = self.arrangement(key)
         self.check_etag(request, arrangement)
-        body = self.payload(request, ARRANGEMENT_PATCH_FIELDS)
+        body = self.payload(request, 'ca', 'CommunicationArrangement', 'u', ('InboundServices', 'OutboundServices', 'Properties'))
         self.check_items(body)
         if body.get('Name') and body['Name'] != arrangement['Name'] and \
                 any(a['Name'] == body['Name'] for a in self.state['arrangements'].values()):
@@ -855,7 +653,7 @@ class S4Tenant(S4BusinessApis, Service):
         if not arrangement.get(nav):
             raise self.missing('CommunicationArrangements(%s)/%s' % (key, nav))
         self.check_etag(request, arrangement[nav])
-        body = self.payload(request, {'CommunicationSystem%sUUID' % nav})
+        body = self.payload(request, 'ca', nav + 'Binding', 'u')
         self.check_binding(self.system_by_id(arrangement['CommunicationSystemID']), nav, body)
         arrangement[nav] = self.bind(key, nav, body)
         self.touch(arrangement)
@@ -866,7 +664,7 @@ class S4Tenant(S4BusinessApis, Service):
         arrangement = self.arrangement(key)
         if arrangement.get(nav):
             raise v4_error(400, 'EMULATOR/DUPLICATE', 'The arrangement already has an %s; change it with PATCH' % nav, nav)
-        body = self.payload(request, {'CommunicationSystem%sUUID' % nav})
+        body = self.payload(request, 'ca', nav + 'Binding', 'u')
         self.check_binding(self.system_by_id(arrangement['CommunicationSystemID']), nav, body)
         arrangement[nav] = self.bind(key, nav, body)
         self.touch(arrangement)
@@ -960,6 +758,16 @@ class S4Tenant(S4BusinessApis, Service):
                     for binding in ('InboundUser', 'OutboundUser'):
                         if entity.get(binding):
                             entity[binding]['_etag'] = self.new_etag()
+            self.save()
+            return True
+        if action == 'metadata':
+            # Make this tenant differ from the collection's expectations: {rename: {'Type.Property': 'New'},
+            # max_length: {'Type.Property': n}, offered_scenarios: [...]}; reset restores the defaults.
+            changes = dict((k, params[k]) for k in ('rename', 'max_length') if params.get(k))
+            s4_fields.changed_services(changes)  # a wrong path fails here, before it is kept
+            self.state['metadata_changes'] = changes
+            if 'offered_scenarios' in params:
+                self.state['offered_scenarios'] = list(params['offered_scenarios'])
             self.save()
             return True
         if action == 'enforce_etag':

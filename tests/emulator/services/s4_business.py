@@ -2,7 +2,7 @@
 
 S4Tenant (services/s4.py) mixes this in, so these routes share the tenant's logon, lockout, scenario
 authorization (SAP_COM_0093/0193 for the SOAP services, SAP_COM_0465 for SCIM, SAP_COM_0008 for the Business
-Partner API) and CSRF handling. Reference: ../shared/reference/s4hana-communication-management.md §11.
+Partner API) and CSRF handling. 
 
 - QueryBusinessUserIn / ManageBusinessUserIn, SOAP 1.1 (documented; element names from SAP's published WSDL).
   Public-edition rule (SAP KBA 2662400): the worker must exist; only its User node is created, changed, deleted.
@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from emulator.core import HttpError, Response, json_response, route, text_response
+from emulator.odata import ODataFilter
 
 QUERY_PATH = r'/sap/bc/srt/(?:scs|scs_ext)/sap/querybusinessuserin'
 MANAGE_PATH = r'/sap/bc/srt/(?:scs|scs_ext)/sap/managebusinessuserin'
@@ -419,7 +420,6 @@ class S4BusinessApis:
             raise v2_error(400, '/IWBEP/CM_MGW_RT/022', 'Property %s is not a navigation property' % expand[0])
         condition = None
         if request.query.get('$filter'):
-            from emulator.services.s4 import ODataFilter  # s4.py imports this module, so import at call time
             try:
                 condition = ODataFilter(request.query['$filter'])
             except HttpError:
