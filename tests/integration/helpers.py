@@ -1,5 +1,5 @@
 """Helpers every area of the integration tests uses: unique names, requests and writes counted by the emulator
-around a run, bad-input cases in one playbook, and the check that no secret reaches the output.
+around a run, bad-input cases run with either runner, and the check that no secret reaches the output.
 """
 
 import base64
@@ -21,11 +21,18 @@ def measure(emulator, call, hosts=None):
             sum(stats.get(h, {}).get('writes', 0) for h in names))
 
 
-def failing_cases(ansible, module, cases, defaults):
-    """Run each args dict as its own task of one playbook (bad input costs no request, so one run is enough)."""
+def failing_cases(runner, module, cases, defaults):
+    """Run each args dict as its own case and return (run, results), each result shaped like a playbook task's
+    ({'failed', 'changed', 'result'}). With the `ansible` fixture the cases are the tasks of one playbook (bad
+    input costs no request, so one run is enough; run is that playbook's Run); with the in-process `module`
+    fixture each case runs in turn (run is None)."""
+    if not hasattr(runner, 'playbook'):
+        results = [runner.task(module, args, defaults=defaults) for args in cases]
+        return None, [{'task': 'case %d' % i, 'failed': r.failed, 'changed': r.changed, 'result': r.data}
+                      for i, r in enumerate(results)]
     tasks = [{'name': 'case %d' % i, module: args, 'ignore_errors': True} for i, args in enumerate(cases)]
-    run = ansible.playbook([{'hosts': 'localhost', 'gather_facts': False, 'module_defaults': {module: defaults},
-                             'tasks': tasks}])
+    run = runner.playbook([{'hosts': 'localhost', 'gather_facts': False, 'module_defaults': {module: defaults},
+                            'tasks': tasks}])
     return run, [run.task('case %d' % i) for i in range(len(cases))]
 
 
