@@ -27,7 +27,12 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for a connection and for each response.
+      - Deadline in seconds for each HTTP request, including its retries, back-off and C(Retry-After) waits. A retry
+        that would end after the deadline is not started, so a server that accepts and never answers holds a task for
+        about this long, not once per attempt. Connecting has its own limit of at most 10 seconds within it.
+      - A create that failed without a clear answer is confirmed by a read before it is repeated; that read is a
+        request of its own with its own deadline.
+      - Must be greater than 0.
       - If not set, the value of the environment variable E(SAPCLOUD_TIMEOUT) is used.
     type: int
     default: 30

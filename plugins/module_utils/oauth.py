@@ -48,6 +48,23 @@ def cache_dir():
     return os.path.join(base, 'sapcloud.identity', 'tokens')
 
 
+def private_dir(directory):
+    """directory, created if missing and set to mode 0700 even when it existed with a looser mode."""
+    try:
+        if not os.path.isdir(directory):
+            try:
+                os.makedirs(directory, 0o700)
+            except OSError:
+                if not os.path.isdir(directory):  # another fork may have just created it
+                    raise
+        if os.stat(directory).st_mode & 0o777 != 0o700:
+            os.chmod(directory, 0o700)
+    except OSError as exc:
+        raise ApiError('the token cache folder %s cannot be created or made private (mode 0700): %s; set '
+                       'SAPCLOUD_TOKEN_CACHE_DIR to a folder of your own' % (directory, exc.strerror or exc))
+    return directory
+
+
 class TokenSource:
     """A client-credentials token for one credential.
 
@@ -64,7 +81,7 @@ class TokenSource:
         self.use_cache = use_cache
         self.extra_params = dict(extra_params or {})
         self.http = HttpClient(token_url, auth=(client_id, client_secret), validate_certs=validate_certs,
-                               ca_path=ca_path, timeout=timeout)
+                               ca_path=ca_path, timeout=timeout, auth_kind='client')
         self._token = None
         # None: the server gave no lifetime, so the token serves this process until it is rejected.
         self._expires_at = None
@@ -100,13 +117,7 @@ class TokenSource:
     @contextlib.contextmanager
     def _locked(self):
         """The credential's lock: one fork fetches, the others wait and then read its token from the cache."""
-        directory = os.path.dirname(self.cache_file)
-        if not os.path.isdir(directory):
-            try:
-                os.makedirs(directory, 0o700)
-            except OSError:
-                if not os.path.isdir(directory):  # another fork may have just created it
-                    raise
+        directory = private_dir(os.path.dirname(self.cache_file))
         fd = os.open(self.cache_file + '.lock', os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

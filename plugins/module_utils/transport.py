@@ -8,6 +8,15 @@ Retries follow SAP's guidance for its cloud APIs: connection errors, 408, 429
 times; 401 and 403 on Basic auth never are, because an S/4HANA communication
 user locks after three failed logons. A 401 on a Bearer token drops the token
 and retries once with a new one.
+
+`timeout` is one deadline per request: every attempt, back-off and Retry-After
+wait of that request fits in it (connecting has its own shorter limit). A retry
+that would end after the deadline is not started.
+
+Error messages say where (system host, method, path, the object a POST was
+about), the HTTP status, the service's own message with its details, and the
+fix when the cause is known (TLS trust, http/https mix-up, UI host instead of
+API host, wrong credentials).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +26,8 @@ __metaclass__ = type
 import json
 import os
 import re
+import socket
+import ssl
 import time
 import traceback
 
@@ -28,7 +39,7 @@ except ImportError:  # pragma: no cover - reported by the module
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from ansible.module_utils.six.moves.urllib.parse import quote, quote_plus, urlsplit
 
 RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 MAX_RETRIES = 3
@@ -37,6 +48,14 @@ MAX_RETRY_AFTER = 120.0
 BACKOFF = {'connection': (0.3, 2), 500: (1.0, 3), 503: (1.0, 3)}
 DEFAULT_BACKOFF = (0.5, 2)
 MASK = '********'
+CONNECT_TIMEOUT = 10.0
+# Body fields that name the object a POST creates (never a secret).
+OBJECT_KEYS = ('Name', 'name', 'ID', 'id', 'CommunicationArrangementName', 'CommunicationSystemID', 'displayName')
+TLS_HINT = ("trust the server's certificate authority with ca_path (environment variable SAPCLOUD_CA_PATH), or on a "
+            "test system only set validate_certs=false (SAPCLOUD_VALIDATE_CERTS=false)")
+API_HOST_HINT = ('the URL is probably a user-interface host that answers with a logon page; use the API host (for '
+                 'SAP S/4HANA Cloud https://<tenant>-api.s4hana.cloud.sap or https://<tenant>-api.s4hana.ondemand.com, '
+                 'with "-api")')
 
 
 def retry_delay_scale():
@@ -50,18 +69,27 @@ def retry_delay_scale():
 class ApiError(Exception):
     """Any failed call: method, URL path, status, the server's message and SAP's transaction id."""
 
-    def __init__(self, message, method=None, url=None, status=None, transaction_id=None, retriable=False, code=None):
+    def __init__(self, message, method=None, url=None, status=None, transaction_id=None, retriable=False, code=None,
+                 subject=None):
         super(ApiError, self).__init__(message)
         self.message = message
         self.method = method
-        self.path = urlsplit(url).path if url else None
+        parts = urlsplit(url) if url else None
+        # An ApiError re-raised with an .path of an earlier one gets a path without a host.
+        self.path = parts.path if parts else None
+        self.host = parts.netloc if parts and parts.netloc else None
         self.status = status
         self.transaction_id = transaction_id
         self.retriable = retriable
         self.code = code
+        self.subject = subject
 
     def __str__(self):
         where = ' '.join(p for p in (self.method, self.path) if p)
+        if where and self.subject:
+            where += ' (%s)' % self.subject
+        if where and self.host:
+            where += ' on %s' % self.host
         status = 'HTTP %s' % self.status if self.status else 'no response'
         text = '%s failed (%s): %s' % (where, status, self.message) if where else self.message
         if self.transaction_id:
@@ -69,8 +97,8 @@ class ApiError(Exception):
         return text
 
     def as_dict(self):
-        return dict(method=self.method, path=self.path, status=self.status, message=self.message,
-                    transaction_id=self.transaction_id, code=self.code)
+        return dict(method=self.method, path=self.path, host=self.host, object=self.subject, status=self.status,
+                    message=self.message, transaction_id=self.transaction_id, code=self.code)
 
 
 def _first(mapping, *keys):
@@ -80,8 +108,52 @@ def _first(mapping, *keys):
     return None
 
 
+def _joined(message, details):
+    """message followed by the details that add something to it."""
+    extra = []
+    for detail in details:
+        text = str(detail).strip()
+        if text and text != message and text not in extra:
+            extra.append(text)
+    if not extra:
+        return message
+    return '%s (%s)' % (message, '; '.join(extra)) if message else '; '.join(extra)
+
+
+def _odata_details(err):
+    """The details list of OData V4 (error.details) and V2 (error.innererror.errordetails), with targets."""
+    inner = err.get('innererror') if isinstance(err.get('innererror'), dict) else {}
+    items = list(err.get('details') or []) + list(inner.get('errordetails') or [])
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        msg = item.get('message')
+        if isinstance(msg, dict):
+            msg = msg.get('value')
+        if not msg:
+            continue
+        target = item.get('target') or item.get('propertyref')
+        out.append('%s: %s' % (target, msg) if target else msg)
+    return out
+
+
+def _violations(body):
+    """CF Destination service validation errors: [{"configuration": "URL", "errors": ["..."]}]."""
+    out = []
+    for item in body.get('violations') or []:
+        if isinstance(item, dict):
+            errors = item.get('errors') or []
+            errors = errors if isinstance(errors, list) else [errors]
+            where = item.get('configuration') or item.get('property')
+            out.extend('%s: %s' % (where, e) if where else str(e) for e in errors)
+        elif item:
+            out.append(str(item))
+    return out
+
+
 def error_from_json(body):
-    """(message, code, transaction id) from the JSON error shapes SAP services use."""
+    """(message, code, transaction id) from the JSON error shapes SAP services use, details included."""
     if not isinstance(body, dict):
         return None, None, None
     err = body.get('error')
@@ -90,25 +162,34 @@ def error_from_json(body):
         msg = err.get('message')
         if isinstance(msg, dict):
             msg = msg.get('value')
-        details = [d.get('message') for d in err.get('details') or [] if isinstance(d, dict) and d.get('message')]
-        if details and msg:
-            msg = '%s (%s)' % (msg, '; '.join(str(d) for d in details if d != msg)) if any(d != msg for d in details) else msg
-        inner = err.get('innererror') or {}
+        if err.get('target') and msg:
+            msg = '%s: %s' % (err['target'], msg)
+        msg = _joined(msg, _odata_details(err))
+        inner = err.get('innererror') if isinstance(err.get('innererror'), dict) else {}
         txn = inner.get('transactionid') or (inner.get('ErrorDetails') or {}).get('@SAP__common.TransactionId')
         return msg, err.get('code'), txn
     if isinstance(err, str):
         return _first(body, 'error_description', 'message') or err, err, None
-    # CF Destination service: {"ErrorMessage": "..."}; SCIM: {"detail": "..."}.
-    return _first(body, 'ErrorMessage', 'detail', 'message', 'errorMessage', 'description'), body.get('status'), None
+    # CF Destination service: {"ErrorMessage": "...", "violations": [...]}; SCIM: {"detail": "..."}.
+    msg = _first(body, 'ErrorMessage', 'detail', 'message', 'errorMessage', 'description')
+    return _joined(msg, _violations(body)) or None, body.get('status'), None
+
+
+def html_title(text):
+    """'title - heading' of an HTML page, or None when text is not HTML."""
+    if not re.search(r'<html|<!doctype', text[:2000], re.I):
+        return None
+    title = re.search(r'<title[^>]*>(.*?)</title>', text, re.I | re.S)
+    heading = re.search(r'<h1[^>]*>(.*?)</h1>', text, re.I | re.S)
+    parts = [re.sub(r'<[^>]+>|\s+', ' ', m.group(1)).strip() for m in (title, heading) if m]
+    return ' - '.join(p for p in dict.fromkeys(parts) if p) or 'HTML page'
 
 
 def _text_message(text):
-    if re.search(r'<html|<!doctype', text, re.I):
-        title = re.search(r'<title[^>]*>(.*?)</title>', text, re.I | re.S)
-        heading = re.search(r'<h1[^>]*>(.*?)</h1>', text, re.I | re.S)
-        parts = [re.sub(r'<[^>]+>|\s+', ' ', m.group(1)).strip() for m in (title, heading) if m]
-        return ' - '.join(p for p in dict.fromkeys(parts) if p) or 'HTML error page'
-    return text.strip()[:500]
+    title = html_title(text)
+    if title is not None:
+        return title
+    return text.strip()[:1000]
 
 
 def describe_error(response):
@@ -125,30 +206,75 @@ def describe_error(response):
     return str(msg), code, txn
 
 
+def connection_reason(exc):
+    """The innermost useful reason of a requests exception, without urllib3's connection-pool wording."""
+    text = str(exc)
+    found = re.search(r'\[SSL: ([A-Z_]+)\] (?:certificate verify failed: )?([^(\'"]+)', text)
+    if found:
+        return '%s: %s' % (found.group(1), found.group(2).strip().rstrip(':,.'))
+    for pattern in (r'\[Errno -?\d+\] ([^\'"()]+)', r"(Read timed out|timed out)",
+                    r"RemoteDisconnected\('([^']+)'", r"\d+, '([^']+)'"):
+        found = re.search(pattern, text)
+        if found:
+            return found.group(1).strip().rstrip(':,.')
+    return text
+
+
+def speaks_tls(url, timeout):
+    """True when host:port of an http:// URL completes a TLS handshake: the port wants https://."""
+    parts = urlsplit(url)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=min(timeout, 5.0)) as sock:
+            with context.wrap_socket(sock, server_hostname=parts.hostname):
+                return True
+    except (OSError, ValueError):
+        return False
+
+
 def scrub(text, secrets):
-    """Replace every secret (and its Basic-auth form) in a text."""
+    """Replace every secret, plain and URL-encoded, in a text."""
     for secret in secrets:
         if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
+            for form in dict.fromkeys((secret, quote(secret, safe=''), quote_plus(secret))):
+                text = text.replace(form, MASK)
     return text
+
+
+def _subject(body):
+    """'Name X' for a JSON body that names the object it is about."""
+    if isinstance(body, dict):
+        for key in OBJECT_KEYS:
+            if isinstance(body.get(key), str) and body[key]:
+                return '%s %s' % (key, body[key])
+    return None
 
 
 class HttpClient:
     """A requests.Session bound to one base URL and one credential.
 
     auth: a (user, password) tuple for Basic auth, or None.
+    auth_kind: what a 401 on Basic auth means: 'user' (a logon user, which locks after repeated failures) or
+        'client' (an OAuth client id and secret at a token endpoint, which does not lock).
     token_source: an object with token() and invalidate() for Bearer auth.
+    timeout: seconds one request may take in total, retries and waits included.
     backoff: {status or 'connection': (first delay, factor)} overriding BACKOFF for an API with its own limits.
     """
 
     def __init__(self, base_url, auth=None, token_source=None, validate_certs=True, ca_path=None, timeout=30,
-                 headers=None, error_parser=describe_error, secrets=(), backoff=None):
+                 headers=None, error_parser=describe_error, secrets=(), backoff=None, auth_kind='user'):
+        if not timeout or timeout <= 0:
+            raise ApiError('timeout must be a positive number of seconds (the deadline of one request, retries '
+                           'included), got %r' % (timeout,))
         self.base_url = base_url.rstrip('/')
         self.backoff = dict(BACKOFF)
         self.backoff.update(backoff or {})
         self.auth = auth
+        self.auth_kind = auth_kind
         self.token_source = token_source
-        self.timeout = timeout
+        self.timeout = float(timeout)
         self.error_parser = error_parser
         self.secrets = [s for s in secrets if s] + ([auth[1]] if auth else [])
         self.session = requests.Session()
@@ -166,32 +292,32 @@ class HttpClient:
 
     def request(self, method, path, params=None, json_body=None, data=None, files=None, headers=None,
                 ok=None, idempotent=None):
-        """Send a request, retrying as SAP advises. Returns the response; raises ApiError.
+        """Send a request, retrying as SAP advises within one deadline. Returns the response; raises ApiError.
 
         A POST is not idempotent: when it fails in a way that could have left it applied, ApiError is raised
         with retriable=True so the caller can read and decide (see create_confirmed).
         """
         url = self.url(path)
+        subject = _subject(json_body)
         idempotent = method.upper() != 'POST' if idempotent is None else idempotent
+        deadline = time.time() + self.timeout
         refreshed_token = False
         attempt = 0
         while True:
             send_headers = dict(headers or {})
             if self.token_source is not None:
                 send_headers['Authorization'] = 'Bearer %s' % self.token_source.token()
+            remaining = max(deadline - time.time(), 0.001)
             try:
                 response = self.session.request(method, url, params=params, json=json_body, data=data, files=files,
-                                                headers=send_headers, timeout=self.timeout, verify=self.verify)
+                                                headers=send_headers, timeout=(min(CONNECT_TIMEOUT, remaining), remaining),
+                                                verify=self.verify)
             except requests.exceptions.RequestException as exc:
-                error = ApiError(scrub('connection error: %s' % exc, self.secrets), method, url, retriable=True)
-                # A failed TLS check (an SSLError is a ConnectionError too) fails the same way on every attempt.
-                if isinstance(exc, requests.exceptions.SSLError) or \
-                        not isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
-                    error.retriable = False
+                error = self.connection_error(method, url, exc, subject)
+                if not error.retriable or not idempotent or attempt >= MAX_RETRIES:
                     raise error
-                if not idempotent or attempt >= MAX_RETRIES:
-                    raise error
-                self._sleep(self._backoff('connection', attempt, self.backoff))
+                if not self._wait(self._backoff('connection', attempt, self.backoff), deadline):
+                    raise self._past_deadline(error)
                 attempt += 1
                 continue
             if ok is not None and response.status_code in ok or ok is None and response.status_code < 400:
@@ -203,18 +329,66 @@ class HttpClient:
                 continue
             if status in RETRY_STATUSES and attempt < MAX_RETRIES and (idempotent or status == 429):
                 # A 429 means the request was not processed, so even a POST may be repeated.
-                self._sleep(self._retry_after(response, attempt))
-                attempt += 1
-                continue
-            raise self.error(method, url, response)
+                if self._wait(self._retry_after(response, attempt), deadline):
+                    attempt += 1
+                    continue
+                raise self._past_deadline(self.error(method, url, response, subject))
+            raise self.error(method, url, response, subject)
 
-    def error(self, method, url, response):
+    def connection_error(self, method, url, exc, subject=None):
+        """ApiError for a request that got no HTTP answer; retriable unless every attempt would fail alike."""
+        reason = connection_reason(exc)
+        retriable = isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+        if isinstance(exc, requests.exceptions.SSLError):
+            # A failed TLS check fails the same way on every attempt.
+            retriable = False
+            if re.search(r'wrong.version.number|unknown.protocol|record.layer.failure', str(exc), re.I):
+                text = ('TLS handshake failed (%s): the port does not speak HTTPS; use http:// or the HTTPS port'
+                        % reason)
+            else:
+                text = 'TLS verification failed (%s): %s' % (reason, TLS_HINT)
+        elif isinstance(exc, requests.exceptions.Timeout):
+            text = ('connection error: no answer in time (%s); the timeout of %g s (option timeout or '
+                    'SAPCLOUD_TIMEOUT) covers the whole request, retries included' % (reason, self.timeout))
+        elif urlsplit(url).scheme == 'http' and isinstance(exc, requests.exceptions.ConnectionError) and \
+                not re.search(r'refused|Name or service|resolve|getaddrinfo', str(exc), re.I) and \
+                speaks_tls(url, self.timeout):
+            retriable = False
+            text = ('%s answers with TLS: use https:// instead of http:// in the URL option (connection error: %s)'
+                    % (urlsplit(url).netloc, reason))
+        else:
+            text = 'connection error: %s' % reason
+        return ApiError(scrub(text, self.secrets), method, url, retriable=retriable, subject=subject)
+
+    def error(self, method, url, response, subject=None):
         msg, code, txn = self.error_parser(response)
         status = response.status_code
-        if status == 401 and self.auth:
-            msg += ' (Basic auth is not retried: the user locks after repeated failed logons)'
+        if status == 401 and self.auth and self.auth_kind == 'client':
+            msg += (' (the token endpoint rejected OAuth client %s: check its client id and secret and that the client '
+                    'is registered; clients do not lock, but a wrong secret fails every time)' % self.auth[0])
+        elif status == 401 and self.auth:
+            msg += (' (logon of user %s failed; Basic auth is not retried because the user locks after repeated '
+                    'failed logons: check user and password before the next run)' % self.auth[0])
+        elif status == 401 and self.token_source is not None:
+            msg += ' (a new OAuth token was rejected too: check the client\'s roles or scopes for this API)'
         return ApiError(scrub(msg, self.secrets), method, url, status, txn,
-                        retriable=status in RETRY_STATUSES and status != 429, code=code)
+                        retriable=status in RETRY_STATUSES and status != 429, code=code, subject=subject)
+
+    def _past_deadline(self, error):
+        error.message += ' (no further retry: it would end after the timeout of %g s for the whole request)' \
+            % self.timeout
+        return error
+
+    def _wait(self, seconds, deadline):
+        """Sleep before a retry; False (no sleep) when the retry could not start before the deadline."""
+        if time.time() + seconds * retry_delay_scale() >= deadline:
+            return False
+        self._sleep(seconds)
+        return True
+
+    @staticmethod
+    def _sleep(seconds):
+        time.sleep(seconds * retry_delay_scale())
 
     @staticmethod
     def _backoff(kind, attempt, table=None):
@@ -230,22 +404,23 @@ class HttpClient:
                 pass
         return self._backoff(response.status_code, attempt, self.backoff)
 
-    @staticmethod
-    def _sleep(seconds):
-        time.sleep(seconds * retry_delay_scale())
-
     def get_json(self, path, params=None, headers=None, ok=None):
         return decode_json(self.request('GET', path, params=params, headers=headers, ok=ok))
 
 
 def decode_json(response):
+    """The JSON body of a response; an HTML page (a logon page behind a UI host) fails with the fix."""
     if not response.content:
         return None
     try:
         return response.json()
     except ValueError:
-        raise ApiError('expected JSON, got %r' % response.text[:200], response.request.method, response.url,
-                       response.status_code)
+        method = response.request.method if response.request is not None else None
+        title = html_title(response.text or '')
+        if title is not None:
+            raise ApiError('expected JSON, got an HTML page titled %r; %s' % (title, API_HOST_HINT), method,
+                           response.url, response.status_code)
+        raise ApiError('expected JSON, got %r' % response.text[:200], method, response.url, response.status_code)
 
 
 def create_confirmed(post, find, attempts=MAX_RETRIES):

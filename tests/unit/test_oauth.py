@@ -197,3 +197,23 @@ def test_token_request_failure_names_no_secret(server):
     with pytest.raises(ApiError) as err:
         tokens.token()
     assert 's3cret-value' not in str(err.value)
+
+
+def test_existing_cache_folder_is_made_private(server, cache):
+    os.makedirs(cache, 0o755)
+    os.chmod(cache, 0o755)
+    source(server).token()
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700
+
+
+def test_cache_folder_that_cannot_be_made_private_fails_cleanly(server, cache, monkeypatch):
+    def refuse(path, mode):
+        raise PermissionError(1, 'Operation not permitted', path)
+
+    os.makedirs(cache, 0o755)
+    os.chmod(cache, 0o755)
+    monkeypatch.setattr(oauth.os, 'chmod', refuse)
+    with pytest.raises(ApiError) as err:
+        source(server).token()
+    assert 'token cache folder' in str(err.value) and 'SAPCLOUD_TOKEN_CACHE_DIR' in str(err.value)
+    assert server.token_requests == 0

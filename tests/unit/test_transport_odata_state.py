@@ -1,6 +1,11 @@
 """module_utils transport.py, odata.py and state.py against mocked HTTP (the `responses` library)."""
 
 import json
+import os
+import socket
+import ssl
+import sys
+import threading
 
 import pytest
 import requests
@@ -179,7 +184,7 @@ def test_api_error_fields_v4_v2_and_header_transaction_id():
     v4 = errors['/v4']
     assert (v4.method, v4.path, v4.status, v4.code, v4.transaction_id) == ('GET', '/v4', 400, 'CM_APS_CS/025', 'TXN-V4')
     assert 'Host name is missing' in v4.message and 'detail text' in v4.message
-    assert str(v4) == 'GET /v4 failed (HTTP 400): %s [transaction id TXN-V4]' % v4.message
+    assert str(v4) == 'GET /v4 on tenant-api.example.com failed (HTTP 400): %s [transaction id TXN-V4]' % v4.message
     assert errors['/v2'].message == 'Resource not found' and errors['/v2'].transaction_id == 'TXN-V2'
     assert errors['/text'].message == 'boom' and errors['/text'].transaction_id == 'TXN-HDR'
     assert v4.as_dict()['transaction_id'] == 'TXN-V4'
@@ -373,3 +378,227 @@ def test_a_missing_reference_fails_a_real_run_and_warns_in_check_mode():
     ensure.missing('system_id: communication system X does not exist')
     assert not ensure.changed and len(module.warnings) == 1
     assert module.warnings[0].startswith('system_id: communication system X does not exist yet; check mode goes on')
+
+
+# ---- issue 10: one deadline per request, messages that lead to the fix ----
+
+class FakeTime:
+    """A clock that only moves when the client sleeps (or a test says so)."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Real back-off delays (scale 1) on a fake clock."""
+    fake = FakeTime()
+    monkeypatch.setenv('SAPCLOUD_RETRY_DELAY_SCALE', '1')
+    monkeypatch.setattr(http_utils, 'time', fake)
+    monkeypatch.setattr(HttpClient, '_sleep', staticmethod(fake.sleep))
+    return fake
+
+
+@responses.activate
+def test_timeout_is_one_deadline_for_all_attempts(clock):
+    """503 backs off 1 s, 3 s, 9 s: with timeout=5 the third wait would end after the deadline: not started."""
+    for _attempt in range(10):
+        responses.get(BASE + '/x', status=503, body='busy')
+    with pytest.raises(ApiError) as info:
+        basic_client(timeout=5).request('GET', '/x')
+    assert len(responses.calls) == 3 and clock.slept == [1.0, 3.0]
+    assert info.value.status == 503 and 'timeout of 5 s for the whole request' in info.value.message
+
+
+@responses.activate
+def test_retry_after_beyond_the_deadline_is_not_waited_for(clock):
+    responses.get(BASE + '/x', status=429, headers={'Retry-After': '60'}, body='slow down')
+    responses.get(BASE + '/x', json={})
+    with pytest.raises(ApiError) as info:
+        basic_client(timeout=30).request('GET', '/x')
+    assert len(responses.calls) == 1 and clock.slept == []
+    assert 'HTTP 429' in str(info.value) and 'timeout of 30 s' in str(info.value)
+
+
+@responses.activate
+def test_each_attempt_gets_only_the_time_left(clock):
+    responses.get(BASE + '/x', status=502)
+    responses.get(BASE + '/x', json={'ok': True})
+    sent = []
+    original = requests.Session.request
+
+    def spy(session, method, url, **kwargs):
+        sent.append(kwargs['timeout'])
+        clock.now += 2  # every answer takes 2 s
+        return original(session, method, url, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(requests.Session, 'request', spy)
+        assert basic_client(timeout=20).get_json('/x') == {'ok': True}
+    # connect limit, then the read limit: what is left of the 20 s after 2 s of answer and 0.5 s of back-off
+    assert sent == [(10.0, 20.0), (10.0, 17.5)]
+
+
+@pytest.mark.parametrize('timeout', [0, -5])
+def test_timeout_not_positive_is_refused(timeout):
+    with pytest.raises(ApiError) as info:
+        basic_client(timeout=timeout)
+    assert 'timeout must be a positive number of seconds' in str(info.value)
+
+
+@responses.activate
+def test_read_timeout_says_what_the_timeout_means():
+    for _attempt in range(5):
+        responses.get(BASE + '/x', body=requests.exceptions.ReadTimeout('Read timed out. (read timeout=3)'))
+    with pytest.raises(ApiError) as info:
+        basic_client(timeout=3).request('GET', '/x')
+    text = str(info.value)
+    assert 'GET /x on tenant-api.example.com failed (no response)' in text
+    assert 'timeout of 3 s (option timeout or SAPCLOUD_TIMEOUT) covers the whole request' in text
+
+
+@responses.activate
+def test_odata_v4_details_and_target_are_kept():
+    responses.post(BASE + '/v4', status=400, json={'error': {
+        'code': 'CM_APS_CS/026', 'message': 'Communication system data is invalid', 'target': 'HostName',
+        'details': [{'code': 'A', 'message': 'Host name must not contain a scheme', 'target': 'HostName'},
+                    {'code': 'B', 'message': 'Port 70000 is out of range', '@SAP__common.Severity': 'error'}]}})
+    with pytest.raises(ApiError) as info:
+        basic_client().request('POST', '/v4', json_body={'ID': 'IPS_PROXY', 'HostName': 'https://x'})
+    text = str(info.value)
+    assert 'HostName: Communication system data is invalid' in text
+    assert 'HostName: Host name must not contain a scheme' in text and 'Port 70000 is out of range' in text
+    assert text.startswith('POST /v4 (ID IPS_PROXY) on tenant-api.example.com failed (HTTP 400)')
+
+
+@responses.activate
+def test_odata_v2_innererror_details_are_kept():
+    responses.get(BASE + '/v2', status=400, json={'error': {
+        'code': '/IWBEP/CM_MGW_RT/020', 'message': {'lang': 'en', 'value': 'Invalid input'},
+        'innererror': {'transactionid': 'TXN-2', 'errordetails': [
+            {'code': 'BP/1', 'message': 'Business partner 17 does not exist', 'propertyref': 'BusinessPartner',
+             'severity': 'error', 'target': ''}]}}})
+    with pytest.raises(ApiError) as info:
+        basic_client().request('GET', '/v2')
+    assert info.value.message == 'Invalid input (BusinessPartner: Business partner 17 does not exist)'
+    assert info.value.transaction_id == 'TXN-2'
+
+
+@responses.activate
+def test_destination_service_violations_are_kept():
+    responses.post(BASE + '/destinations', status=400, json={
+        'ErrorMessage': 'Destination configuration is invalid',
+        'violations': [{'configuration': 'URL', 'errors': ['URL must be an absolute http(s) URL']},
+                       {'configuration': 'Authentication', 'errors': ['Unknown authentication type Basic']}]})
+    with pytest.raises(ApiError) as info:
+        basic_client().request('POST', '/destinations', json_body={'Name': 'S4HC', 'Password': 'Hidden-Pw-1234'})
+    text = str(info.value)
+    assert 'Destination configuration is invalid (URL: URL must be an absolute http(s) URL; ' \
+           'Authentication: Unknown authentication type Basic)' in text
+    assert '(Name S4HC)' in text and 'Hidden-Pw-1234' not in text
+
+
+@responses.activate
+def test_basic_401_warns_about_the_lock_and_names_the_user():
+    responses.get(BASE + '/x', status=401, body='<html><title>Logon failed</title></html>')
+    with pytest.raises(ApiError) as info:
+        basic_client().request('GET', '/x')
+    assert len(responses.calls) == 1
+    assert 'logon of user COMM_USER failed' in info.value.message and 'locks' in info.value.message
+    assert 'Secret-Password-For-Tests-1' not in str(info.value)
+
+
+@responses.activate
+def test_token_endpoint_401_names_the_client_without_lock_wording(tmp_path, monkeypatch):
+    from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
+    monkeypatch.setenv('SAPCLOUD_TOKEN_CACHE_DIR', str(tmp_path / 'tokens'))
+    responses.post(BASE + '/oauth/token', status=401, json={'error': 'unauthorized',
+                                                            'error_description': 'Bad credentials'})
+    with pytest.raises(ApiError) as info:
+        TokenSource(BASE + '/oauth/token', 'sb-idm-client', 'Client-Secret-Value-1').token()
+    text = str(info.value)
+    assert len(responses.calls) == 1
+    assert 'Bad credentials' in text and 'rejected OAuth client sb-idm-client' in text and 'HTTP 401' in text
+    assert 'locks after' not in text and 'Client-Secret-Value-1' not in text
+
+
+@responses.activate
+def test_certificate_failure_names_the_options_and_is_not_retried():
+    responses.get(BASE + '/x', body=requests.exceptions.SSLError(
+        "HTTPSConnectionPool(host='tenant-api.example.com', port=443): Max retries exceeded with url: /x (Caused by "
+        "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "self-signed certificate in certificate chain (_ssl.c:1006)')))"))
+    with pytest.raises(ApiError) as info:
+        basic_client().request('GET', '/x')
+    text = str(info.value)
+    assert len(responses.calls) == 1 and 'Max retries' not in text
+    assert 'CERTIFICATE_VERIFY_FAILED: self-signed certificate in certificate chain' in text
+    for word in ('ca_path', 'SAPCLOUD_CA_PATH', 'validate_certs', 'SAPCLOUD_VALIDATE_CERTS'):
+        assert word in text
+
+
+@responses.activate
+def test_https_against_a_plain_http_port_is_explained():
+    responses.get(BASE + '/x', body=requests.exceptions.SSLError(
+        "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"))
+    with pytest.raises(ApiError) as info:
+        basic_client().request('GET', '/x')
+    assert len(responses.calls) == 1 and 'does not speak HTTPS' in str(info.value)
+
+
+def test_http_against_an_https_port_is_explained_without_retries(tmp_path):
+    """A real TLS listener: one attempt and one handshake probe, never the four attempts of a connection error."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+    from emulator.tls import server_context  # pylint: disable=import-outside-toplevel
+    context = server_context(str(tmp_path))
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    accepted = []
+
+    def serve():
+        while True:
+            try:
+                conn, _addr = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)
+            try:
+                context.wrap_socket(conn, server_side=True).close()
+            except (OSError, ssl.SSLError):
+                conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        with pytest.raises(ApiError) as info:
+            HttpClient('http://127.0.0.1:%d' % port, auth=('U', 'Pw-For-This-Test-1'), timeout=5).request('GET', '/x')
+    finally:
+        listener.close()
+    assert 'answers with TLS: use https:// instead of http://' in str(info.value)
+    assert not info.value.retriable and len(accepted) == 2
+
+
+@responses.activate
+def test_html_logon_page_with_200_names_the_api_host():
+    responses.get(BASE + '/x', status=200, content_type='text/html',
+                  body='<!DOCTYPE html><html><head><title>Log On</title></head><body><form>...</form></body></html>')
+    with pytest.raises(ApiError) as info:
+        basic_client().get_json('/x')
+    text = str(info.value)
+    assert "HTML page titled 'Log On'" in text and '-api' in text and 'HTTP 200' in text
+    assert '<form>' not in text
+
+
+def test_scrub_masks_url_encoded_secrets():
+    secret = 'P@ss word/with+signs:1'
+    text = 'a %s b %s c %s' % (secret, requests.utils.quote(secret, safe=''), 'P%40ss+word%2Fwith%2Bsigns%3A1')
+    assert secret.split()[0] not in http_utils.scrub(text, [secret]).replace(http_utils.MASK, '')
