@@ -52,6 +52,9 @@ def new_module(argument_spec, **kwargs):
     spec = common_argument_spec()
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **kwargs)
+    if module.params.get('timeout') is not None and module.params['timeout'] <= 0:
+        module.fail_json(msg='timeout must be a positive number of seconds (the deadline of one request, retries '
+                             'included), got %s' % module.params['timeout'])
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     return module
