@@ -14,7 +14,7 @@ short_description: a communication user password that meets the S/4HANA Cloud po
 description:
   - Returns the password stored in the file named by the term. When the file does not exist, generates a password
     that meets the S/4HANA Cloud communication user policy and stores it there (mode 0600, directory 0700), so a
-    later run returns the same password, as M(ansible.builtin.password) does.
+    later run returns the same password, as P(ansible.builtin.password#lookup) does.
   - "Generated passwords have at least 20 characters with an upper-case letter, a lower-case letter, a digit and a
     special character. They contain no comma (IPS rejects commas in user and password), no quote and no space, do
     not start with C(!) or C(?) and never repeat a character three times in a row (classic SAP logon rules)."
@@ -24,7 +24,7 @@ description:
 options:
   _terms:
     description:
-      - Path of the file that holds the password. A relative path is resolved like M(ansible.builtin.password)
+      - Path of the file that holds the password. A relative path is resolved like P(ansible.builtin.password#lookup)
         does (role files, then the playbook directory).
     required: true
     type: list
