@@ -1,0 +1,385 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: s4_preflight
+short_description: Check what the collection assumes about an SAP S/4HANA Cloud tenant, reading only
+version_added: 0.2.0
+description:
+  - Read-only check of one tenant before the first integration run. Makes at most six GET requests and no write.
+  - The first request (the C($metadata) of the communication user service) settles reachability, TLS, the logon
+    of O(api_user) and whether C(sap-client) is needed. It is never repeated on 401, so a wrong password costs
+    one failed logon, not a lock (S/4HANA Cloud locks a communication user after three).
+  - Then it reads the C($metadata) of the three C(SAP_COM_0A48) services and compares every entity set, property,
+    navigation and maximum length the C(s4_comm_*) modules send with what the tenant declares; whether the
+    entity sets are concurrency-controlled (C(Core.OptimisticConcurrency)) and whether entities carry ETags;
+    and whether the scenarios of the connector profile are offered on the tenant.
+  - Each fact is returned with what the collection expects, what the tenant shows, a verdict (C(confirmed),
+    C(different) or C(unknown)) and, when different, what to set.
+author:
+  - sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment:
+  - sapcloud.identity.s4
+  - sapcloud.identity.common
+  - sapcloud.identity.attributes.info
+  - sapcloud.identity.attributes.group_s4
+options:
+  values:
+    description:
+      - Values the integration will send, each checked against the maximum length the tenant declares for its
+        property.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      property:
+        description: Entity set and property, for example C(CommunicationUsers.Name).
+        type: str
+        required: true
+      value:
+        description: The value that will be sent.
+        type: str
+        required: true
+      setting:
+        description: The variable the user sets to change the value (named in the verdict).
+        type: str
+      base:
+        description: The part of O(values[].value) the setting gives, when the playbook adds to it (such as C(_A)).
+        type: str
+  scenarios:
+    description: Communication scenarios the connector profile needs on the tenant.
+    type: list
+    elements: str
+    default: []
+  alternatives:
+    description:
+      - Other connector profiles and their scenarios (profile name to list of scenario IDs), to name one whose
+        scenarios are all offered when a needed scenario is not.
+    type: dict
+    default: {}
+  setting_names:
+    description:
+      - What the user sets for each module option (for example C(api_password) to
+        C(sapcloud_s4_api_password (SAP_S4_API_PASSWORD))), used in the verdicts. Keys are O(api_url),
+        O(api_user), O(api_password), O(sap_client), O(use_etag) and C(profile).
+    type: dict
+    default: {}
+seealso:
+  - module: sapcloud.identity.s4_comm_user
+  - module: sapcloud.identity.s4_comm_system
+  - module: sapcloud.identity.s4_comm_arrangement
+'''
+
+EXAMPLES = r'''
+- name: What holds on this tenant?
+  sapcloud.identity.s4_preflight:
+    api_url: https://my300000-api.s4hana.cloud.sap
+    api_user: COMM_0A48_AUTOMATION
+    api_password: "{{ s4_api_password }}"
+    scenarios: [SAP_COM_0093, SAP_COM_0066]
+    values:
+      - property: CommunicationUsers.Name
+        value: IDM_IPS_PROXY_A
+        setting: sapcloud_comm_user_name
+        base: IDM_IPS_PROXY
+  register: s4_preflight
+
+- name: Show the facts that differ
+  ansible.builtin.debug:
+    msg: "{{ s4_preflight.facts | selectattr('verdict', 'equalto', 'different') | list }}"
+'''
+
+RETURN = r'''
+facts:
+  description: One entry per fact checked.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    fact:
+      description: What was checked.
+      type: str
+    expected:
+      description: What the collection assumes.
+      type: str
+    found:
+      description: What the tenant showed.
+      type: str
+    verdict:
+      description: C(confirmed), C(different) or C(unknown) (not settled by a read, or not reached).
+      type: str
+    set:
+      description: What to set or do when the verdict is C(different) or C(unknown); empty when confirmed.
+      type: str
+  sample:
+    - fact: CommunicationUsers.Name fits
+      expected: at least 15 characters (IDM_IPS_PROXY_A)
+      found: MaxLength 12
+      verdict: different
+      set: "sapcloud_comm_user_name: at most 10 characters"
+'''
+
+import difflib
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.edmx import MetadataError, parse
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
+    COMM_ARRANGEMENT_SERVICE, COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
+
+SERVICES = (('communication users', COMM_USER_SERVICE), ('communication systems', COMM_SYSTEM_SERVICE),
+            ('communication arrangements', COMM_ARRANGEMENT_SERVICE))
+# What s4_comm_user, s4_comm_system and s4_comm_arrangement send and read, per entity set: properties, and
+# navigations with the properties of their targets. Keep in step with those modules.
+USED = {
+    'CommunicationUsers': (('ID', 'Name', 'Type', 'Description', 'Password', 'LockStatus', 'PasswordStatus'), {}),
+    'CommunicationSystems': (('UUID', 'ID', 'Name', 'HostName', 'TCPPort', 'IsInboundOnly', 'LogicalSystemID',
+                              'BusinessSystemID'),
+                             {'InboundUsers': ('UUID', 'CommunicationUserID', 'AuthenticationMethod'),
+                              'OutboundUsers': ('UUID', 'Name', 'AuthenticationMethod', 'Password')}),
+    'InboundUsers': (('UUID', 'CommunicationSystemUUID', 'CommunicationUserID', 'AuthenticationMethod'), {}),
+    'OutboundUsers': (('UUID', 'CommunicationSystemUUID', 'Name', 'AuthenticationMethod', 'Password'), {}),
+    'CommunicationArrangements': (('UUID', 'CommunicationScenarioID', 'CommunicationSystemID', 'Name'),
+                                  {'InboundUser': ('CommunicationSystemInboundUserUUID',),
+                                   'OutboundUser': ('CommunicationSystemOutboundUserUUID',),
+                                   'InboundServices': ('ID', 'Status'), 'OutboundServices': ('ID', 'Status'),
+                                   'Properties': ('Name', 'Value')}),
+}
+LOGON_CAUSES = ('SAP answers all three alike with its logon page: (1) a wrong password: check {password}; '
+                '(2) a locked user: Maintain Communication Users app, lock status; (3) {user} is not the inbound '
+                'user of a SAP_COM_0A48 arrangement: Communication Arrangements app. Check (2) and (3) in the apps '
+                'before the next try: every failed logon counts and the third locks the user.')
+
+
+class Facts:
+    """The table being built: one row a fact."""
+
+    def __init__(self, names):
+        self.rows = []
+        self.names = names
+
+    def name(self, key):
+        return self.names.get(key) or key
+
+    def add(self, fact, expected, found, verdict, to_set=''):
+        self.rows.append(dict(fact=fact, expected=expected, found=found, verdict=verdict,
+                              set='' if verdict == 'confirmed' else to_set))
+
+    def skipped(self, facts, why):
+        for fact, expected in facts:
+            self.add(fact, expected, 'not checked: %s' % why, 'unknown', 'run preflight again after fixing the above')
+
+
+def first_request(client, facts, params):
+    """The $metadata of the user service: reachability, TLS, logon and sap-client in one GET, never repeated."""
+    user = params['api_user']
+    host = params['api_url']
+    try:
+        response = client.http.request('GET', COMM_USER_SERVICE + '/$metadata', params=client_query(params),
+                                       headers={'Accept': 'application/xml'}, ok=(200, 401, 403, 404, 500))
+    except ApiError as exc:
+        text = str(exc)
+        if 'SSL' in text or 'certificate' in text.lower():
+            facts.add('API host reachable', 'HTTPS answer from %s' % host, 'reached', 'confirmed')
+            facts.add('TLS certificate trusted', 'a certificate the controller trusts', text, 'different',
+                      'SAPCLOUD_CA_PATH (or ca_path) to the CA that issued the tenant certificate')
+        else:
+            facts.add('API host reachable', 'an answer from %s' % host, text, 'different',
+                      '%s: the tenant API host, https://<tenant>-api.s4hana.cloud.sap' % facts.name('api_url'))
+        return None
+    facts.add('API host reachable', 'an answer from %s' % host, 'HTTP %d' % response.status_code, 'confirmed')
+    if host.startswith('https://'):
+        facts.add('TLS certificate trusted', 'a certificate the controller trusts', 'verified', 'confirmed')
+    status = response.status_code
+    logon = 'logon as %s (SAP_COM_0A48)' % user
+    if status == 401:
+        facts.add(logon, 'the SAP_COM_0A48 services answer', 'HTTP 401 with the logon page', 'different',
+                  LOGON_CAUSES.format(password=facts.name('api_password'), user=user))
+        return None
+    if status == 403:
+        facts.add(logon, 'the SAP_COM_0A48 services answer', 'HTTP 403: logged on, not authorized', 'different',
+                  'bind %s as inbound user to the SAP_COM_0A48 arrangement (Communication Arrangements app)' % user)
+        return None
+    if status in (404, 500):
+        facts.add('SAP_COM_0A48 services on the tenant', 'the three OData V4 services', 'HTTP %d' % status, 'different',
+                  'S/4HANA Cloud public edition 2408 or later: on-premise and private edition have no such API')
+        return None
+    facts.add(logon, 'the SAP_COM_0A48 services answer', 'answered', 'confirmed')
+    client_value = params.get('sap_client')
+    facts.add('sap-client', 'not needed (the tenant default client)' if not client_value else 'client %s' % client_value,
+              'answered %s' % ('without sap-client' if not client_value else 'with sap-client=%s' % client_value),
+              'confirmed')
+    return response.text
+
+
+def client_query(params):
+    return {'sap-client': params['sap_client']} if params.get('sap_client') else None
+
+
+def metadata_of(client, params, path, text=None):
+    if text is None:
+        text = client.http.request('GET', path + '/$metadata', params=client_query(params),
+                                   headers={'Accept': 'application/xml'}).text
+    return parse(text)
+
+
+def compare_sets(facts, sets, types):
+    for entity_set, (properties, navigations) in USED.items():
+        fact = '%s: properties and navigations the modules use' % entity_set
+        expected = ', '.join(properties + tuple(navigations))
+        declared = sets.get(entity_set)
+        if declared is None:
+            facts.add(fact, expected, 'entity set not declared', 'different',
+                      'no setting: the modules cannot work with this tenant; report its $metadata to the collection')
+            continue
+        problems = missing(properties, declared['properties'])
+        for nav, target_properties in navigations.items():
+            if nav not in declared['navigations']:
+                problems.append('navigation %s missing' % nav)
+                continue
+            target = types.get(declared['navigations'][nav], {'properties': {}})
+            problems += ['%s/%s' % (nav, p) for p in missing(target_properties, target['properties'])]
+        if problems:
+            facts.add(fact, expected, 'missing: ' + '; '.join(problems), 'different',
+                      'no setting: the s4_comm_* modules send these names; report this table and the tenant '
+                      '$metadata to the collection before a real run')
+        else:
+            facts.add(fact, expected, 'all declared', 'confirmed')
+
+
+def missing(names, declared):
+    """Names not declared, each with the closest declared name when there is one (a renamed property)."""
+    out = []
+    for name in names:
+        if name in declared:
+            continue
+        close = [d for d in declared if d.lower() == name.lower()] or \
+            difflib.get_close_matches(name, list(declared), n=1, cutoff=0.7)
+        out.append('%s (tenant has %s)' % (name, close[0]) if close else name)
+    return out
+
+
+def compare_lengths(facts, sets, values):
+    for item in values:
+        entity_set, _, prop = item['property'].partition('.')
+        declared = (sets.get(entity_set) or {}).get('properties', {}).get(prop)
+        value = item['value'] or ''
+        fact = '%s fits' % item['property']
+        expected = 'at least %d characters (%s)' % (len(value), value)
+        if declared is None:
+            facts.add(fact, expected, 'property not declared', 'unknown', 'see the properties fact of %s' % entity_set)
+        elif declared['max_length'] is None or declared['max_length'] >= len(value):
+            facts.add(fact, expected, 'MaxLength %s' % (declared['max_length'] or 'not limited'), 'confirmed')
+        else:
+            extra = len(value) - len(item['base']) if item.get('base') else 0
+            facts.add(fact, expected, 'MaxLength %d' % declared['max_length'], 'different',
+                      '%s: at most %d characters' % (item.get('setting') or item['property'],
+                                                     declared['max_length'] - extra))
+
+
+def concurrency(facts, client, sets, params):
+    """Whether If-Match is required (metadata) and whether entities carry ETags (one read)."""
+    required = sorted(name for name in USED if (sets.get(name) or {}).get('concurrency'))
+    body = client.http.get_json(COMM_USER_SERVICE + '/CommunicationUsers', params=dict(client_query(params) or {},
+                                                                                          **{'$top': '1'}))
+    rows = (body or {}).get('value') or []
+    carried = 'entities carry ETags' if any('@odata.etag' in r for r in rows) else \
+        ('no ETag on the entity read' if rows else 'no entity to read')
+    fact = 'If-Match required (Core.OptimisticConcurrency)'
+    expected = 'not enforced (unconfirmed; a third-party client writes without If-Match)'
+    if not required:
+        facts.add(fact, expected, 'not declared; %s' % carried, 'confirmed')
+        return
+    to_set = '%s: true (%s)' % (facts.name('use_etag'), 'the default; keep it' if params['use_etag'] else 'now false')
+    facts.add(fact, expected, 'required on %s; %s' % (', '.join(required), carried), 'different', to_set)
+
+
+def scenarios(facts, client, sets, types, params):
+    """Scenarios offered: from a value-help entity set keyed by CommunicationScenarioID when the tenant declares
+    one, and from the arrangements that exist (an arrangement proves its scenario)."""
+    if not params['scenarios']:
+        return
+    query = client_query(params) or {}
+    existing = client.http.get_json(COMM_ARRANGEMENT_SERVICE + '/CommunicationArrangements',
+                                    params=dict(query, **{'$select': 'CommunicationScenarioID'}))
+    in_use = set(a.get('CommunicationScenarioID') for a in (existing or {}).get('value') or [])
+    value_help = next((name for name, info in sorted(sets.items())
+                       if name != 'CommunicationArrangements' and info['keys'] == ['CommunicationScenarioID']), None)
+    offered = None
+    if value_help:
+        listed = client.http.get_json(COMM_ARRANGEMENT_SERVICE + '/' + value_help,
+                                      params=dict(query, **{'$select': 'CommunicationScenarioID'}))
+        offered = set(s.get('CommunicationScenarioID') for s in (listed or {}).get('value') or [])
+    known = in_use | (offered or set())
+    for scenario in params['scenarios']:
+        fact = 'scenario %s offered' % scenario
+        if scenario in known:
+            facts.add(fact, 'offered', 'offered (%s)' % ('has an arrangement' if scenario in in_use else value_help),
+                      'confirmed')
+        elif offered is not None:
+            fact_set = alternative(params, known)
+            facts.add(fact, 'offered', 'not in %s' % value_help, 'different', fact_set)
+        else:
+            facts.add(fact, 'offered', 'no arrangement yet and no scenario list in the metadata', 'unknown',
+                      'look it up in the Display Communication Scenarios app')
+
+
+def alternative(params, offered):
+    for profile, needed in sorted(params['alternatives'].items()):
+        if needed and all(s in offered for s in needed):
+            return '%s: %s (all its scenarios are offered)' % (params['setting_names'].get('profile', 'profile'), profile)
+    return 'no connector profile fits: ask SAP which scenario replaces it on this tenant'
+
+
+LATER = (('SAP_COM_0A48 $metadata', 'the three services declare what the modules use'),
+         ('If-Match required (Core.OptimisticConcurrency)', 'not enforced'))
+
+
+def preflight(module):
+    params = module.params
+    facts = Facts(params['setting_names'])
+    client = S4Client(params)
+    first = first_request(client, facts, params)
+    if first is None:
+        facts.skipped(LATER + tuple(('scenario %s offered' % s, 'offered') for s in params['scenarios']),
+                      'the first request failed')
+        return dict(changed=False, facts=facts.rows)
+    sets, types = {}, {}
+    for (label, path), text in zip(SERVICES, (first, None, None)):
+        try:
+            found_sets, found_types = metadata_of(client, params, path, text)
+        except MetadataError as exc:
+            facts.add('$metadata of the %s service' % label, 'CSDL XML', str(exc), 'different',
+                      'no setting: this tenant does not serve the SAP_COM_0A48 metadata the modules rely on')
+            continue
+        sets.update(found_sets)
+        types.update(found_types)
+    compare_sets(facts, sets, types)
+    compare_lengths(facts, sets, params['values'])
+    concurrency(facts, client, sets, params)
+    scenarios(facts, client, sets, types, params)
+    return dict(changed=False, facts=facts.rows)
+
+
+def main():
+    spec = s4_argument_spec()
+    spec.update(
+        values=dict(type='list', elements='dict', default=[], options=dict(
+            property=dict(type='str', required=True), value=dict(type='str', required=True),
+            setting=dict(type='str'), base=dict(type='str'))),
+        scenarios=dict(type='list', elements='str', default=[]),
+        alternatives=dict(type='dict', default={}),
+        setting_names=dict(type='dict', default={}),
+    )
+    module = new_module(spec, supports_check_mode=True)
+    run(module, preflight)
+
+
+if __name__ == '__main__':
+    main()
