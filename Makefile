@@ -14,7 +14,7 @@ help:
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
-	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/build/html"
+	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
 
 venv: $(VENV)/.installed
 
@@ -49,6 +49,9 @@ emulator: venv
 
 clean:
 	rm -rf .build .tmp output
+
+docs: venv
+	bash docs/docsite/site/build.sh
 
 test-matrix: venv
 	$(BIN)/python tests/ecosystem/matrix.py $(MATRIX)
