@@ -33,6 +33,15 @@ class ValidationError(Exception):
     """Bad input found before any request; the message names the parameter and the rule."""
 
 
+class PartialChange(Exception):
+    """A write failed after others were applied: the cause, and the result (changed, actions, diff) so far."""
+
+    def __init__(self, cause, result):
+        super(PartialChange, self).__init__(str(cause))
+        self.cause = cause
+        self.result = result
+
+
 def require(params, names, why='(option or its environment variable)'):
     """ValidationError naming the first of names that is missing or empty."""
     for name in names:
@@ -68,4 +77,8 @@ def run(module, body):
         module.fail_json(msg=str(exc))
     except ApiError as exc:
         module.fail_json(msg=str(exc), error=exc.as_dict())
+    except PartialChange as exc:
+        error = exc.cause.as_dict() if isinstance(exc.cause, ApiError) else None
+        module.fail_json(msg='%s applied, then: %s' % (', '.join(exc.result['actions']), exc.cause), error=error,
+                         **exc.result)
     module.exit_json(**result)

@@ -73,12 +73,108 @@ def check_password(value, parameter):
         raise ValidationError('%s must have %s; %s' % (parameter, PASSWORD_RULE, ', '.join(problems)))
 
 
-class S4Client:
-    """One HTTP session (cookies, CSRF) for the three communication management services of one tenant.
+class EntitySet:
+    """One entity set of an SAP_COM_0A48 service: reads, writes and the ETags that go with them.
 
-    Reads return entities without OData annotations; the ETag of every entity read is kept by its URL and sent as
-    If-Match on its next write (whether SAP requires it here is UNCONFIRMED).
+    Reads return entities without OData annotations; the ETag of every entity read (and of the expanded navigations
+    in `nested`) is kept by its path and sent as If-Match on its next write (whether SAP requires it here is
+    UNCONFIRMED). `natural` names the fields that find an entity again after an ambiguous create; without them a
+    create is not repeated. `noun` and `app` word the message when the server refuses an undocumented write.
     """
+
+    def __init__(self, service, etags, name, key, noun, app, natural=(), expand=None, nested=()):
+        self.service = service
+        self.etags = etags
+        self.name = name
+        self.key = key
+        self.noun = noun
+        self.app = app
+        self.natural = natural
+        self.expand = expand
+        self.nested = nested
+
+    def path(self, entity):
+        return key_path(self.name, entity[self.key])
+
+    def keep(self, entity):
+        """Remember the ETags of entity and of its nested entities; return it without annotations."""
+        if entity is None:
+            return None
+        path = self.path(entity)
+        self.etags[path] = etag_of(entity)
+        for nav, child_path in self.nested:
+            for child in entity.get(nav) if isinstance(entity.get(nav), list) else [entity.get(nav)]:
+                if child:
+                    self.etags[child_path(path, nav, child)] = etag_of(child)
+        return strip_annotations(entity)
+
+    def list(self, filter=None, **fields):
+        """The entities matching filter, or whose fields equal those given and not None (all without either), in
+        one request."""
+        fields = dict((k, v) for k, v in fields.items() if v is not None)
+        if fields:
+            filter = eq_filter(**fields)
+        return [self.keep(e) for e in self.service.list(self.name, filter=filter, expand=self.expand)]
+
+    def find(self, **fields):
+        """The single entity whose fields equal these, or None."""
+        return self.keep(self.service.find_one(self.name, eq_filter(**fields), expand=self.expand))
+
+    def reread(self, entity):
+        """Read entity again, so the next write carries its current ETags (after a write that moved them); without
+        ETags (use_etag=false) there is nothing to refresh."""
+        if not self.service.use_etag:
+            return entity
+        return self.keep(self.service.read(self.path(entity), expand=self.expand)) or entity
+
+    def create(self, body, parent_path=None):
+        """POST body to the set, or through the navigation of the entity at parent_path."""
+        target = '%s/%s' % (parent_path, self.name) if parent_path else self.name
+        find = None
+        if self.natural:
+            find = lambda: self.find(**dict((f, body[f]) for f in self.natural))  # noqa: E731
+        return self.keep(self.service.create(target, body, find=find))
+
+    def update(self, entity, delta):
+        path = self.path(entity)
+
+        def patch():
+            self.service.update(path, delta, self.etags.get(path))
+        if 'Password' in delta:
+            unconfirmed('Changing the password of %s by PATCH' % self.noun,
+                        'create a second one and cut over to it, or change it in %s' % self.app, patch)
+        else:
+            patch()
+
+    def delete(self, entity):
+        path = self.path(entity)
+        unconfirmed('Deleting %s' % self.noun, 'delete it in %s' % self.app,
+                    lambda: self.service.delete(path, self.etags.get(path)))
+
+
+def unconfirmed(operation, hint, call):
+    """Run a write SAP does not document; a refusal fails with a message that says so."""
+    try:
+        return call()
+    except ApiError as exc:
+        if exc.status not in REFUSED or exc.code == 'csrf-required':
+            raise
+        raise ApiError('%s. %s is UNCONFIRMED on real SAP S/4HANA Cloud tenants (SAP_COM_0A48 does not document '
+                       'it) and this server refused it; %s' % (exc.message.rstrip('.'), operation, hint),
+                       exc.method, exc.path, exc.status, exc.transaction_id, code=exc.code)
+
+
+def _set_path(_parent_path, nav, child):
+    return key_path(nav, child['UUID'])
+
+
+def _nav_path(parent_path, nav, _child):
+    return '%s/%s' % (parent_path, nav)
+
+
+class S4Client:
+    """One HTTP session (cookies, CSRF) for the three communication management services of one tenant, one
+    EntitySet each for communication users, systems, their inbound and outbound users, and arrangements."""
 
     def __init__(self, params):
         check_connection(params)
@@ -86,54 +182,32 @@ class S4Client:
                                error_parser=describe_odata_error, **tls_options(params))
         query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
         use_etag = params.get('use_etag', True)
-        self.users = ODataService(self.http, COMM_USER_SERVICE, use_etag=use_etag, params=query)
-        self.systems = ODataService(self.http, COMM_SYSTEM_SERVICE, use_etag=use_etag, params=query)
-        self.arrangements = ODataService(self.http, COMM_ARRANGEMENT_SERVICE, use_etag=use_etag, params=query)
+        services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=query))
+                        for name, path in (('users', COMM_USER_SERVICE), ('systems', COMM_SYSTEM_SERVICE),
+                                           ('arrangements', COMM_ARRANGEMENT_SERVICE)))
         self.etags = {}
-
-    def _keep(self, relative, entity):
-        """Remember the ETag of entity (found at relative) and return it without annotations."""
-        if entity is None:
-            return None
-        self.etags[relative] = etag_of(entity)
-        return strip_annotations(entity)
-
-    @staticmethod
-    def _unconfirmed(operation, hint, call):
-        """Run a write SAP does not document; a refusal fails with a message that says so."""
-        try:
-            return call()
-        except ApiError as exc:
-            if exc.status not in REFUSED or exc.code == 'csrf-required':
-                raise
-            raise ApiError('%s. %s is UNCONFIRMED on real SAP S/4HANA Cloud tenants (SAP_COM_0A48 does not document '
-                           'it) and this server refused it; %s' % (exc.message.rstrip('.'), operation, hint),
-                           exc.method, exc.path, exc.status, exc.transaction_id, code=exc.code)
-
-    # ---- communication users ----
-
-    @staticmethod
-    def user_path(user):
-        return key_path(USERS, user['ID'])
-
-    def list_users(self, names=None):
-        """All communication users, or those with the given names (one request)."""
-        found = self.users.list(USERS, filter=any_of('Name', names) if names else None)
-        return [self._keep(self.user_path(u), u) for u in found]
-
-    def find_user(self, name):
-        return self._keep_user(self.users.find_one(USERS, eq_filter(Name=name)))
-
-    def _keep_user(self, user):
-        return self._keep(self.user_path(user), user) if user else None
+        app = 'the Communication Systems app'
+        self.users = EntitySet(services['users'], self.etags, USERS, 'ID', 'a communication user',
+                               'the Maintain Communication Users app', natural=('Name',))
+        self.systems = EntitySet(services['systems'], self.etags, SYSTEMS, 'UUID', 'a communication system', app,
+                                 natural=('ID',), expand=SYSTEM_EXPAND,
+                                 nested=(('InboundUsers', _set_path), ('OutboundUsers', _set_path)))
+        self.system_users = dict((kind, EntitySet(services['systems'], self.etags, kind, 'UUID',
+                                                  'a user of a communication system', app))
+                                 for kind in ('InboundUsers', 'OutboundUsers'))
+        self.arrangements = EntitySet(services['arrangements'], self.etags, ARRANGEMENTS, 'UUID',
+                                      'a communication arrangement', 'the Communication Arrangements app',
+                                      natural=('CommunicationScenarioID', 'CommunicationSystemID'),
+                                      expand=ARRANGEMENT_EXPAND,
+                                      nested=(('InboundUser', _nav_path), ('OutboundUser', _nav_path)))
 
     def user_ids(self, names, parameter, missing=None):
-        """{name: CC... ID} for communication user names. A name that does not exist fails naming parameter, unless
-        missing(message) (Ensure.missing: check mode) lets it through with the ID ''."""
+        """{name: CC... ID} for communication user names (one request). A name that does not exist fails naming
+        parameter, unless missing(message) (Ensure.missing: check mode) lets it through with the ID ''."""
         wanted = sorted(set(names))
         if not wanted:
             return {}
-        ids = dict((u['Name'], u['ID']) for u in self.list_users(wanted))
+        ids = dict((u['Name'], u['ID']) for u in self.users.list(any_of('Name', wanted)))
         absent = [n for n in wanted if n not in ids]
         if absent:
             message = '%s: communication user %s does not exist' % (parameter, ', '.join(absent))
@@ -143,127 +217,12 @@ class S4Client:
             ids.update((n, '') for n in absent)
         return ids
 
-    def create_user(self, desired):
-        created = self.users.create(USERS, desired, find=lambda: self.find_user(desired['Name']))
-        return self._keep_user(created)
-
-    def update_user(self, user, delta):
-        def patch():
-            self.users.update(self.user_path(user), delta, self.etags.get(self.user_path(user)))
-        if 'Password' in delta:
-            self._unconfirmed('Changing a communication user password by PATCH',
-                              'rotate by creating a second communication user and cutting over to it', patch)
-        else:
-            patch()
-
-    def delete_user(self, user):
-        self._unconfirmed('Deleting a communication user', 'delete it in the Maintain Communication Users app',
-                          lambda: self.users.delete(self.user_path(user), self.etags.get(self.user_path(user))))
-
-    # ---- communication systems and their inbound/outbound users ----
-
-    @staticmethod
-    def system_path(system):
-        return key_path(SYSTEMS, system['UUID'])
-
-    def _keep_system(self, system):
-        if system is None:
-            return None
-        for kind in ('InboundUsers', 'OutboundUsers'):
-            for child in system.get(kind) or []:
-                self.etags[key_path(kind, child['UUID'])] = etag_of(child)
-        return self._keep(self.system_path(system), system)
-
-    def list_systems(self, system_id=None):
-        """Systems with their inbound and outbound users (one request)."""
-        found = self.systems.list(SYSTEMS, filter=eq_filter(ID=system_id) if system_id else None, expand=SYSTEM_EXPAND)
-        return [self._keep_system(s) for s in found]
-
-    def find_system(self, system_id):
-        return self._keep_system(self.systems.find_one(SYSTEMS, eq_filter(ID=system_id), expand=SYSTEM_EXPAND))
-
-    def create_system(self, desired):
-        created = self.systems.create(SYSTEMS, desired, find=lambda: self.find_system(desired['ID']))
-        return self._keep_system(created)
-
-    def update_system(self, system, delta):
-        self.systems.update(self.system_path(system), delta, self.etags.get(self.system_path(system)))
-
-    def delete_system(self, system):
-        self._unconfirmed('Deleting a communication system', 'delete it in the Communication Systems app',
-                          lambda: self.systems.delete(self.system_path(system), self.etags.get(self.system_path(system))))
-
-    def add_system_user(self, system, kind, desired):
-        """POST an inbound or outbound user (kind InboundUsers/OutboundUsers) through the system's navigation.
-
-        Not retried after an ambiguous failure: users have no natural key to look them up by before repeating.
-        """
-        created = self.systems.create('%s/%s' % (self.system_path(system), kind), desired)
-        return self._keep(key_path(kind, created['UUID']), created)
-
-    def update_system_user(self, kind, child, delta):
-        path = key_path(kind, child['UUID'])
-
-        def patch():
-            self.systems.update(path, delta, self.etags.get(path))
-        if 'Password' in delta:
-            self._unconfirmed('Changing an outbound user password by PATCH', 'change it in the Communication Systems app',
-                              patch)
-        else:
-            patch()
-
-    def delete_system_user(self, kind, child):
-        path = key_path(kind, child['UUID'])
-        self._unconfirmed('Deleting a user of a communication system', 'remove it in the Communication Systems app',
-                          lambda: self.systems.delete(path, self.etags.get(path)))
-
-    # ---- communication arrangements ----
-
-    @staticmethod
-    def arrangement_path(arrangement):
-        return key_path(ARRANGEMENTS, arrangement['UUID'])
-
-    def _keep_arrangement(self, arrangement):
-        if arrangement is None:
-            return None
-        for binding in ('InboundUser', 'OutboundUser'):
-            if arrangement.get(binding):
-                self.etags['%s/%s' % (self.arrangement_path(arrangement), binding)] = etag_of(arrangement[binding])
-        return self._keep(self.arrangement_path(arrangement), arrangement)
-
-    def list_arrangements(self, scenario_id=None, system_id=None, name=None):
-        fields = dict((k, v) for k, v in (('CommunicationScenarioID', scenario_id), ('CommunicationSystemID', system_id),
-                                          ('Name', name)) if v)
-        found = self.arrangements.list(ARRANGEMENTS, filter=eq_filter(**fields) if fields else None,
-                                       expand=ARRANGEMENT_EXPAND)
-        return [self._keep_arrangement(a) for a in found]
-
-    def find_arrangement(self, scenario_id, system_id):
-        """The arrangement of a scenario on a system: scenario and system identify it, whatever its name."""
-        return self._keep_arrangement(self.arrangements.find_one(
-            ARRANGEMENTS, eq_filter(CommunicationScenarioID=scenario_id, CommunicationSystemID=system_id),
-            expand=ARRANGEMENT_EXPAND))
-
-    def create_arrangement(self, desired):
-        created = self.arrangements.create(
-            ARRANGEMENTS, desired,
-            find=lambda: self.find_arrangement(desired['CommunicationScenarioID'], desired['CommunicationSystemID']))
-        return self._keep_arrangement(created)
-
-    def update_arrangement(self, arrangement, delta):
-        path = self.arrangement_path(arrangement)
-        self.arrangements.update(path, delta, self.etags.get(path))
-
     def bind_arrangement_user(self, arrangement, binding, user_uuid):
         """Point the arrangement's InboundUser/OutboundUser at a user of its system (PATCH, or POST if unbound)."""
-        path = '%s/%s' % (self.arrangement_path(arrangement), binding)
+        path = '%s/%s' % (self.arrangements.path(arrangement), binding)
         body = {'CommunicationSystem%sUUID' % binding: user_uuid}
+        service = self.arrangements.service
         if arrangement.get(binding):
-            self.arrangements.update(path, body, self.etags.get(path))
+            service.update(path, body, self.etags.get(path))
         else:
-            self.arrangements.create(path, body)
-
-    def delete_arrangement(self, arrangement):
-        path = self.arrangement_path(arrangement)
-        self._unconfirmed('Deleting a communication arrangement', 'delete it in the Communication Arrangements app',
-                          lambda: self.arrangements.delete(path, self.etags.get(path)))
+            service.create(path, body)

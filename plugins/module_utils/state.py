@@ -3,17 +3,24 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Desired state versus current state: what changes, the diff, check mode and write-only secrets.
 
-Modules describe an object as a flat dict of server field names. Fields set to None in the desired state are
-"don't care". Write-only fields (passwords) cannot be read back, so they never count as a difference; they are
-sent on create, and on update only with update_password=always.
+Modules describe an object as a dict of server field names and hand it to Ensure, which decides the writes, makes
+them (or, in check mode, only reports them) and builds the result and the masked diff. Three shapes:
+- Ensure.present: an entity updated field by field (PATCH), optionally with child collections by key (Children)
+  and fields written by their own request (`separate`);
+- Ensure.replace: a whole document that the server (or a file) takes as a whole;
+- Ensure.absent: delete what exists.
+Fields set to None in the desired state are "don't care". Write-only fields (passwords) cannot be read back, so they
+never count as a difference; they are sent on create, and on update only with update_password=always.
+A write that fails after others were applied leaves a PartialChange: the failure reports changed=true and the
+actions applied before it.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import PartialChange, ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, ApiError, dumps
 
 
 def same(desired, current):
@@ -56,8 +63,63 @@ def without(obj, fields):
     return dict((k, without(v, fields)) for k, v in obj.items() if k not in fields)
 
 
+def settled(item):
+    """item without its None ("don't care") fields: what is sent on create."""
+    return dict((k, v) for k, v in item.items() if v is not None)
+
+
+class Children:
+    """A child collection under `field` of a parent entity, its items identified by `key` (add, update, remove, purge).
+
+    Separate writes (add(parent, item) -> created item, update(child, delta), remove(child)) follow the parent's
+    create or update; actions are named add_<action>, update_<action>, remove_<action>. With inline=True the server
+    takes listed items inside the parent's own create and update body and merges them by key; nothing is removed.
+    A desired list of None leaves the collection as it is.
+    """
+
+    def __init__(self, field, key, action=None, add=None, update=None, remove=None, purge=False, write_only=(),
+                 placeholder=None, inline=False):
+        self.field = field
+        self.key = key
+        self.action = action
+        self.add = add
+        self.update = update
+        self.remove = remove
+        self.purge = purge
+        self.write_only = tuple(write_only)
+        self.placeholder = placeholder or {}
+        self.inline = inline
+
+    def plan(self, current, desired, update_password):
+        """(add, [(child, delta)], remove) for the current and desired item lists."""
+        if desired is None:
+            return [], [], []
+        by_key = dict((c.get(self.key), c) for c in current or [])
+        wanted = set(d[self.key] for d in desired)
+        add = [settled(d) for d in desired if d[self.key] not in by_key]
+        update = []
+        for item in desired:
+            child = by_key.get(item[self.key])
+            if child is None:
+                continue
+            delta = changes(item, child, self.write_only)
+            if update_password == 'always':
+                delta.update((k, item[k]) for k in self.write_only if item.get(k) is not None)
+            if delta:
+                update.append((child, item if self.inline else delta))
+        remove = [c for c in current or [] if c.get(self.key) not in wanted] if self.purge and not self.inline else []
+        return add, update, remove
+
+    def merged(self, current, plan, added=None):
+        """The collection after the plan: kept items with their changes, then the added ones."""
+        add, update, remove = plan
+        deltas = dict((id(child), delta) for child, delta in update)
+        kept = [dict(c, **deltas.get(id(c), {})) for c in current or [] if not any(c is r for r in remove)]
+        return kept + (added if added is not None else [dict(item, **self.placeholder) for item in add])
+
+
 class Ensure:
-    """Collects the outcome of one module run: changed, diff, and whether writes may be made."""
+    """Collects the outcome of one module run: changed, diff, actions, and whether writes may be made."""
 
     def __init__(self, module, secret_fields=()):
         self.module = module
@@ -67,6 +129,7 @@ class Ensure:
         self.before = None
         self.after = None
         self.actions = []
+        self.applied = []
 
     def record(self, action, before, after):
         """Note a change (create/update/delete/...). Returns True when the write should really be made."""
@@ -77,6 +140,24 @@ class Ensure:
         self.after = after
         return not self.check_mode
 
+    def write(self, action, before, after, call, *args):
+        """Record a change and make its write (not in check mode): call(*args)'s result, or None in check mode.
+        A failure leaves the module with the actions applied before it (PartialChange)."""
+        if not self.record(action, before, after):
+            return None
+        try:
+            result = call(*args)
+        except (ApiError, ValidationError, EnvironmentError) as exc:
+            if self.applied:
+                raise PartialChange(exc, self.partial())
+            raise
+        self.applied.append(action)
+        return result
+
+    def partial(self):
+        """What a failure half-way reports: the actions applied before it, and the diff of the whole change."""
+        return dict(changed=True, actions=list(self.applied), diff=self.diff())
+
     def missing(self, message):
         """A referenced object (a user, a system) is missing; message names the parameter. A real run fails. Check
         mode only warns and goes on, because an earlier task of the same run creates the object when the run is real
@@ -86,30 +167,88 @@ class Ensure:
         self.module.warn('%s yet; check mode goes on as if an earlier task of this run had created it, a real run '
                          'fails unless one does' % message)
 
-    def present(self, current, desired, create, update, write_only=(), update_password='on_create'):
-        """Create or update one object. create(desired) returns the new object; update(current, delta) returns
-        the updated object or None (then current+delta is assumed). Returns the object as it now is."""
+    def present(self, current, desired, create, update, write_only=(), update_password='on_create', children=(),
+                separate=None, placeholder=None):
+        """Create or update one entity and its child collections; returns the entity as it now is.
+
+        create(body) returns the new entity (body: desired without None fields, inline children included);
+        update(current, delta) returns the updated entity or None (then current+delta is assumed). children: Children
+        of desired's list fields. separate: {field: (action, write(current, value))}, fields of an existing entity
+        written by a request of their own after the update (on create they go in the body). placeholder: fields
+        the check-mode result of a create shows (the server would assign them)."""
+        children = list(children)
+        separate = separate or {}
+        nested = set(c.field for c in children)
+        before = current or {}
+        plans = dict((c.field, c.plan(before.get(c.field), desired.get(c.field), update_password)) for c in children)
+
+        root = dict((k, v) for k, v in desired.items() if k not in nested)
         if current is None:
-            if self.record('create', {}, desired):
-                return create(desired)
-            return dict(desired)
-        delta = changes(desired, current, write_only)
-        secrets = dict((k, desired[k]) for k in write_only if desired.get(k) is not None)
-        if update_password == 'always' and secrets:
-            delta.update(secrets)
-        if not delta:
-            return current
-        after = dict(current)
-        after.update(delta)
-        if self.record('update', current, after):
-            return update(current, delta) or after
-        return after
+            body = settled(root)
+            body.update((c.field, plans[c.field][0]) for c in children if c.inline and desired.get(c.field) is not None)
+            after = dict(body)
+            after.update((c.field, c.merged([], plans[c.field])) for c in children if not c.inline)
+            created = self.write('create', {}, after, create, body)
+            obj = created if created is not None else dict(body, **(placeholder or {}))
+        else:
+            delta = changes(dict((k, v) for k, v in root.items() if k not in separate), current, write_only)
+            if update_password == 'always':
+                delta.update((k, root[k]) for k in write_only if root.get(k) is not None)
+            delta.update((c.field, [d for _child, d in plans[c.field][1]] + plans[c.field][0])
+                         for c in children if c.inline and any(plans[c.field][:2]))
+            later = dict((k, root[k]) for k in separate if changes({k: root.get(k)}, current))
+            after = dict(current, **delta)
+            after.update(later)
+            after.update((c.field, c.merged(current.get(c.field), plans[c.field])) for c in children)
+            obj = dict(current, **delta) if delta or later or children else current
+            if delta:
+                obj = self.write('update', current, after, update, current, delta) or obj
+            for field, value in later.items():
+                action, call = separate[field]
+                self.write(action, current, after, call, current, value)
+                obj[field] = value
+            for c in children:
+                if c.inline:
+                    obj[c.field] = after[c.field]
+        for c in children:
+            if not c.inline:
+                obj[c.field] = self._children(c, obj, before, plans[c.field], after)
+        return obj
+
+    def _children(self, children, parent, before, plan, after):
+        """Make the separate writes of one child collection (removals first, so a replaced item frees its place)."""
+        add, update, remove = plan
+        for child in remove:
+            self.write('remove_' + children.action, before, after, children.remove, child)
+        for child, delta in update:
+            self.write('update_' + children.action, before, after, children.update, child, delta)
+        added = []
+        for item in add:
+            created = self.write('add_' + children.action, before, after, children.add, parent, item)
+            added.append(created if created is not None else dict(item, **children.placeholder))
+        return children.merged(before.get(children.field), (add, update, remove), added)
+
+    def replace(self, current, target, write, write_only=(), update_password='on_create', create=None):
+        """Make a whole document (the server or a file takes it as a whole) equal to target.
+
+        Every key of either side is compared, so a key missing from target is a removal. Write-only keys count when
+        current lacks them, or always with update_password=always. write(target) (create(target) for a new
+        document, when given) makes the write. Returns the changed keys, sorted."""
+        if current is None:
+            changed = sorted(target)
+            self.write('create', {}, target, create or write, target)
+            return changed
+        keys = set(current) | set(target)
+        changed = set(k for k in keys if k not in write_only and target.get(k) != current.get(k))
+        changed.update(k for k in write_only if k in target and (update_password == 'always' or k not in current))
+        if changed:
+            self.write('update', current, target, write, target)
+        return sorted(changed)
 
     def absent(self, current, delete):
         if current is None:
             return False
-        if self.record('delete', current, {}):
-            delete(current)
+        self.write('delete', current, {}, delete, current)
         return True
 
     def diff(self):
@@ -123,3 +262,4 @@ class Ensure:
         out = dict(changed=self.changed, diff=self.diff(), actions=self.actions)
         out.update(without(values, self.secret_fields))
         return out
+

@@ -169,12 +169,13 @@ import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
-# Navigation, key of its items; the item shapes are UNCONFIRMED (take them from the tenant's $metadata).
-ITEMS = (('InboundServices', 'ID'), ('OutboundServices', 'ID'), ('Properties', 'Name'))
-ITEM_KEYS = dict(ITEMS)
+# Services and properties, sent inside the arrangement's create and update (a deep update the server merges by
+# key). Navigation, key of its items; the item shapes are UNCONFIRMED (take them from the tenant's $metadata).
+ITEMS = [Children(nav, key, inline=True) for nav, key in (('InboundServices', 'ID'), ('OutboundServices', 'ID'),
+                                                          ('Properties', 'Name'))]
 BINDINGS = {'InboundUser': 'bind_inbound_user', 'OutboundUser': 'bind_outbound_user'}
 
 
@@ -207,33 +208,6 @@ def desired_items(params):
         raise ValidationError('properties: every name must be non-empty')
     out['Properties'] = [{'Name': str(name), 'Value': text(value)} for name, value in pairs]
     return out
-
-
-def item_changes(desired, current):
-    """Listed items that are missing from current or differ from it."""
-    delta = {}
-    for nav, key in ITEMS:
-        if desired[nav] is None:
-            continue
-        have = dict((item.get(key), item) for item in current.get(nav) or [])
-        changed = [item for item in desired[nav] if changes(item, have.get(item[key]))]
-        if changed:
-            delta[nav] = changed
-    return delta
-
-
-def merged(current, delta):
-    """current with delta applied as the server does: listed items replace those with the same key."""
-    after = dict(current)
-    for field, value in delta.items():
-        key = ITEM_KEYS.get(field)
-        if key is None:
-            after[field] = value
-        else:
-            items = dict((item.get(key), item) for item in current.get(field) or [])
-            items.update((item[key], item) for item in value)
-            after[field] = list(items.values())
-    return after
 
 
 def inbound_binding(client, ensure, system, params, current):
@@ -275,45 +249,37 @@ def ensure_arrangement(module):
     if not SCENARIO_ID.match(params['scenario_id']):
         raise ValidationError('scenario_id must be SAP_COM_ or YY1_ followed by letters, digits or _, got %r'
                               % params['scenario_id'])
-    items = desired_items(params)
+    if not (params['system_id'] or '').strip():
+        raise ValidationError('system_id must be the ID of a communication system, got %r' % params['system_id'])
+    desired = desired_items(params)
     client = S4Client(params)
     ensure = Ensure(module)
-    current = client.find_arrangement(params['scenario_id'], params['system_id'])
+    arrangements = client.arrangements
+    current = arrangements.find(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'])
     if params['state'] == 'absent':
-        ensure.absent(current, client.delete_arrangement)
+        ensure.absent(current, arrangements.delete)
         return ensure.result(arrangement_uuid='', arrangement={})
 
-    system = client.find_system(params['system_id'])
+    system = client.systems.find(ID=params['system_id'])
     if system is None:
         ensure.missing('system_id: communication system %s does not exist' % params['system_id'])
         system = {'ID': params['system_id']}  # check mode: without users until an earlier task creates it
     outbound = outbound_binding(ensure, system, params)  # needs no request, so it may fail first
     bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current), 'OutboundUser': outbound}
+    desired.update(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
+                   Name=params['name'] or (params['scenario_id'] if current is None else None))
+    desired.update((b, {'CommunicationSystem%sUUID' % b: uuid}) for b, uuid in bindings.items() if uuid is not None)
 
-    if current is None:
-        body = dict(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
-                    Name=params['name'] or params['scenario_id'])
-        for binding in BINDINGS:
-            if bindings[binding] is not None:
-                body[binding] = {'CommunicationSystem%sUUID' % binding: bindings[binding]}
-        body.update((nav, items[nav]) for nav, _key in ITEMS if items[nav] is not None)
-        if ensure.record('create', {}, body):
-            arrangement = client.create_arrangement(body)
-        else:
-            arrangement = dict(body, UUID='')
-        return ensure.result(arrangement_uuid=arrangement['UUID'], arrangement=arrangement)
+    def bind(binding):
+        def write(arrangement, value):
+            if ensure.applied:  # an earlier write of this run moved the arrangement's ETags: read them anew
+                arrangement = arrangements.reread(arrangement)
+            client.bind_arrangement_user(arrangement, binding, value['CommunicationSystem%sUUID' % binding])
+        return BINDINGS[binding], write
 
-    delta = changes({'Name': params['name']}, current)
-    delta.update(item_changes(items, current))
-    rebind = dict((b, {'CommunicationSystem%sUUID' % b: bindings[b]}) for b in BINDINGS
-                  if bindings[b] is not None and changes({'CommunicationSystem%sUUID' % b: bindings[b]}, current.get(b)))
-    after = dict(merged(current, delta), **rebind)
-    if delta and ensure.record('update', current, after):
-        client.update_arrangement(current, delta)
-    for binding, body in rebind.items():
-        if ensure.record(BINDINGS[binding], current, after):
-            client.bind_arrangement_user(current, binding, body['CommunicationSystem%sUUID' % binding])
-    return ensure.result(arrangement_uuid=current['UUID'], arrangement=after)
+    arrangement = ensure.present(current, desired, arrangements.create, arrangements.update, children=ITEMS,
+                                 separate=dict((b, bind(b)) for b in BINDINGS), placeholder={'UUID': ''})
+    return ensure.result(arrangement_uuid=arrangement['UUID'], arrangement=arrangement)
 
 
 def main():

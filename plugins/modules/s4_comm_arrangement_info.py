@@ -98,7 +98,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Clie
 def read_arrangements(module):
     params = module.params
     query = compile_query(module)
-    arrangements = S4Client(params).list_arrangements(params['scenario_id'], params['system_id'], params['name'])
+    arrangements = S4Client(params).arrangements.list(
+        CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'], Name=params['name'])
     return info_result(query, 'arrangements', arrangements)
 
 

@@ -214,9 +214,10 @@ actions:
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
     AUTH_METHODS, SECRET_FIELDS, S4Client, s4_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 
-MEMBERS = {'InboundUsers': ('CommunicationUserID', 'inbound_user'), 'OutboundUsers': ('Name', 'outbound_user')}
+# Child collection, key of its items, action name.
+MEMBERS = (('InboundUsers', 'CommunicationUserID', 'inbound_user'), ('OutboundUsers', 'Name', 'outbound_user'))
 
 
 def validate(params):
@@ -247,25 +248,31 @@ def validate(params):
             raise ValidationError('outbound_users[%d].password is required for authentication_method basic' % index)
 
 
-def plan(current, desired, key, purge, update_password):
-    """What to do with one list of system users: (add, [(child, delta)], remove). desired None: leave as is."""
-    if desired is None:
-        return [], [], []
-    by_key = dict((c[key], c) for c in current)
-    wanted = set(d[key] for d in desired)
-    add = [d for d in desired if d[key] not in by_key]
-    update = []
-    for item in desired:
-        child = by_key.get(item[key])
-        if child is None:
-            continue
-        delta = changes(item, child, write_only=SECRET_FIELDS)
-        if update_password == 'always' and item.get('Password'):
-            delta['Password'] = item['Password']
-        if delta:
-            update.append((child, delta))
-    remove = [c for c in current if c[key] not in wanted] if purge else []
-    return add, update, remove
+def desired_system(params, user_ids):
+    """The system with its user lists in the server's shape; a list of None is left as it is."""
+    inbound, outbound = params['inbound_users'], params['outbound_users']
+    return dict(
+        ID=params['system_id'], Name=params['name'] or params['system_id'], HostName=params['host_name'],
+        TCPPort=params['port'], IsInboundOnly=params['inbound_only'], LogicalSystemID=params['logical_system_id'],
+        BusinessSystemID=params['business_system_id'],
+        InboundUsers=None if inbound is None else [
+            {'CommunicationUserID': user_ids[u['user']], 'AuthenticationMethod': u['authentication_method']}
+            for u in inbound],
+        OutboundUsers=None if outbound is None else [
+            {'Name': u['name'], 'AuthenticationMethod': u['authentication_method'], 'Password': u['password']}
+            for u in outbound])
+
+
+def members(client, params):
+    """The system's user lists as child collections: each user is its own request, after the system's (SAP
+    rejects inbound users inside the system's create request)."""
+    out = []
+    for kind, key, action in MEMBERS:
+        users = client.system_users[kind]
+        out.append(Children(kind, key, action, purge=params['purge_users'], write_only=SECRET_FIELDS,
+                            placeholder={'UUID': ''}, update=users.update, remove=users.delete,
+                            add=lambda system, item, users=users: users.create(item, client.systems.path(system))))
+    return out
 
 
 def ensure_system(module):
@@ -276,60 +283,14 @@ def ensure_system(module):
     present = params['state'] == 'present'
     listed = [u['user'] for u in params['inbound_users'] or []]
     user_ids = client.user_ids(listed, 'inbound_users', ensure.missing) if present else {}
-    current = client.find_system(params['system_id'])
+    current = client.systems.find(ID=params['system_id'])
     if not present:
-        ensure.absent(current, client.delete_system)
+        ensure.absent(current, client.systems.delete)
         return ensure.result(system_uuid='', system={}, inbound_users=[], outbound_users=[])
 
-    root = dict(ID=params['system_id'], Name=params['name'] or params['system_id'], HostName=params['host_name'],
-                TCPPort=params['port'], IsInboundOnly=params['inbound_only'],
-                LogicalSystemID=params['logical_system_id'], BusinessSystemID=params['business_system_id'])
-    desired = {
-        'InboundUsers': None if params['inbound_users'] is None else [
-            {'CommunicationUserID': user_ids[u['user']], 'AuthenticationMethod': u['authentication_method']}
-            for u in params['inbound_users']],
-        'OutboundUsers': None if params['outbound_users'] is None else [
-            {'Name': u['name'], 'AuthenticationMethod': u['authentication_method'], 'Password': u['password']}
-            for u in params['outbound_users']],
-    }
-    before = current or {}
-    plans = dict((kind, plan(before.get(kind) or [], desired[kind], MEMBERS[kind][0], params['purge_users'],
-                             params['update_password'])) for kind in MEMBERS)
-    root_delta = changes(root, before)
-    after = dict(before, **root_delta)
-    for kind, (add, update, remove) in plans.items():
-        updates = dict((id(child), delta) for child, delta in update)
-        after[kind] = [dict(c, **updates.get(id(c), {})) for c in before.get(kind) or []
-                       if not any(c is r for r in remove)] + add
-
-    if current is None:
-        body = dict((k, v) for k, v in root.items() if v is not None)
-        system = client.create_system(body) if ensure.record('create', before, after) else dict(body, UUID='')
-    else:
-        system = dict(current, **root_delta)
-        if root_delta and ensure.record('update', before, after):
-            client.update_system(current, root_delta)
-
-    result = {}
-    for kind, (add, update, remove) in plans.items():
-        action = MEMBERS[kind][1]
-        # Removals first, so a replaced user frees its place before its successor is added.
-        for child in remove:
-            if ensure.record('remove_' + action, before, after):
-                client.delete_system_user(kind, child)
-        updates = dict((id(child), delta) for child, delta in update)
-        for child, delta in update:
-            if ensure.record('update_' + action, before, after):
-                client.update_system_user(kind, child, delta)
-        kept = [dict(c, **updates.get(id(c), {})) for c in before.get(kind) or [] if not any(c is r for r in remove)]
-        for item in add:
-            body = dict((k, v) for k, v in item.items() if v is not None)
-            if ensure.record('add_' + action, before, after):
-                kept.append(client.add_system_user(system, kind, body))
-            else:
-                kept.append(dict(body, UUID=''))
-        result[kind] = kept
-
+    system = ensure.present(current, desired_system(params, user_ids), client.systems.create, client.systems.update,
+                            update_password=params['update_password'], children=members(client, params),
+                            placeholder={'UUID': ''})
     names = dict((v, k) for k, v in user_ids.items() if v)
     # Users that do not exist yet (check mode) have the ID ''; they are added in the order given.
     pending = iter([name for name in listed if not user_ids[name]])
@@ -339,9 +300,9 @@ def ensure_system(module):
         if user_id == '':
             return dict(child, user=next(pending))
         return dict(child, user=names[user_id]) if user_id in names else child
-    inbound = [named(c) for c in result['InboundUsers']]
-    return ensure.result(system_uuid=system['UUID'], inbound_users=inbound, outbound_users=result['OutboundUsers'],
-                         system=dict((k, v) for k, v in system.items() if k not in MEMBERS))
+    return ensure.result(system_uuid=system['UUID'], inbound_users=[named(c) for c in system['InboundUsers']],
+                         outbound_users=system['OutboundUsers'],
+                         system=dict((k, v) for k, v in system.items() if k not in ('InboundUsers', 'OutboundUsers')))
 
 
 def main():

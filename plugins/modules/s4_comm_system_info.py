@@ -89,7 +89,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Clie
 
 def read_systems(module):
     query = compile_query(module)
-    return info_result(query, 'systems', S4Client(module.params).list_systems(module.params['system_id']))
+    return info_result(query, 'systems', S4Client(module.params).systems.list(ID=module.params['system_id']))
 
 
 def main():

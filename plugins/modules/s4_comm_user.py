@@ -130,9 +130,9 @@ def ensure_user(module):
     check_password(params['password'], 'password')
     client = S4Client(params)
     ensure = Ensure(module, SECRET_FIELDS)
-    current = client.find_user(params['name'])
+    current = client.users.find(Name=params['name'])
     if params['state'] == 'absent':
-        ensure.absent(current, client.delete_user)
+        ensure.absent(current, client.users.delete)
         return ensure.result(user_id=current['ID'] if current else '', user={})
 
     desired = {'Name': params['name'], 'Description': params['description'], 'Password': params['password']}
@@ -141,7 +141,7 @@ def ensure_user(module):
             if not params[option]:
                 raise ValidationError('%s is required to create communication user %s' % (option, params['name']))
         desired['Type'] = 'customer_communication'
-    user = ensure.present(current, desired, client.create_user, client.update_user, write_only=SECRET_FIELDS,
+    user = ensure.present(current, desired, client.users.create, client.users.update, write_only=SECRET_FIELDS,
                           update_password=params['update_password'])
     return ensure.result(user_id=user.get('ID', ''), user=user)
 

@@ -81,7 +81,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Clie
 
 def read_users(module):
     query = compile_query(module)
-    users = S4Client(module.params).list_users([module.params['name']] if module.params['name'] else None)
+    users = S4Client(module.params).users.list(Name=module.params['name'])
     return info_result(query, 'users', users)
 
 
