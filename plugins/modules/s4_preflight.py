@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - sapcloud.identity.s4
   - sapcloud.identity.common
+  - sapcloud.identity.preflight
   - sapcloud.identity.attributes.info
   - sapcloud.identity.attributes.group_s4
 options:
@@ -60,14 +61,7 @@ options:
   alternatives:
     description:
       - Other connector profiles and their scenarios (profile name to list of scenario IDs), to name one whose
-        scenarios are all offered when a needed scenario is not.
-    type: dict
-    default: {}
-  setting_names:
-    description:
-      - What the user sets for each module option (for example C(api_password) to
-        C(sapcloud_s4_api_password (SAP_S4_API_PASSWORD))), used in the verdicts. Keys are O(api_url),
-        O(api_user), O(api_password), O(sap_client), O(use_etag) and C(profile).
+        scenarios are all offered when a needed scenario is not (as the value of C(profile) in O(setting_names)).
     type: dict
     default: {}
 seealso:
@@ -129,6 +123,7 @@ import difflib
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.edmx import MetadataError, parse
+from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
     COMM_ARRANGEMENT_SERVICE, COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
@@ -155,25 +150,6 @@ LOGON_CAUSES = ('SAP answers all three alike with its logon page: (1) a wrong pa
                 '(2) a locked user: Maintain Communication Users app, lock status; (3) {user} is not the inbound '
                 'user of a SAP_COM_0A48 arrangement: Communication Arrangements app. Check (2) and (3) in the apps '
                 'before the next try: every failed logon counts and the third locks the user.')
-
-
-class Facts:
-    """The table being built: one row a fact."""
-
-    def __init__(self, names):
-        self.rows = []
-        self.names = names
-
-    def name(self, key):
-        return self.names.get(key) or key
-
-    def add(self, fact, expected, found, verdict, to_set=''):
-        self.rows.append(dict(fact=fact, expected=expected, found=found, verdict=verdict,
-                              set='' if verdict == 'confirmed' else to_set))
-
-    def skipped(self, facts, why):
-        for fact, expected in facts:
-            self.add(fact, expected, 'not checked: %s' % why, 'unknown', 'run preflight again after fixing the above')
 
 
 def first_request(client, facts, params):
@@ -375,7 +351,7 @@ def main():
             setting=dict(type='str'), base=dict(type='str'))),
         scenarios=dict(type='list', elements='str', default=[]),
         alternatives=dict(type='dict', default={}),
-        setting_names=dict(type='dict', default={}),
+        **preflight_argument_spec()
     )
     module = new_module(spec, supports_check_mode=True)
     run(module, preflight)
