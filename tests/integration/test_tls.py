@@ -87,7 +87,7 @@ def test_s4_with_ca_path_succeeds(tls_emulator, tls_ansible):
 
 def test_s4_without_ca_path_fails_on_the_certificate(tls_emulator, tls_ansible):
     run = read_admin(tls_ansible, tls_emulator)  # validate_certs defaults to true, the system CAs do not know ours
-    assert_clean_failure(run, 'GET', 'connection error', CERT_ERROR)
+    assert_clean_failure(run, 'GET', 'no response', CERT_ERROR)
     assert requests_to(tls_emulator, HOST) == 0  # the handshake failed: no HTTP request reached the server
 
 
@@ -168,3 +168,23 @@ def test_certificate_failure_is_not_retried(tls_ansible, tmp_path):
         counter.stop()
     assert_clean_failure(run, 'GET', CERT_ERROR)
     assert counter.connections == 1
+
+
+def test_certificate_failure_names_ca_path_and_validate_certs(tls_emulator, tls_ansible):
+    run = read_admin(tls_ansible, tls_emulator)
+    assert_clean_failure(run, 'TLS verification failed', 'ca_path', 'SAPCLOUD_CA_PATH', 'validate_certs',
+                         'SAPCLOUD_VALIDATE_CERTS')
+    assert 'Max retries exceeded' not in run.msg
+
+
+def test_http_against_the_https_port_is_explained_in_one_attempt(tls_ansible, tmp_path):
+    """http:// to a TLS port: one request and one handshake probe, then the fix; not four 'Connection aborted'."""
+    counter = HandshakeCounter(str(tmp_path / 'untrusted'))
+    try:
+        run = tls_ansible.task(USER_INFO, {'name': 'ANY'}, defaults={
+            'api_url': counter.url.replace('https://', 'http://'), 'api_user': 'ANY',
+            'api_password': 'Any-Password-Of-20-Chars'})
+    finally:
+        counter.stop()
+    assert_clean_failure(run, 'GET', 'answers with TLS: use https:// instead of http://')
+    assert counter.connections == 2
