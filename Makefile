@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
@@ -14,6 +14,7 @@ help:
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
+	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
 
 venv: $(VENV)/.installed
@@ -49,6 +50,9 @@ emulator: venv
 
 clean:
 	rm -rf .build .tmp output
+
+ee: venv
+	bash tests/ecosystem/ee_context.sh
 
 docs: venv
 	bash docs/docsite/site/build.sh
