@@ -44,13 +44,13 @@ def stored(emulator, name='S4HC_CF', level='subaccount'):
     return emulator.state(HOST)[level].get(owner, {}).get(name)
 
 
-def test_lifecycle(ansible, emulator):
-    check = ansible.task('sapcloud.identity.scp_destination', dest(emulator), check=True, diff=True)
+def test_lifecycle(module, ansible, emulator):
+    check = module.task('sapcloud.identity.scp_destination', dest(emulator), check=True, diff=True)
     assert check.changed and not check.failed, check.msg
     assert writes(emulator, HOST) == 0
     assert stored(emulator) is None
 
-    created = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    created = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert created.changed and created.data['actions'] == ['create']
     assert stored(emulator)['Password'] == PASSWORD
     assert 'Password' not in created.data['destination']
@@ -58,14 +58,14 @@ def test_lifecycle(ansible, emulator):
     assert path_count(emulator, HOST, 'POST /destination-configuration/v1/subaccountDestinations') == 1
 
     emulator.reset_stats()
-    again = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    again = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert not again.changed and not again.failed
     assert writes(emulator, HOST) == 0
     assert emulator.requests(HOST) == 1  # one GET
     assert path_count(emulator, 'cf_uaa', CF_TOKEN) == 0  # the cached token
 
     emulator.reset_stats()
-    updated = ansible.task('sapcloud.identity.scp_destination', dest(emulator, description='changed', properties={
+    updated = module.task('sapcloud.identity.scp_destination', dest(emulator, description='changed', properties={
         'Preemptive': True, 'sap-client': 100}), diff=True)
     assert updated.changed and updated.data['actions'] == ['update']
     assert updated.data['changed_properties'] == ['Description', 'Preemptive', 'sap-client']
@@ -74,8 +74,9 @@ def test_lifecycle(ansible, emulator):
 
     # CF reads the password back, so a changed password is found and written.
     emulator.reset_stats()
+    # The module's ansible-playbook smoke run: an update with -vvv and --diff.
     rotated = ansible.task('sapcloud.identity.scp_destination', dest(emulator, description='changed',
-                                                                     password=NEW_PASSWORD), diff=True, verbosity=3)
+                                                                      password=NEW_PASSWORD), diff=True, verbosity=3)
     assert rotated.changed and rotated.data['changed_properties'] == ['Password']
     assert stored(emulator)['Password'] == NEW_PASSWORD
     assert stored(emulator)['sap-client'] == '100'  # properties not given: left alone
@@ -83,37 +84,37 @@ def test_lifecycle(ansible, emulator):
     assert rotated.data['diff']['before']['Password'] == rotated.data['diff']['after']['Password'] == '********'
 
     emulator.reset_stats()
-    purged = ansible.task('sapcloud.identity.scp_destination', dest(emulator, description='changed',
+    purged = module.task('sapcloud.identity.scp_destination', dest(emulator, description='changed',
                                                                     password=NEW_PASSWORD, properties={}))
     assert purged.changed and purged.data['changed_properties'] == ['Preemptive', 'sap-client']
     assert 'sap-client' not in stored(emulator)
 
     emulator.reset_stats()
-    gone = ansible.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'), diff=True)
+    gone = module.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'), diff=True)
     assert gone.changed and stored(emulator) is None
     assert path_count(emulator, HOST, 'DELETE /destination-configuration/v1/subaccountDestinations/S4HC_CF') == 1
     assert_no_secret(json.dumps(gone.data), NEW_PASSWORD)
 
     emulator.reset_stats()
-    again = ansible.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
+    again = module.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
     assert not again.changed and not again.failed
     assert writes(emulator, HOST) == 0
 
 
-def test_instance_level_and_nested_key(ansible, emulator):
+def test_instance_level_and_nested_key(module, emulator):
     args = dest(emulator, level='instance', service_key=json.dumps(cf_service_key(emulator, nested=True)))
-    created = ansible.task('sapcloud.identity.scp_destination', args)
+    created = module.task('sapcloud.identity.scp_destination', args)
     assert created.changed, created.msg
     assert path_count(emulator, HOST, 'POST /destination-configuration/v1/instanceDestinations') == 1
     assert stored(emulator, level='instance')['User'] == 'COMM_USER' and stored(emulator) is None
-    assert not ansible.task('sapcloud.identity.scp_destination', args).changed
-    info = ansible.task('sapcloud.identity.scp_destination_info', {
+    assert not module.task('sapcloud.identity.scp_destination', args).changed
+    info = module.task('sapcloud.identity.scp_destination_info', {
         'platform': 'cf', 'level': 'instance', 'service_key': args['service_key'], 'query': '[].Name'})
     assert info.data['query_result'] == ['S4HC_CF']
     assert 'Password' not in info.data['destinations'][0]
 
 
-def test_duplicate_key_converges(ansible, emulator):
+def test_duplicate_key_converges(module, emulator):
     """A POST answered 409 (created meanwhile by someone else) is read and converged, not a failure."""
     emulator.seed(HOST, {'subaccount': {DEMO['cf_subaccount_id']: {'S4HC_CF': {
         'Name': 'S4HC_CF', 'Type': 'HTTP', 'URL': 'https://old.example.com', 'ProxyType': 'Internet',
@@ -122,7 +123,7 @@ def test_duplicate_key_converges(ansible, emulator):
     emulator.fault(host=HOST, method='GET', path='/subaccountDestinations/S4HC_CF$', status=404,
                    body=json.dumps({'ErrorMessage': 'Configuration with the specified name was not found'}),
                    headers={'Content-Type': 'application/json'}, count=1)
-    result = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    result = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert result.changed and not result.failed, result.msg
     assert result.data['actions'] == ['update']
     assert stored(emulator)['URL'] == 'https://my123456-api.s4hana.ondemand.com'
@@ -149,25 +150,25 @@ def test_token_expiring_mid_run_is_refreshed_once(ansible, emulator):
     assert path_count(emulator, HOST, 'GET /destination-configuration/v1/subaccountDestinations/S4HC_CF') == 3
 
 
-def test_401_on_cached_token_refreshes_once_then_fails_cleanly(ansible, emulator):
-    assert ansible.task('sapcloud.identity.scp_destination', dest(emulator)).changed
+def test_401_on_cached_token_refreshes_once_then_fails_cleanly(module, emulator):
+    assert module.task('sapcloud.identity.scp_destination', dest(emulator)).changed
     emulator.fault(host='cf_uaa', action='expire_tokens')
     emulator.reset_stats()
-    assert not ansible.task('sapcloud.identity.scp_destination', dest(emulator)).failed
+    assert not module.task('sapcloud.identity.scp_destination', dest(emulator)).failed
     assert path_count(emulator, 'cf_uaa', CF_TOKEN) == 1
     assert emulator.requests(HOST) == 2  # 401, then the same GET with the new token
 
     emulator.reset_stats()
     emulator.fault(host=HOST, status=401, body='Unauthorized', count=10)
-    failed = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    failed = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert failed.failed and 'HTTP 401' in failed.msg
     assert emulator.requests(HOST) == 2 and path_count(emulator, 'cf_uaa', CF_TOKEN) == 1
 
 
-def test_token_endpoint_429_honours_retry_after(ansible, emulator):
+def test_token_endpoint_429_honours_retry_after(module, emulator):
     emulator.fault(host='cf_uaa', method='POST', path='/oauth/token', status=429,
                    headers={'Retry-After': '2'}, body='Too Many Requests', count=1)
-    result = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    result = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert result.changed and not result.failed, result.msg
     assert path_count(emulator, 'cf_uaa', CF_TOKEN) == 2
 
@@ -184,13 +185,13 @@ def test_token_endpoint_429_honours_retry_after(ansible, emulator):
     ({'service_key': {'url': 'https://uaa', 'clientid': 'x'}}, 'service_key'),
     ({'service_key': 'not json'}, 'service_key'),
 ])
-def test_bad_input_fails_before_any_request(ansible, emulator, args, parameter):
+def test_bad_input_fails_before_any_request(module, emulator, args, parameter):
     emulator.reset_stats()
-    result = ansible.task('sapcloud.identity.scp_destination', dest(emulator, **args))
+    result = module.task('sapcloud.identity.scp_destination', dest(emulator, **args))
     assert result.failed
     assert parameter in result.msg
     assert btp_requests(emulator) == 0
-    assert PASSWORD not in result.run.output
+    assert PASSWORD not in json.dumps(result.data)
 
 
 def test_bad_client_secret_fails_without_echo(ansible, emulator):
@@ -201,8 +202,8 @@ def test_bad_client_secret_fails_without_echo(ansible, emulator):
     assert_no_secret(result.run.output, 'Wrong-Client-Secret-9', PASSWORD)
 
 
-def test_password_echoed_by_server_is_scrubbed(ansible, emulator):
-    ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+def test_password_echoed_by_server_is_scrubbed(module, ansible, emulator):
+    module.task('sapcloud.identity.scp_destination', dest(emulator))
     # A server error quoting the stored password must not reach the user.
     emulator.fault(host=HOST, method='PUT', status=400,
                    body=json.dumps({'ErrorMessage': 'invalid value %s for Password' % PASSWORD}),
