@@ -35,28 +35,29 @@ def stored(emulator, name='S4HC_NEO', level='subaccount:%s' % ACCOUNT):
     return emulator.state(HOST)['destinations'].get(level, {}).get(name)
 
 
-def test_lifecycle_without_password_read_back(ansible, emulator):
-    check = ansible.task('sapcloud.identity.scp_destination', dest(emulator), check=True, diff=True)
+def test_lifecycle_without_password_read_back(module, ansible, emulator):
+    check = module.task('sapcloud.identity.scp_destination', dest(emulator), check=True, diff=True)
     assert check.changed and not check.failed, check.msg
     assert writes(emulator, HOST) == 0 and stored(emulator) is None
 
-    created = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    created = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert created.changed and created.data['actions'] == ['create']
     assert stored(emulator)['Password'] == PASSWORD
     assert stored(emulator)['Description'] == 'S/4HANA Cloud: user=COMM_USER'  # .properties escapes survive
     assert path_count(emulator, HOST, 'POST ' + COLLECTION) == 1
 
     emulator.reset_stats()
-    again = ansible.task('sapcloud.identity.scp_destination', dest(emulator))
+    again = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert not again.changed and writes(emulator, HOST) == 0
     assert emulator.requests(HOST) == 1 and path_count(emulator, 'neo_api', NEO_TOKEN) == 0
 
     # The password cannot be read back: on_create leaves it alone, always re-sends it.
     emulator.reset_stats()
-    same = ansible.task('sapcloud.identity.scp_destination', dest(emulator, password=NEW_PASSWORD))
+    same = module.task('sapcloud.identity.scp_destination', dest(emulator, password=NEW_PASSWORD))
     assert not same.changed and writes(emulator, HOST) == 0
     assert stored(emulator)['Password'] == PASSWORD
     args = dest(emulator, password=NEW_PASSWORD, update_password='always')
+    # The module's ansible-playbook smoke run: an update with -vvv and --diff.
     always = ansible.task('sapcloud.identity.scp_destination', args, diff=True, verbosity=3)
     assert always.changed and always.data['changed_properties'] == ['Password']
     assert stored(emulator)['Password'] == NEW_PASSWORD
@@ -65,29 +66,29 @@ def test_lifecycle_without_password_read_back(ansible, emulator):
 
     emulator.reset_stats()
     args = dest(emulator, password=NEW_PASSWORD, properties={'CloudConnectorVersion': 2})
-    updated = ansible.task('sapcloud.identity.scp_destination', args)
+    updated = module.task('sapcloud.identity.scp_destination', args)
     assert updated.changed and updated.data['changed_properties'] == ['CloudConnectorVersion']
     assert stored(emulator)['CloudConnectorVersion'] == '2'
     assert stored(emulator)['Password'] == NEW_PASSWORD  # an update re-uploads the given password
     assert writes(emulator, HOST) == 1
 
-    info = ansible.task('sapcloud.identity.scp_destination_info', dict(neo_connection(emulator), platform='neo'))
+    info = module.task('sapcloud.identity.scp_destination_info', dict(neo_connection(emulator), platform='neo'))
     assert [d['Name'] for d in info.data['destinations']] == ['S4HC_NEO']
     assert 'Password' not in info.data['destinations'][0]
 
     emulator.reset_stats()
-    gone = ansible.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
+    gone = module.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
     assert gone.changed and stored(emulator) is None
     assert path_count(emulator, HOST, 'DELETE ' + COLLECTION + 'S4HC_NEO') == 1
-    again = ansible.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
+    again = module.task('sapcloud.identity.scp_destination', dest(emulator, state='absent'))
     assert not again.changed and writes(emulator, HOST) == 1
 
 
-def test_password_read_back_detects_a_change(ansible, emulator):
+def test_password_read_back_detects_a_change(module, ansible, emulator):
     emulator.fault(host=HOST, action='configure', return_password=True)
-    assert ansible.task('sapcloud.identity.scp_destination', dest(emulator)).changed
+    assert module.task('sapcloud.identity.scp_destination', dest(emulator)).changed
     emulator.reset_stats()
-    assert not ansible.task('sapcloud.identity.scp_destination', dest(emulator)).changed
+    assert not module.task('sapcloud.identity.scp_destination', dest(emulator)).changed
     assert writes(emulator, HOST) == 0
     rotated = ansible.task('sapcloud.identity.scp_destination', dest(emulator, password=NEW_PASSWORD), verbosity=3)
     assert rotated.changed and rotated.data['changed_properties'] == ['Password']
@@ -95,19 +96,19 @@ def test_password_read_back_detects_a_change(ansible, emulator):
     assert_no_secret(rotated.run.output, PASSWORD, NEW_PASSWORD)
 
 
-def test_application_and_subscription_levels(ansible, emulator):
-    app = ansible.task('sapcloud.identity.scp_destination', dest(emulator, level='application', application='myapp'))
+def test_application_and_subscription_levels(module, emulator):
+    app = module.task('sapcloud.identity.scp_destination', dest(emulator, level='application', application='myapp'))
     assert app.changed, app.msg
     assert stored(emulator, level='application:%s:myapp' % ACCOUNT)
     sub_args = dest(emulator, level='subscription', application='ipsproxy',
                     provider_subaccount=DEMO['neo_provider_subaccount'])
-    sub = ansible.task('sapcloud.identity.scp_destination', sub_args)
+    sub = module.task('sapcloud.identity.scp_destination', sub_args)
     assert sub.changed, sub.msg
     assert stored(emulator, level='subscription:%s:%s:ipsproxy' % (ACCOUNT, DEMO['neo_provider_subaccount']))
     assert path_count(emulator, HOST, 'POST /configuration/api/rest/oauth/SPACES/%s/appliances/ipsproxy/components/'
                       'web/base/connectivity/provideraccount/%s/providerapplication/ipsproxy/'
                       % (ACCOUNT, DEMO['neo_provider_subaccount'])) == 1
-    assert not ansible.task('sapcloud.identity.scp_destination', sub_args).changed
+    assert not module.task('sapcloud.identity.scp_destination', sub_args).changed
     assert stored(emulator) is None  # nothing at subaccount level
 
 
@@ -123,18 +124,18 @@ def test_application_and_subscription_levels(ansible, emulator):
     ({'secret_properties': {'Password': 'x'}}, 'secret_properties'),
     ({'configapi_url': 'configapi.example.com'}, 'configapi_url must be a full base URL'),
 ])
-def test_bad_input_fails_before_any_request(ansible, emulator, args, parameter):
+def test_bad_input_fails_before_any_request(module, emulator, args, parameter):
     emulator.reset_stats()
-    result = ansible.task('sapcloud.identity.scp_destination', dest(emulator, **args))
+    result = module.task('sapcloud.identity.scp_destination', dest(emulator, **args))
     assert result.failed and parameter in result.msg, result.msg
     assert btp_requests(emulator) == 0
 
 
-def test_environment_fallbacks(ansible, emulator):
+def test_environment_fallbacks(module, emulator):
     conn = neo_connection(emulator)
     env = dict(('SAP_NEO_' + k.upper(), v) for k, v in conn.items())
     args = {'platform': 'neo', 'name': 'FROM_ENV', 'url': 'https://example.com'}
-    result = ansible.task('sapcloud.identity.scp_destination', args, env=env)
+    result = module.task('sapcloud.identity.scp_destination', args, env=env)
     assert result.changed, result.msg
     assert stored(emulator, 'FROM_ENV')['Authentication'] == 'NoAuthentication'
 
