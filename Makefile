@@ -5,14 +5,15 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
-	@echo "make emulator  the emulator in the foreground on 127.0.0.1"
+	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
+	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
@@ -45,8 +46,11 @@ lint: venv
 demo: venv
 	bash playbooks/demo.sh
 
+preflight: venv
+	bash playbooks/demo.sh preflight
+
 emulator: venv
-	PYTHONPATH=tests $(BIN)/python -m emulator --state-dir $(STATE) --seed-demo
+	PYTHONPATH=tests $(BIN)/python -m emulator --state-dir $(STATE) --seed-demo $(EMULATOR_ARGS)
 
 clean:
 	rm -rf .build .tmp output

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make demo: the whole integration for two tenants of the local emulator, then the proof that it is idempotent
 # (a second run changes nothing and makes no write request), then the runtime check.
+# make preflight (demo.sh preflight): only the read-only preflight.yml against a fresh emulator.
 set -euo pipefail
+mode=${1:-demo}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VENV_BIN:-$repo/.venv/bin}
 work=$repo/.tmp/demo
@@ -54,16 +56,34 @@ playbook() {  # playbook NAME LOG [args]: one run against the emulated tenants
   return "${PIPESTATUS[0]}"
 }
 
+if [ "$mode" = preflight ]; then
+  echo "== preflight.yml: what holds on the emulated landscape, before any write"
+  emulator POST stats/reset > /dev/null
+  playbook preflight.yml "$work/preflight.log"
+  writes=$(emulator GET stats | "$bin/python" -c '
+import json, sys
+stats = json.load(sys.stdin)
+print(sum(n for host in stats["hosts"].values() for call, n in host["paths"].items()
+          if not call.startswith("GET ") and "token" not in call))')
+  echo "   write requests seen by the emulator (token requests aside): $writes"
+  echo "Report: $output/preflight.md"
+  [ "$writes" = 0 ]
+  tail -n 1 "$output/preflight.md"
+  exit
+fi
+
 echo "== integrate.yml, first run"
 start=$SECONDS
 playbook integrate.yml "$work/integrate-1.log"
 echo "   first run: $((SECONDS - start)) s"
+cp "$output/integrate.md" "$output/integrate-first-run.md"
 
 echo "== integrate.yml, second run: nothing may change and nothing may be written"
 emulator POST stats/reset > /dev/null
 start=$SECONDS
 playbook integrate.yml "$work/integrate-2.log"
 echo "   second run: $((SECONDS - start)) s"
+cp "$output/integrate.md" "$output/integrate-second-run.md"
 changed=$(awk '/^PLAY RECAP/ {recap=1; next} recap && /changed=/ {sub(/.*changed=/, ""); sub(/ .*/, ""); s += $0} END {print s + 0}' \
   "$work/integrate-2.log")
 # Every non-GET counts as a write at the emulator's HTTP layer. QueryBusinessUserIn (the worker check) is a SOAP
@@ -83,5 +103,6 @@ echo "== verify.yml: the runtime chain IDM -> IPS proxy -> S/4HANA Cloud"
 playbook verify.yml "$work/verify.log"
 
 echo
-echo "Demo passed. Summary of the integration: $output/integrate.md (verification: $output/verify.md)"
+echo "Demo passed. Summaries: $output/integrate-first-run.md (what the first run created),"
+echo "  $output/integrate-second-run.md (the no-op second run), $output/verify.md (the runtime check)"
 echo "Logs: $work/*.log"

@@ -75,7 +75,41 @@ def summary(hosts, check_mode=False):
                 failed=[t['host'] for t in tenants if t['failed']])
 
 
+VERDICTS = ('confirmed', 'different', 'unknown')
+
+
+def preflight(hosts, shared=None):
+    """One preflight report from [{host, tenant, facts}] and the facts of the shared systems (listed once).
+
+    Returns tenants, shared, totals per verdict and `line`: 'preflight: N facts checked, C confirmed, D different,
+    U unknown'.
+    """
+    if not isinstance(hosts, list):
+        raise AnsibleFilterError('preflight expects a list of per-host reports, got %s' % type(hosts).__name__)
+    shared = list(shared or [])
+    tenants = [dict(host=h.get('host'), tenant=h.get('tenant'), facts=list(h.get('facts') or [])) for h in hosts]
+    every = shared + [fact for tenant in tenants for fact in tenant['facts']]
+    unknown = [f.get('verdict') for f in every if f.get('verdict') not in VERDICTS]
+    if unknown:
+        raise AnsibleFilterError('preflight verdicts are confirmed, different or unknown, got %s' % unknown[0])
+    totals = dict((verdict, sum(1 for f in every if f['verdict'] == verdict)) for verdict in VERDICTS)
+    line = 'preflight: %d facts checked, %d confirmed, %d different, %d unknown' % (
+        len(every), totals['confirmed'], totals['different'], totals['unknown'])
+    return dict(tenants=tenants, shared=shared, totals=totals, checked=len(every), line=line)
+
+
+def preflight_row(fact):
+    """One line of the console table: verdict, fact, found, and what to set when not confirmed."""
+    text = '%-9s %s: %s' % (fact.get('verdict'), fact.get('fact'), fact.get('found'))
+    return text + (' -> %s' % fact['set'] if fact.get('set') else '')
+
+
+def preflight_tenant_rows(tenant):
+    return ['tenant %s:' % tenant.get('tenant')] + [preflight_row(f) for f in tenant.get('facts') or []]
+
+
 class FilterModule(object):
 
     def filters(self):
-        return {'summary': summary}
+        return {'summary': summary, 'preflight': preflight, 'preflight_row': preflight_row,
+                'preflight_tenant_rows': preflight_tenant_rows}
