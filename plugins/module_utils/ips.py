@@ -239,6 +239,10 @@ class ProxyClient:
         self.http = HttpClient(scim_url, token_source=self.tokens, secrets=(params['client_secret'],),
                                headers={'Accept': 'application/scim+json, application/json'}, **tls)
 
+    def token(self):
+        """Request a token now (proves the client id and secret)."""
+        return self.tokens.token()
+
     def page(self, resource, count=1, start_index=1):
         """One ListResponse page of Users or Groups, asked once: a 5xx may be S/4HANA's 401 behind the proxy, and
         repeating the call would lock the communication user (three failed logons)."""

@@ -39,15 +39,17 @@ PASSWORD_RULE = ('at least 20 characters with an upper-case letter, a lower-case
                  'character, and no comma (IPS rejects commas in user and password)')
 
 
-def s4_argument_spec():
-    """Options of the sapcloud.identity.s4 doc fragment."""
-    return dict(
+def s4_argument_spec(writes=True):
+    """Options of the sapcloud.identity.s4 doc fragment; without use_etag for a caller that only reads."""
+    spec = dict(
         api_url=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_URL'])),
         api_user=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_USER'])),
         api_password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['SAP_S4_API_PASSWORD'])),
         sap_client=dict(type='str', fallback=(env_fallback, ['SAP_S4_CLIENT'])),
-        use_etag=dict(type='bool', default=True),
     )
+    if writes:
+        spec['use_etag'] = dict(type='bool', default=True)
+    return spec
 
 
 def check_connection(params):
@@ -71,6 +73,13 @@ def check_password(value, parameter):
         problems.append('it contains a comma')
     if problems:
         raise ValidationError('%s must have %s; %s' % (parameter, PASSWORD_RULE, ', '.join(problems)))
+
+
+def s4_http(params, **kwargs):
+    """The HTTP session of one tenant, for the connection options checked first (Basic auth as api_user)."""
+    check_connection(params)
+    return HttpClient(params['api_url'], auth=(params['api_user'], params['api_password']), **dict(
+        tls_options(params), **kwargs))
 
 
 class EntitySet:
@@ -177,9 +186,7 @@ class S4Client:
     EntitySet each for communication users, systems, their inbound and outbound users, and arrangements."""
 
     def __init__(self, params):
-        check_connection(params)
-        self.http = HttpClient(params['api_url'], auth=(params['api_user'], params['api_password']),
-                               error_parser=describe_odata_error, **tls_options(params))
+        self.http = s4_http(params, error_parser=describe_odata_error)
         query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
         use_etag = params.get('use_etag', True)
         services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=query))

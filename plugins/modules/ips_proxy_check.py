@@ -134,15 +134,12 @@ comm_user_status:
   type: dict
 '''
 
-from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, new_module, require, run)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
     ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
-from ansible_collections.sapcloud.identity.plugins.module_utils.odata import eq_filter
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
 USABLE_LOCK_STATUS = ('not_locked',)
@@ -164,12 +161,7 @@ def argument_spec():
     spec = dict(
         system_id=dict(type='str', required=True),
         comm_user=dict(type='str'),
-        s4_connection=dict(type='dict', options=dict(
-            api_url=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_URL'])),
-            api_user=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_USER'])),
-            api_password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['SAP_S4_API_PASSWORD'])),
-            sap_client=dict(type='str', fallback=(env_fallback, ['SAP_S4_CLIENT'])),
-        )),
+        s4_connection=dict(type='dict', options=s4_argument_spec(writes=False)),
     )
     spec.update(ips_argument_spec())
     spec.update(ips_proxy_argument_spec())
@@ -215,10 +207,10 @@ def proxy_cause(p, exc, scim_url):
 
 def check_comm_user(p):
     params = dict(p['s4_connection'])
-    params.update(validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'], use_etag=True)
+    params.update(validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'])
     step = 'communication user %s' % p['comm_user']
     try:
-        user = S4Client(params).users.find_one('CommunicationUsers', eq_filter(Name=p['comm_user']))
+        user = S4Client(params).users.find(Name=p['comm_user'])
     except ApiError as exc:
         return failure('s4', step, exc, 'cannot read communication users through SAP_COM_0A48'), None
     if user is None:
@@ -245,7 +237,7 @@ def body(module):
     hops = []
     result = dict(changed=False, scim_url=scim_url, token_url=token_url, hops=hops)
     try:
-        client.tokens.token()
+        client.token()
         hops.append({'hop': 'token', 'step': 'POST %s' % token_url, 'ok': True})
     except ApiError as exc:
         caller = CALLER[p['infrastructure']] % {'id': p['client_id']}

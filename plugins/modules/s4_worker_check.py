@@ -104,30 +104,10 @@ skipped:
   type: bool
 '''
 
-from xml.etree import ElementTree
-from xml.sax.saxutils import escape
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient, describe_error
-from ansible_collections.sapcloud.identity.plugins.module_utils.odata import ODataService, describe_odata_error, literal
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import check_connection, s4_argument_spec
-
-BUSINESS_PARTNER_SERVICE = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
-# QueryBusinessUserIn, SOAP 1.1 (CONFIRMED: SAP docs; element names OBSERVED in SAP's published WSDL). Only the
-# root element is namespace-qualified.
-SOAP_ACTION = 'http://sap.com/xi/ABA/QueryBusinessUserIn/QueryBusinessUserInRequest'
-SOAP_QUERY = (
-    '<?xml version="1.0" encoding="utf-8"?>'
-    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:aba="http://sap.com/xi/ABA">'
-    '<soapenv:Header/><soapenv:Body><aba:BusinessUserSimpleByElementsQuery_sync><BusinessUser>%s</BusinessUser>'
-    '<QueryProcessingConditions><QueryHitsUnlimitedIndicator>true</QueryHitsUnlimitedIndicator>'
-    '</QueryProcessingConditions></aba:BusinessUserSimpleByElementsQuery_sync></soapenv:Body></soapenv:Envelope>'
-)
-SOAP_ID_INTERVAL = ('<PersonExternalIDInterval><IntervalBoundaryTypeCode>1</IntervalBoundaryTypeCode>'
-                    '<LowerBoundaryPersonExtID>%s</LowerBoundaryPersonExtID></PersonExternalIDInterval>')
-SOAP_ERROR_SEVERITY = '3'
-# IDs per request: keeps $filter URLs and SOAP bodies small.
-CHUNK = 40
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4_workers import worker_directory
 
 
 def argument_spec():
@@ -142,81 +122,6 @@ def argument_spec():
     return spec
 
 
-def local(tag):
-    return tag.rsplit('}', 1)[-1]
-
-
-def child_text(element, *path):
-    for name in path:
-        element = next((c for c in list(element) if local(c.tag) == name), None) if element is not None else None
-    return element.text.strip() if element is not None and element.text else None
-
-
-def describe_soap_error(response):
-    """The faultstring of a SOAP fault, else the generic description."""
-    try:
-        root = ElementTree.fromstring(response.content)
-    except ElementTree.ParseError:
-        return describe_error(response)
-    fault = next((e for e in root.iter() if local(e.tag) == 'Fault'), None)
-    text = child_text(fault, 'faultstring') if fault is not None else None
-    if text:
-        return text, child_text(fault, 'faultcode'), None
-    return describe_error(response)
-
-
-def query_business_users(p, ids):
-    http = HttpClient(p['api_url'], auth=(p['api_user'], p['api_password']), error_parser=describe_soap_error,
-                      headers={'Accept': 'text/xml'}, **tls_options(p))
-    params = {'sap-client': p['sap_client']} if p['sap_client'] else None
-    found = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        query = SOAP_QUERY % ''.join(SOAP_ID_INTERVAL % escape(i) for i in chunk)
-        # A query changes nothing, so it may be repeated like a GET.
-        response = http.request('POST', p['service_path'], params=params, data=query.encode('utf-8'), idempotent=True,
-                                headers={'Content-Type': 'text/xml; charset=utf-8', 'SOAPAction': SOAP_ACTION})
-        try:
-            root = ElementTree.fromstring(response.content)
-        except ElementTree.ParseError:
-            raise ApiError('QueryBusinessUserIn answered with no XML', 'POST', http.url(p['service_path']),
-                           response.status_code)
-        for item in root.iter():
-            if local(item.tag) == 'Item' and child_text(item, 'SeverityCode') == SOAP_ERROR_SEVERITY:
-                raise ApiError('QueryBusinessUserIn: %s' % child_text(item, 'Note'), 'POST',
-                               http.url(p['service_path']), response.status_code)
-        for user in (e for e in root.iter() if local(e.tag) == 'BusinessUser'):
-            worker_id = child_text(user, 'PersonExternalID')
-            if worker_id:
-                found[worker_id] = {
-                    'business_partner_role': child_text(user, 'BusinessPartnerRoleCode'),
-                    'person_id': child_text(user, 'PersonID'),
-                    'user_name': child_text(user, 'User', 'UserName'),
-                    'archived': child_text(user, 'MarkedForArchivingIndicator') == 'true',
-                }
-    return found
-
-
-def business_partners(p, ids):
-    http = HttpClient(p['api_url'], auth=(p['api_user'], p['api_password']), error_parser=describe_odata_error,
-                      **tls_options(p))
-    service = ODataService(http, BUSINESS_PARTNER_SERVICE, version=2,
-                           params={'sap-client': p['sap_client']} if p['sap_client'] else None)
-    found = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        flt = ' or '.join('BusinessPartner eq %s' % literal(i) for i in chunk)
-        for bp in service.list('A_BusinessPartner', filter=flt, expand='to_BusinessPartnerRole'):
-            roles = (bp.get('to_BusinessPartnerRole') or {}).get('results', [])
-            worker_roles = [r.get('BusinessPartnerRole') for r in roles if r.get('BusinessPartnerRole') in p['worker_roles']]
-            found[bp.get('BusinessPartner')] = {
-                'business_partner_role': worker_roles[0] if worker_roles else None,
-                'person_id': bp.get('BusinessPartner'),
-                'archived': bool(bp.get('IsMarkedForArchiving')),
-            }
-    return found
-
-
 def body(module):
     p = module.params
     ids = [w.strip() for w in p['workers']]
@@ -227,7 +132,7 @@ def body(module):
                     msg='no workers given: the worker check was skipped')
     check_connection(p)
     try:
-        found = (query_business_users if p['api'] == 'query_business_user' else business_partners)(p, ids)
+        found = worker_directory(p).workers(ids)
     except ApiError as exc:
         # The caller is usually the integration's own communication user, which an earlier task of the same run
         # creates and binds to its arrangement; check mode created neither.
