@@ -41,14 +41,14 @@ def comparable(system):
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_api_lifecycle(emulator, ansible, landscape, infrastructure):
+def test_api_lifecycle(emulator, module, landscape, infrastructure):
     host = HOSTS[infrastructure]
     name = unique('IT proxy')
     args = system_args(emulator, infrastructure, name)
     defaults = ips_admin(emulator, infrastructure)
 
     def task(extra=None, **kwargs):
-        return ansible.task(MODULE, dict(args, **(extra or {})), defaults=defaults, **kwargs)
+        return module.task(MODULE, dict(args, **(extra or {})), defaults=defaults, **kwargs)
 
     run, reads, writes = measure(emulator, lambda: task(check=True), [host])
     assert run.changed and not run.failed, run.msg
@@ -95,29 +95,29 @@ def test_api_lifecycle(emulator, ansible, landscape, infrastructure):
     assert (reads, writes) == (1, 0)
 
 
-def test_credential_properties_are_write_only(emulator, ansible, landscape):
+def test_credential_properties_are_write_only(emulator, module, landscape):
     defaults = ips_admin(emulator, 'sci')
     args = sci_system(emulator, unique('IT creds'))
-    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
+    system_id = module.task(MODULE, args, defaults=defaults).data['system_id']
     other = dict(args, credential_properties={'Password': 'Another-Comm-Passw0rd-2026!'})
 
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, other, defaults=defaults), ['ias'])
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, other, defaults=defaults), ['ias'])
     assert not run.changed and (reads, writes) == (1, 0)  # not comparable, so not sent (update_password=on_create)
     assert stored(emulator, 'ias', system_id)['_credentials'] == {'Password': COMM_PASSWORD}
 
-    run = ansible.task(MODULE, dict(other, update_password='always'), defaults=defaults, diff=True)
+    run = module.task(MODULE, dict(other, update_password='always'), defaults=defaults, diff=True)
     assert run.changed and run.data['actions'] == ['update']
     assert run.data['diff']['after']['credential_properties.Password'] == '********'
     assert stored(emulator, 'ias', system_id)['_credentials'] == {'Password': 'Another-Comm-Passw0rd-2026!'}
 
 
-def test_credentials_resent_when_url_changes(emulator, ansible, landscape):
+def test_credentials_resent_when_url_changes(emulator, module, landscape):
     defaults = ips_admin(emulator, 'sci')
     args = sci_system(emulator, unique('IT url'))
-    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
+    system_id = module.task(MODULE, args, defaults=defaults).data['system_id']
 
     moved = dict(args, properties=dict(args['properties'], URL=emulator.url('s4_t2')))
-    run = ansible.task(MODULE, moved, defaults=defaults)
+    run = module.task(MODULE, moved, defaults=defaults)
     assert run.changed and not run.failed, run.msg
     server = stored(emulator, 'ias', system_id)
     assert server['properties']['URL'] == emulator.url('s4_t2')
@@ -131,43 +131,43 @@ def test_credentials_resent_when_url_changes(emulator, ansible, landscape):
                  auth=(DEMO['ips_admin_user'], DEMO['ips_admin_password']), timeout=30).raise_for_status()
     assert stored(emulator, 'ias', system_id)['_credentials'] == {}
     # ... and the module notices the unset credential property and sends it.
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=defaults), ['ias'])
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=defaults), ['ias'])
     assert run.changed and (reads, writes) == (2, 1)
     assert stored(emulator, 'ias', system_id)['_credentials'] == {'Password': COMM_PASSWORD}
 
 
-def test_transformations_compared_by_meaning(emulator, ansible, landscape):
+def test_transformations_compared_by_meaning(emulator, module, landscape):
     defaults = ips_admin(emulator, 'neo')
     transformation = {'user': {'mappings': [{'sourcePath': '$.userName', 'targetPath': '$.userName'},
                                             {'constant': 'EN', 'targetPath': '$.locale'}]},
                       'group': {'mappings': [{'sourcePath': '$.displayName', 'targetPath': '$.displayName'}]}}
     args = neo_system(unique('IT transform'), read_transformation=transformation)
-    assert ansible.task(MODULE, args, defaults=defaults).changed
+    assert module.task(MODULE, args, defaults=defaults).changed
 
     as_text = json.dumps({'group': transformation['group'], 'user': transformation['user']}, indent=4)
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, dict(args, read_transformation=as_text),
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, dict(args, read_transformation=as_text),
                                                                 defaults=defaults), ['ips'])
     assert not run.changed and (reads, writes) == (1, 0), run.msg
 
     changed = json.loads(json.dumps(transformation))
     changed['user']['mappings'][1]['constant'] = 'DE'
-    run = ansible.task(MODULE, dict(args, read_transformation=changed, write_transformation=transformation),
+    run = module.task(MODULE, dict(args, read_transformation=changed, write_transformation=transformation),
                        defaults=defaults)
     assert run.changed and not run.failed, run.msg
     server = stored(emulator, 'ips', run.data['system_id'])
     assert server['readTransformation'] == changed and server['writeTransformation'] == transformation
 
 
-def test_property_removal(emulator, ansible, landscape):
+def test_property_removal(emulator, module, landscape):
     defaults = ips_admin(emulator, 'neo')
     args = neo_system(unique('IT remove'))
     args['properties']['s4hana.cloud.roles.filter'] = "startswith(ID, 'IT_') eq true"
-    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
-    run = ansible.task(MODULE, dict(args, properties={'s4hana.cloud.roles.filter': None}), defaults=defaults)
+    system_id = module.task(MODULE, args, defaults=defaults).data['system_id']
+    run = module.task(MODULE, dict(args, properties={'s4hana.cloud.roles.filter': None}), defaults=defaults)
     assert run.changed and not run.failed, run.msg
     properties = stored(emulator, 'ips', system_id)['properties']
     assert 's4hana.cloud.roles.filter' not in properties and properties['s4hana.cloud.api.version'] == '1'
-    assert not ansible.task(MODULE, dict(args, properties={'s4hana.cloud.roles.filter': None}), defaults=defaults).changed
+    assert not module.task(MODULE, dict(args, properties={'s4hana.cloud.roles.filter': None}), defaults=defaults).changed
 
 
 BAD_INPUTS = [
@@ -190,9 +190,9 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize('extra,message', BAD_INPUTS)
-def test_bad_input_fails_before_any_request(emulator, ansible, extra, message):
+def test_bad_input_fails_before_any_request(emulator, module, extra, message):
     args = dict(neo_system(unique('IT bad')), **extra)
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=ips_admin(emulator, 'neo')))
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=ips_admin(emulator, 'neo')))
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
 
@@ -202,53 +202,57 @@ def test_bad_input_fails_before_any_request(emulator, ansible, extra, message):
     ({'properties': {'User': 'X'}}, 'properties.URL is required with infrastructure=sci'),
     ({'credential_properties': {'Password': 'Secret,With,Commas-1'}}, 'credential_properties.Password must not contain a comma'),
 ])
-def test_bad_sci_input(emulator, ansible, extra, message):
+def test_bad_sci_input(emulator, module, extra, message):
     args = dict(sci_system(emulator, unique('IT bad')), **extra)
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=ips_admin(emulator, 'sci')))
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=ips_admin(emulator, 'sci')))
     assert run.failed and message in run.msg, run.msg
-    assert 'Secret,With' not in run.run.output
+    assert 'Secret,With' not in json.dumps(run.data)
     assert (reads, writes) == (0, 0)
 
 
-def test_server_refusals_are_clean_failures(emulator, ansible, landscape):
+def test_server_refusals_are_clean_failures(emulator, module, landscape):
     defaults = ips_admin(emulator, 'neo')
-    run = ansible.task(MODULE, neo_system(unique('IT auth')), defaults=dict(defaults, ips_admin_password='wrong'))
-    assert run.failed and 'GET /sapcloud-identity/ips/v1/systems failed (HTTP 401)' in run.msg, run.msg
-    assert 'Traceback' not in run.run.output
+    run = module.task(MODULE, neo_system(unique('IT auth')), defaults=dict(defaults, ips_admin_password='wrong'))
+    assert run.failed and re.search(r'GET /sapcloud-identity/ips/v1/systems on \S+ failed \(HTTP 401\)', run.msg), run.msg
+    assert 'Traceback' not in json.dumps(run.data)
 
 
-def test_max_systems(emulator, ansible, landscape):
+def test_max_systems(emulator, module, landscape):
     emulator.reset('ips')
     emulator.seed('ips', {'max_systems': 1})
     defaults = ips_admin(emulator, 'neo')
     try:
-        assert ansible.task(MODULE, neo_system(unique('IT first')), defaults=defaults).changed
-        run = ansible.task(MODULE, neo_system(unique('IT second')), defaults=defaults)
+        assert module.task(MODULE, neo_system(unique('IT first')), defaults=defaults).changed
+        run = module.task(MODULE, neo_system(unique('IT second')), defaults=defaults)
         assert run.failed and 'The maximum number of systems (1) is reached' in run.msg, run.msg
     finally:
         emulator.reset('ips')
 
 
 def test_no_secret_in_verbose_output(emulator, ansible, landscape):
+    """The module's ansible-playbook smoke run: create, rotate, remove, with -vvv and --diff."""
     defaults = ips_admin(emulator, 'sci')
     args = sci_system(emulator, unique('IT secret'))
-    outputs = [ansible.task(MODULE, args, defaults=defaults, verbosity=3, diff=True).run.output,
-               ansible.task(MODULE, dict(args, update_password='always'), defaults=defaults, verbosity=3, diff=True).run.output,
-               ansible.task(MODULE, dict(args, state='absent'), defaults=defaults, verbosity=3, diff=True).run.output]
-    for output in outputs:
-        assert 'changed' in output
-        assert_no_secret(output, COMM_PASSWORD, DEMO['ips_admin_password'], users=(DEMO['ips_admin_user'], 'IT_IPS_V1'))
+    run = ansible.playbook([{'hosts': 'localhost', 'gather_facts': False, 'module_defaults': {MODULE: defaults},
+                             'tasks': [{'name': 'create', MODULE: args},
+                                       {'name': 'rotate', MODULE: dict(args, update_password='always')},
+                                       {'name': 'remove', MODULE: dict(args, state='absent')}]}],
+                           verbosity=3, diff=True)
+    for task in ('create', 'rotate', 'remove'):
+        assert run.task(task)['changed'] and not run.task(task)['failed'], run.task(task)['result'].get('msg')
+    assert 'changed' in run.output
+    assert_no_secret(run.output, COMM_PASSWORD, DEMO['ips_admin_password'], users=(DEMO['ips_admin_user'], 'IT_IPS_V1'))
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_file_lifecycle(emulator, ansible, tmp_path, infrastructure):
+def test_file_lifecycle(emulator, module, tmp_path, infrastructure):
     dest = str(tmp_path / 'proxy.json')
     name = unique('IT file')
     args = dict(system_args(emulator, infrastructure, name), transport='file', dest=dest,
                 infrastructure=infrastructure)
 
     def task(extra=None, **kwargs):
-        return ansible.task(MODULE, dict(args, **(extra or {})), **kwargs)
+        return module.task(MODULE, dict(args, **(extra or {})), **kwargs)
 
     run, reads, writes = measure(emulator, lambda: task(check=True))
     assert run.changed and not run.failed, run.msg
@@ -291,19 +295,19 @@ def test_file_lifecycle(emulator, ansible, tmp_path, infrastructure):
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_file_round_trip_matches_api(emulator, ansible, landscape, tmp_path, infrastructure):
+def test_file_round_trip_matches_api(emulator, module, landscape, tmp_path, infrastructure):
     """The emulated console imports the file into the same system the api transport creates."""
     host = HOSTS[infrastructure]
     defaults = ips_admin(emulator, infrastructure)
     args = system_args(emulator, infrastructure, unique('IT round trip'))
     args['read_transformation'] = {'user': {'mappings': [{'sourcePath': '$.id', 'targetPath': '$.id'}]}}
 
-    run = ansible.task(MODULE, args, defaults=defaults)
+    run = module.task(MODULE, args, defaults=defaults)
     via_api = comparable(stored(emulator, host, run.data['system_id']))
-    assert ansible.task(MODULE, dict(args, state='absent'), defaults=defaults).changed
+    assert module.task(MODULE, dict(args, state='absent'), defaults=defaults).changed
 
     dest = str(tmp_path / 'import.json')
-    assert ansible.task(MODULE, dict(args, transport='file', dest=dest)).changed
+    assert module.task(MODULE, dict(args, transport='file', dest=dest)).changed
     imported = ui(emulator, host, 'POST', '/emulator-ui/ips/import', data=open(dest, 'rb').read(),
                   headers={'Content-Type': 'application/json'}).json()
     assert imported['fromImport'] is True and imported['encryptedProperties'] == {}
@@ -313,16 +317,16 @@ def test_file_round_trip_matches_api(emulator, ansible, landscape, tmp_path, inf
     assert comparable(stored(emulator, host, imported['id'])) == via_api
 
     # The api transport finds the imported system as it would have left it.
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=defaults), [host])
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=defaults), [host])
     assert not run.changed and (reads, writes) == (1, 0), run.msg
     assert run.data['system_id'] == imported['id']
-    ansible.task(MODULE, dict(args, state='absent'), defaults=defaults)
+    module.task(MODULE, dict(args, state='absent'), defaults=defaults)
 
 
-def test_import_gives_a_new_id_and_drops_credentials(emulator, ansible, landscape):
+def test_import_gives_a_new_id_and_drops_credentials(emulator, module, landscape):
     defaults = ips_admin(emulator, 'sci')
     args = sci_system(emulator, unique('IT export'))
-    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
+    system_id = module.task(MODULE, args, defaults=defaults).data['system_id']
     exported = ui(emulator, 'ias', 'GET', '/emulator-ui/ips/systems/%s/export' % system_id).json()
     assert exported['encryptedProperties'] == {'Password': None}
     exported['name'] = unique('IT copy')
@@ -338,14 +342,15 @@ def admin_only(defaults):
     return dict((k, v) for k, v in defaults.items() if k != 'transport')
 
 
-def test_info_lists_and_reads_one_without_secrets(emulator, ansible, landscape):
+def test_info_lists_and_reads_one_without_secrets(emulator, module, ansible, landscape):
     defaults = ips_admin(emulator, 'sci')
     args = sci_system(emulator, unique('IT info'))
-    system_id = ansible.task(MODULE, args, defaults=defaults).data['system_id']
+    system_id = module.task(MODULE, args, defaults=defaults).data['system_id']
     info = admin_only(defaults)
 
+    # The info module's ansible-playbook smoke run, with -vvv.
     run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=info, check=True,
-                                                                verbosity=3), ['ias'])
+                                                                 verbosity=3), ['ias'])
     assert not run.changed and not run.failed, run.msg
     assert (reads, writes) == (1, 0)
     assert [s['id'] for s in run.data['systems']] == [system_id]
@@ -353,9 +358,9 @@ def test_info_lists_and_reads_one_without_secrets(emulator, ansible, landscape):
     assert run.data['systems'][0]['scim_url'] == emulator.url('ias') + SCIM_PATHS['sci'] + system_id
     assert_no_secret(run.run.output, COMM_PASSWORD, DEMO['ips_admin_password'], users=(DEMO['ips_admin_user'], 'IT_IPS_V1'))
 
-    run = ansible.task(INFO, {'query': '[].name'}, defaults=info)
+    run = module.task(INFO, {'query': '[].name'}, defaults=info)
     assert not run.failed and args['name'] in run.data['query_result'], run.msg
-    run = ansible.task(INFO, {'name': unique('IT none')}, defaults=info)
+    run = module.task(INFO, {'name': unique('IT none')}, defaults=info)
     assert not run.failed and run.data['systems'] == [], run.msg
 
 
@@ -365,7 +370,7 @@ def test_info_lists_and_reads_one_without_secrets(emulator, ansible, landscape):
     ({'proxy_url': 'ips.example.com'}, 'proxy_url must be a full base URL'),
     ({'query': '[?'}, 'query is not a valid JMESPath expression'),
 ])
-def test_info_bad_input_fails_before_any_request(emulator, ansible, extra, message):
-    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, extra, defaults=admin_only(ips_admin(emulator, 'neo'))))
+def test_info_bad_input_fails_before_any_request(emulator, module, extra, message):
+    run, reads, writes = measure(emulator, lambda: module.task(INFO, extra, defaults=admin_only(ips_admin(emulator, 'neo'))))
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
