@@ -36,9 +36,6 @@ try:  # ansible-core 2.19 and later serialise module arguments with a profile
 except ImportError:
     Direction = get_module_encoder = None
 
-# Imported here so that the strategy, which loads every action plugin class in the controller before it forks the
-# task's worker, leaves requests and the shared engine already imported for each worker.
-from ansible_collections.sapcloud.identity.plugins.module_utils import base  # noqa: F401 pylint: disable=unused-import
 
 MODULES = 'ansible_collections.sapcloud.identity.plugins.modules.'
 PROFILE = 'legacy'  # the serialisation profile Ansible uses for modules that do not name one
@@ -114,7 +111,13 @@ class InWorkerAction(ActionBase):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        importlib.import_module(MODULES + cls.module)  # in the controller, before the worker is forked
+        # The strategy loads every action plugin class in the controller before it forks the task's worker: importing
+        # the module (requests and the engine with it) here leaves it imported in every worker. Only a speed-up: a
+        # module that cannot be imported fails its own tasks when they run, as a module process would.
+        try:
+            importlib.import_module(MODULES + cls.module)
+        except Exception:  # pylint: disable=broad-except
+            pass
 
     def _runs_in_worker(self, task_vars):
         wanted = task_vars.get('sapcloud_in_worker', os.environ.get('SAPCLOUD_IN_WORKER', True))
