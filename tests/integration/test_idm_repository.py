@@ -5,6 +5,7 @@ writes are counted by the emulator.
 
 import csv
 import io
+import json
 import os
 
 import pytest
@@ -23,10 +24,10 @@ SECRET = DEMO['neo_oauth_client_secret']
 
 
 @pytest.fixture
-def proxy(emulator, ansible):
+def proxy(emulator, module):
     """A destination-based Neo proxy system (SOAP) in the emulated IPS tenant; returns its id."""
     setup_landscape(emulator)
-    run = ansible.task(PROXY, neo_system(unique('IT idm')), defaults=ips_admin(emulator, 'neo'))
+    run = module.task(PROXY, neo_system(unique('IT idm')), defaults=ips_admin(emulator, 'neo'))
     assert not run.failed, run.msg
     yield run.data['system_id']
     delete_systems(emulator, 'IT idm')
@@ -49,12 +50,12 @@ def repository_named(emulator, name):
     return next((r for r in repositories(emulator).values() if r['name'] == name), None)
 
 
-def test_api_lifecycle_with_initial_load(emulator, ansible, proxy):
+def test_api_lifecycle_with_initial_load(emulator, module, proxy):
     args = repository_args(emulator, proxy)
     defaults = idm_admin(emulator)
 
     def task(extra=None, **kwargs):
-        return ansible.task(MODULE, dict(args, **(extra or {})), defaults=defaults, **kwargs)
+        return module.task(MODULE, dict(args, **(extra or {})), defaults=defaults, **kwargs)
 
     run, reads, writes = measure(emulator, lambda: task(check=True), ['idm'])
     assert run.changed and not run.failed, run.msg
@@ -108,27 +109,27 @@ def test_api_lifecycle_with_initial_load(emulator, ansible, proxy):
     ({'oauth_url': 'http://127.0.0.1:1/oauth2/api/v1/token'}, 'cannot connect to OAUTH_URL'),
     ({'auth_type': 'basic'}, 'the proxy refused the caller; check AUTH_TYPE, AUTH_USER, AUTH_PASSWORD'),
 ])
-def test_broken_constant_fails_the_initial_load(emulator, ansible, proxy, extra, message):
+def test_broken_constant_fails_the_initial_load(emulator, module, proxy, extra, message):
     args = repository_args(emulator, proxy, **extra)
-    run = ansible.task(MODULE, args, defaults=idm_admin(emulator))
+    run = module.task(MODULE, args, defaults=idm_admin(emulator))
     assert run.failed and run.changed, run.msg
     assert 'initial load of repository %r failed' % args['name'] in run.msg and message in run.msg, run.msg
     assert run.data['initial_load']['status'] == 'failed'
-    assert_no_secret(run.run.output, SECRET, 'Wrong-OAuth-Client-Secret-1')
+    assert_no_secret(json.dumps(run.data), SECRET, 'Wrong-OAuth-Client-Secret-1')
     # Fixing the constant and running again loads (initial_load=once: no load has succeeded yet).
     fixed = repository_args(emulator, proxy, name=args['name'])
-    run = ansible.task(MODULE, dict(fixed, update_password='always'), defaults=idm_admin(emulator))
+    run = module.task(MODULE, dict(fixed, update_password='always'), defaults=idm_admin(emulator))
     assert not run.failed and run.data['initial_load']['status'] == 'succeeded', run.msg
 
 
-def test_initial_load_without_waiting(emulator, ansible, proxy):
+def test_initial_load_without_waiting(emulator, module, ansible, proxy):
     emulator.seed('idm', {'job_delay': 6.0})
     try:
         args = repository_args(emulator, proxy, initial_load_timeout=0)
-        run = ansible.task(MODULE, args, defaults=idm_admin(emulator))
+        run = module.task(MODULE, args, defaults=idm_admin(emulator))
         assert run.changed and run.data['initial_load']['status'] == 'running', run.msg
         # A re-run while it runs starts no second load: it reports the running one (an until loop's condition).
-        run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=idm_admin(emulator)), ['idm'])
+        run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=idm_admin(emulator)), ['idm'])
         assert run.data['initial_load']['status'] == 'running' and writes == 0 and not run.changed
         play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [{
             'name': 'poll', MODULE: args, 'module_defaults': {MODULE: idm_admin(emulator)}, 'register': 'repo',
@@ -140,10 +141,10 @@ def test_initial_load_without_waiting(emulator, ansible, proxy):
         emulator.seed('idm', {'job_delay': 0.2})
 
 
-def test_timeout_while_running_fails(emulator, ansible, proxy):
+def test_timeout_while_running_fails(emulator, module, proxy):
     emulator.seed('idm', {'job_delay': 3.0})
     try:
-        run = ansible.task(MODULE, repository_args(emulator, proxy, initial_load_timeout=1), defaults=idm_admin(emulator))
+        run = module.task(MODULE, repository_args(emulator, proxy, initial_load_timeout=1), defaults=idm_admin(emulator))
         assert run.failed and 'still running after 1 seconds' in run.msg, run.msg
     finally:
         emulator.seed('idm', {'job_delay': 0.2})
@@ -169,40 +170,50 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize('extra,message', BAD_INPUTS)
-def test_bad_input_fails_before_any_request(emulator, ansible, extra, message):
+def test_bad_input_fails_before_any_request(emulator, module, extra, message):
     args = dict(repository_args(emulator, '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'), **extra)
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=idm_admin(emulator)))
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=idm_admin(emulator)))
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
-    assert 'with"quote-secret' not in run.run.output
+    assert 'with"quote-secret' not in json.dumps(run.data)
 
 
-def test_client_credentials_from_the_environment(emulator, ansible, tmp_path):
+def test_client_credentials_from_the_environment(emulator, module, tmp_path):
     args = dict(repository_args(emulator, '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b', transport='file',
                                 dest=str(tmp_path / 'env.csv'), initial_load='never'))
     del args['auth_user'], args['auth_password']
     env = {'SAP_IPS_CLIENT_ID': DEMO['neo_oauth_client_id'], 'SAP_IPS_CLIENT_SECRET': SECRET}
-    run = ansible.task(MODULE, args, env=env, verbosity=3)
+    run = module.task(MODULE, args, env=env)
     assert run.changed and not run.failed, run.msg
     row = next(csv.DictReader(io.StringIO((tmp_path / 'env.csv').read_text())))
     assert row['AUTH_USER'] == DEMO['neo_oauth_client_id'] and row['AUTH_PASSWORD'] == SECRET
-    assert_no_secret(run.run.output, SECRET, users=(DEMO['neo_oauth_client_id'],))
+    assert_no_secret(json.dumps(run.data), SECRET, users=(DEMO['neo_oauth_client_id'],))
 
 
 def test_no_secret_in_verbose_output(emulator, ansible, proxy, tmp_path):
+    """The module's ansible-playbook smoke run, with -vvv and --diff: create, rotate, the CSV, remove, and the CSV
+    with the client credentials from the environment."""
     args = repository_args(emulator, proxy, proxy_password='Proxy-Passw0rd-Secret-1', proxy_user='proxyuser',
                            truststore_password='Truststore-Secret-1', initial_load='never')
+    from_env = repository_args(emulator, proxy, transport='file', dest=str(tmp_path / 'env.csv'), initial_load='never')
+    del from_env['auth_user'], from_env['auth_password']
+    env = {'SAP_IPS_CLIENT_ID': DEMO['neo_oauth_client_id'], 'SAP_IPS_CLIENT_SECRET': SECRET}
     defaults = idm_admin(emulator)
-    outputs = [ansible.task(MODULE, args, defaults=defaults, verbosity=3, diff=True).run.output,
-               ansible.task(MODULE, dict(args, update_password='always'), defaults=defaults, verbosity=3,
-                            diff=True).run.output,
-               ansible.task(MODULE, dict(args, transport='file', dest=str(tmp_path / 'r.csv')), verbosity=3,
-                            diff=True).run.output,
-               ansible.task(MODULE, dict(args, state='absent'), defaults=defaults, verbosity=3).run.output]
-    for output in outputs:
-        assert 'changed' in output
-        assert_no_secret(output, SECRET, 'Proxy-Passw0rd-Secret-1', 'Truststore-Secret-1', DEMO['idm_admin_password'],
-                         users=(DEMO['neo_oauth_client_id'], DEMO['idm_admin_user']))
+    tasks = [{'name': 'create', MODULE: args, 'module_defaults': {MODULE: defaults}},
+             {'name': 'rotate', MODULE: dict(args, update_password='always'), 'module_defaults': {MODULE: defaults}},
+             {'name': 'file', MODULE: dict(args, transport='file', dest=str(tmp_path / 'r.csv'))},
+             {'name': 'remove', MODULE: dict(args, state='absent'), 'module_defaults': {MODULE: defaults},
+              'diff': False},
+             {'name': 'from env', MODULE: from_env, 'diff': False}]
+    run = ansible.playbook([{'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}], verbosity=3, diff=True,
+                           env=env)
+    for task in ('create', 'rotate', 'file', 'remove', 'from env'):
+        assert run.task(task)['changed'] and not run.task(task)['failed'], (task, run.task(task)['result'].get('msg'))
+    assert 'changed' in run.output
+    row = next(csv.DictReader(io.StringIO((tmp_path / 'env.csv').read_text())))
+    assert row['AUTH_USER'] == DEMO['neo_oauth_client_id'] and row['AUTH_PASSWORD'] == SECRET
+    assert_no_secret(run.output, SECRET, 'Proxy-Passw0rd-Secret-1', 'Truststore-Secret-1', DEMO['idm_admin_password'],
+                     users=(DEMO['neo_oauth_client_id'], DEMO['idm_admin_user']))
 
 
 def read_csv(path):
@@ -211,14 +222,14 @@ def read_csv(path):
     return rows
 
 
-def test_file_lifecycle_and_layout(emulator, ansible, proxy, tmp_path):
+def test_file_lifecycle_and_layout(emulator, module, proxy, tmp_path):
     dest = str(tmp_path / 'repo.csv')
     args = dict(repository_args(emulator, proxy), transport='file', dest=dest)
 
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, check=True))
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, check=True))
     assert run.changed and not os.path.exists(dest) and (reads, writes) == (0, 0)
 
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args))
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args))
     assert run.changed and not run.failed and (reads, writes) == (0, 0), run.msg
     assert os.stat(dest).st_mode & 0o777 == 0o600
     assert run.data['initial_load'] == {'status': 'manual'} and 'Run now' in run.data['next_step']
@@ -233,55 +244,55 @@ def test_file_lifecycle_and_layout(emulator, ansible, proxy, tmp_path):
     assert row['SCIM_PATH'] == '/ipsproxy/api/v1/scim/' + proxy and row['SCIM_ASSIGNMENT_METHOD'] == 'PATCH'
     assert row['OAUTH_URL'] == args['proxy_system']['token_url'] and row['AUTH_TYPE'] == 'oauth'
     assert row['TypeQN'] == 'com.sap.idm.connector.scim:reptype.SCIM' and row['PROXY_HOST'] == ''
-    assert_no_secret(run.run.output, SECRET)
+    assert_no_secret(json.dumps(run.data), SECRET)
     content, mtime = open(dest, 'rb').read(), os.stat(dest).st_mtime_ns
 
-    run = ansible.task(MODULE, args)
+    run = module.task(MODULE, args)
     assert not run.changed and open(dest, 'rb').read() == content and os.stat(dest).st_mtime_ns == mtime
 
     os.chmod(dest, 0o644)
-    run = ansible.task(MODULE, args)
+    run = module.task(MODULE, args)
     assert run.changed and os.stat(dest).st_mode & 0o777 == 0o600 and open(dest, 'rb').read() == content
 
-    run = ansible.task(MODULE, dict(args, include_secrets=False), diff=True)
+    run = module.task(MODULE, dict(args, include_secrets=False), diff=True)
     assert run.changed and 'by hand' in run.data['next_step']
     assert dict(zip(COLUMNS, read_csv(dest)[1]))['AUTH_PASSWORD'] == ''
     assert run.data['diff']['before']['constants.AUTH_PASSWORD'] == '********'
 
-    run = ansible.task(MODULE, dict(args, state='absent'))
+    run = module.task(MODULE, dict(args, state='absent'))
     assert run.changed and not os.path.exists(dest)
-    assert not ansible.task(MODULE, dict(args, state='absent')).changed
+    assert not module.task(MODULE, dict(args, state='absent')).changed
 
 
-def test_file_round_trip_matches_api(emulator, ansible, proxy, tmp_path):
+def test_file_round_trip_matches_api(emulator, module, proxy, tmp_path):
     """The CSV imported by the emulated admin UI gives the repository the api transport creates."""
     args = repository_args(emulator, proxy, constants={'SCIM_MODIFY_METHOD': 'PUT'}, initial_load='never')
-    assert ansible.task(MODULE, args, defaults=idm_admin(emulator)).changed
+    assert module.task(MODULE, args, defaults=idm_admin(emulator)).changed
     via_api = dict(repository_named(emulator, args['name']))
-    assert ansible.task(MODULE, dict(args, state='absent'), defaults=idm_admin(emulator)).changed
+    assert module.task(MODULE, dict(args, state='absent'), defaults=idm_admin(emulator)).changed
 
     dest = str(tmp_path / 'repo.csv')
-    assert ansible.task(MODULE, dict(args, transport='file', dest=dest)).changed
+    assert module.task(MODULE, dict(args, transport='file', dest=dest)).changed
     imported = ui(emulator, 'idm', 'POST', '/emulator-ui/idm/import', data=open(dest, 'rb').read(),
                   headers={'Content-Type': 'text/csv'}).json()
     via_file = repository_named(emulator, args['name'])
     assert dict(via_file, id=None) == dict(via_api, id=None)
     assert imported['encryptedConstants'] == ['AUTH_PASSWORD']
 
-    run, reads, writes = measure(emulator, lambda: ansible.task(MODULE, args, defaults=idm_admin(emulator)), ['idm'])
+    run, reads, writes = measure(emulator, lambda: module.task(MODULE, args, defaults=idm_admin(emulator)), ['idm'])
     assert not run.changed and (reads, writes) == (1, 0), run.msg
     # "Run now" in the emulated UI stands for the manual initial load.
-    run = ansible.task(MODULE, dict(args, initial_load='once'), defaults=idm_admin(emulator))
+    run = module.task(MODULE, dict(args, initial_load='once'), defaults=idm_admin(emulator))
     assert run.data['initial_load']['status'] == 'succeeded', run.msg
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_source_csv_from_the_ips_export(emulator, ansible, tmp_path, infrastructure):
+def test_source_csv_from_the_ips_export(emulator, module, tmp_path, infrastructure):
     """Phase two of the file hand-off: the CSV IPS exports, completed with the client credentials, loads."""
     setup_landscape(emulator)
     host = 'ips' if infrastructure == 'neo' else 'ias'
     system = neo_system(unique('IT export')) if infrastructure == 'neo' else sci_system(emulator, unique('IT export'))
-    system_id = ansible.task(PROXY, system, defaults=ips_admin(emulator, infrastructure)).data['system_id']
+    system_id = module.task(PROXY, system, defaults=ips_admin(emulator, infrastructure)).data['system_id']
     export = str(tmp_path / 'export.csv')
     with open(export, 'wb') as handle:
         handle.write(ui(emulator, host, 'GET', '/emulator-ui/ips/systems/%s/export' % system_id,
@@ -292,7 +303,7 @@ def test_source_csv_from_the_ips_export(emulator, ansible, tmp_path, infrastruct
         (DEMO['ias_client_id'], DEMO['ias_client_secret'])
     args = {'name': unique('IT_FROM_CSV'), 'source_csv': export, 'auth_user': client[0],
             'auth_password': client[1]}
-    run = ansible.task(MODULE, args, defaults=idm_admin(emulator))
+    run = module.task(MODULE, args, defaults=idm_admin(emulator))
     assert run.changed and not run.failed, run.msg
     assert run.data['initial_load']['status'] == 'succeeded' and run.data['initial_load']['users'] >= 2
     assert run.data['repository']['description'] == 'integration test'  # taken from the CSV
@@ -305,12 +316,13 @@ def admin_only(emulator):
     return dict((k, v) for k, v in idm_admin(emulator).items() if k != 'transport')
 
 
-def test_info_lists_and_reads_one_without_secrets(emulator, ansible, proxy):
+def test_info_lists_and_reads_one_without_secrets(emulator, module, ansible, proxy):
     args = repository_args(emulator, proxy, initial_load='never')
-    assert ansible.task(MODULE, args, defaults=idm_admin(emulator)).changed
+    assert module.task(MODULE, args, defaults=idm_admin(emulator)).changed
 
+    # The info module's ansible-playbook smoke run, with -vvv.
     run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=admin_only(emulator),
-                                                                check=True, verbosity=3), ['idm'])
+                                                                 check=True, verbosity=3), ['idm'])
     assert not run.changed and not run.failed, run.msg
     assert (reads, writes) == (1, 0)
     assert [r['name'] for r in run.data['repositories']] == [args['name']]
@@ -319,9 +331,9 @@ def test_info_lists_and_reads_one_without_secrets(emulator, ansible, proxy):
     assert repository['constants']['AUTH_USER'] == DEMO['neo_oauth_client_id']
     assert_no_secret(run.run.output, SECRET, DEMO['idm_admin_password'], users=(DEMO['idm_admin_user'],))
 
-    run = ansible.task(INFO, {'query': '[].name'}, defaults=admin_only(emulator))
+    run = module.task(INFO, {'query': '[].name'}, defaults=admin_only(emulator))
     assert not run.failed and args['name'] in run.data['query_result'], run.msg
-    run = ansible.task(INFO, {'name': unique('IT_NONE')}, defaults=admin_only(emulator))
+    run = module.task(INFO, {'name': unique('IT_NONE')}, defaults=admin_only(emulator))
     assert not run.failed and run.data['repositories'] == [], run.msg
 
 
@@ -330,7 +342,7 @@ def test_info_lists_and_reads_one_without_secrets(emulator, ansible, proxy):
     ({'idm_admin_user': None}, 'idm_admin_user is required to read repositories'),
     ({'query': '[?'}, 'query is not a valid JMESPath expression'),
 ])
-def test_info_bad_input_fails_before_any_request(emulator, ansible, extra, message):
-    run, reads, writes = measure(emulator, lambda: ansible.task(INFO, extra, defaults=admin_only(emulator)))
+def test_info_bad_input_fails_before_any_request(emulator, module, extra, message):
+    run, reads, writes = measure(emulator, lambda: module.task(INFO, extra, defaults=admin_only(emulator)))
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
