@@ -1,0 +1,113 @@
+"""The AWX credential types in extensions/awx/credential_types: well-formed, and every value they inject is one
+the collection reads (a module's environment fallback, or a variable the playbooks and roles read)."""
+
+import glob
+import os
+import re
+
+import jinja2
+import jinja2.meta
+import pytest
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TYPES = os.path.join(REPO, 'extensions', 'awx', 'credential_types')
+LOADER = os.path.join(REPO, 'extensions', 'awx', 'load_credential_types.sh')
+FOLDERS = sorted(os.path.basename(d) for d in glob.glob(os.path.join(TYPES, '*')) if os.path.isdir(d))
+# Optional inputs render as '' when not given; these variables are read so that '' means "not set".
+EMPTY_MEANS_UNSET = {'SAP_IAS_URL'}
+
+
+def read(*parts):
+    with open(os.path.join(REPO, *parts)) as handle:
+        return handle.read()
+
+
+def sources(*folders, suffixes=('.py', '.yml', '.yaml', '.j2')):
+    for folder in folders:
+        for root, _, files in os.walk(os.path.join(REPO, folder)):
+            for name in files:
+                if name.endswith(suffixes):
+                    with open(os.path.join(root, name)) as handle:
+                        yield handle.read()
+
+
+def fallback_lines():
+    """Every line of plugins/ that gives an option an environment fallback."""
+    return [line for text in sources('plugins', suffixes=('.py',)) for line in text.splitlines()
+            if 'env_fallback, [' in line]
+
+
+def env_vars_read():
+    """Environment variables the modules fall back to, and those the playbooks and roles look up."""
+    names = set()
+    for line in fallback_lines():
+        names.update(re.findall(r"'([A-Z0-9_]+)'", line.split('env_fallback, [', 1)[1]))
+    for text in sources('playbooks', 'roles'):
+        names.update(re.findall(r"lookup\('(?:ansible\.builtin\.)?env', '([A-Z0-9_]+)'\)", text))
+    return names
+
+
+def variables_read():
+    return {name for text in sources('playbooks', 'roles') for name in re.findall(r'\b(sapcloud_[a-z0-9_]+)\b', text)}
+
+
+def load(folder):
+    with open(os.path.join(TYPES, folder, 'inputs.yml')) as handle:
+        inputs = yaml.safe_load(handle)
+    with open(os.path.join(TYPES, folder, 'injectors.yml')) as handle:
+        injectors = yaml.safe_load(handle)
+    return inputs, injectors
+
+
+def test_the_five_systems_have_types():
+    assert FOLDERS == ['btp_cf_destination', 'btp_neo', 'idm_admin', 'ips_admin', 'ips_proxy_client', 's4hana_cloud']
+
+
+@pytest.mark.parametrize('folder', FOLDERS)
+def test_injectors_fill_what_the_collection_reads(folder):
+    inputs, injectors = load(folder)
+    fields = {field['id']: field for field in inputs['fields']}
+    assert set(inputs['required']) <= set(fields)
+    assert set(injectors) <= {'env', 'extra_vars'}
+    env = injectors.get('env', {})
+    extra_vars = injectors.get('extra_vars', {})
+    assert env or extra_vars
+
+    known_env, known_vars = env_vars_read(), variables_read()
+    assert set(env) <= known_env, 'injected but never read: %s' % sorted(set(env) - known_env)
+    assert set(extra_vars) <= known_vars, 'injected but never read: %s' % sorted(set(extra_vars) - known_vars)
+    assert not [name for name in env if name.startswith('ANSIBLE_')]  # reserved by AWX
+
+    environment = jinja2.Environment()
+    used = set()
+    for name, template in list(env.items()) + list(extra_vars.items()):
+        referenced = jinja2.meta.find_undeclared_variables(environment.parse(template))
+        assert referenced and referenced <= set(fields), (name, referenced)
+        used |= referenced
+        optional = referenced - set(inputs['required'])
+        assert not optional or name in EMPTY_MEANS_UNSET, '%s takes the optional %s' % (name, optional)
+    assert used == set(fields), 'inputs nobody injects: %s' % (set(fields) - used)
+
+
+@pytest.mark.parametrize('folder', FOLDERS)
+def test_secrets_are_secret_on_both_sides(folder):
+    """A secret input is masked by AWX, and the module option it lands in is no_log."""
+    inputs, injectors = load(folder)
+    secret_fields = {f['id'] for f in inputs['fields'] if f.get('secret')}
+    assert secret_fields
+    for field in inputs['fields']:
+        if re.search('password|secret|key', field['id']):
+            assert field['id'] in secret_fields, field['id']
+    lines = fallback_lines()
+    for name, template in injectors.get('env', {}).items():
+        if jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(template)) & secret_fields:
+            options = [line for line in lines if "'%s'" % name in line]
+            assert options and all('no_log=True' in line for line in options), name
+
+
+def test_loader_creates_every_type_and_the_docs_name_it():
+    script = read('extensions', 'awx', 'load_credential_types.sh')
+    created = re.findall(r'^create (\S+) ', script, re.M)
+    assert sorted(created) == FOLDERS
+    assert 'extensions/awx/load_credential_types.sh' in read('docs', 'awx.md')
