@@ -26,11 +26,12 @@ import json
 import re
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import quote
+from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, require, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
+from ansible_collections.sapcloud.identity.plugins.module_utils.java_properties import properties_dump, properties_load
 
 NEO_TOKEN_PATH = '/oauth2/apitoken/v1'
 NEO_AUTHZ_PATH = '/authorization/v1/accounts'
@@ -49,6 +50,12 @@ DESTINATION_NAME_RULE = 'only letters, digits, "_" and "-", 1 to 200 characters'
 # Destination properties that hold secrets besides Password (CF returns them in clear).
 SECRET_PROPERTY = re.compile(r'password|secret', re.I)
 KEYSTORE_SUFFIXES = ('.jks', '.p12', '.pfx', '.pem', '.jceks', '.crt', '.cer')
+# Authentication types of destinations that SAP's destination documentation lists (Neo and Cloud Foundry).
+AUTHENTICATIONS = (
+    'NoAuthentication', 'BasicAuthentication', 'ClientCertificateAuthentication', 'PrincipalPropagation',
+    'AppToAppSSO', 'SAPAssertionSSO', 'SAMLAssertion', 'OAuth2ClientCredentials', 'OAuth2Password',
+    'OAuth2SAMLBearerAssertion', 'OAuth2UserTokenExchange', 'OAuth2JWTBearer', 'OAuth2TokenExchange',
+    'OAuth2RefreshToken', 'OAuth2AuthorizationCode', 'OAuth2TechnicalUserPropagation')
 NEO_LEVELS = ('subaccount', 'application', 'subscription')
 CF_LEVELS = ('subaccount', 'instance')
 
@@ -170,93 +177,6 @@ class NeoAuthorization:
     def unassign(self, application, provider, role, user):
         # Always name the user: a DELETE without users= has unconfirmed semantics.
         self.http.request('DELETE', self._path(application), params=self._query(provider, role, users=user))
-
-
-def properties_escape(text, key=False):
-    """Java .properties escaping (as Properties.store writes it), non-Latin-1 characters as \\uXXXX."""
-    out = []
-    for index, char in enumerate(text):
-        if char == '\\':
-            out.append('\\\\')
-        elif char in '=:#!':
-            out.append('\\' + char)
-        elif char == ' ' and (key or index == 0):
-            out.append('\\ ')
-        elif char in '\t\n\r\f':
-            out.append({'\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f'}[char])
-        elif ord(char) < 0x20 or ord(char) > 0x7e:
-            out.append(''.join('\\u%04x' % unit for unit in _utf16_units(char)))
-        else:
-            out.append(char)
-    return ''.join(out)
-
-
-def _utf16_units(char):
-    code = ord(char)
-    if code <= 0xffff:
-        return [code]
-    code -= 0x10000
-    return [0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff)]
-
-
-def properties_dump(values):
-    return ''.join('%s=%s\n' % (properties_escape(k, key=True), properties_escape(v))
-                   for k, v in sorted(values.items()))
-
-
-def properties_load(text):
-    """Parse a Java .properties document (comments, continuation lines, escapes, = : or blank separators)."""
-    values = {}
-    logical = []
-    for raw in text.splitlines():
-        line = raw.lstrip(' \t\f')
-        if not logical and (not line or line[0] in '#!'):
-            continue
-        trailing = len(line) - len(line.rstrip('\\'))
-        if trailing % 2:
-            logical.append(line[:-1])
-            continue
-        logical.append(line)
-        _properties_entry(''.join(logical), values)
-        logical = []
-    if logical:
-        _properties_entry(''.join(logical), values)
-    return values
-
-
-def _properties_entry(line, values):
-    key, index = _properties_token(line, 0, separators=True)
-    while index < len(line) and line[index] in ' \t\f':
-        index += 1
-    if index < len(line) and line[index] in '=:':
-        index += 1
-        while index < len(line) and line[index] in ' \t\f':
-            index += 1
-    values[key] = _properties_token(line, index, separators=False)[0]
-
-
-def _properties_token(line, index, separators):
-    out = []
-    while index < len(line):
-        char = line[index]
-        if separators and char in '=: \t\f':
-            break
-        if char == '\\' and index + 1 < len(line):
-            nxt = line[index + 1]
-            if nxt == 'u' and re.match(r'[0-9a-fA-F]{4}', line[index + 2:index + 6]):
-                out.append(chr(int(line[index + 2:index + 6], 16)))
-                index += 6
-                continue
-            out.append({'t': '\t', 'n': '\n', 'r': '\r', 'f': '\f'}.get(nxt, nxt))
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    text = ''.join(out)
-    # Join UTF-16 surrogate pairs written as two \\u escapes.
-    text = re.sub(u'[\ud800-\udbff][\udc00-\udfff]',
-                  lambda m: chr(0x10000 + ((ord(m.group(0)[0]) - 0xd800) << 10) + ord(m.group(0)[1]) - 0xdc00), text)
-    return text, index
 
 
 class NeoDestinations:
@@ -419,6 +339,24 @@ def check_destination_scope(params):
 def check_destination_name(name):
     if name is not None and not DESTINATION_NAME.match(name):
         raise ValidationError('name must have %s, got %r' % (DESTINATION_NAME_RULE, name[:250]))
+
+
+def check_http_url(url):
+    """The URL of an HTTP destination: http(s) with a host."""
+    parts = urlsplit(url or '')
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValidationError('url must be an http:// or https:// URL with a host name for a destination of type '
+                              'HTTP, got %r' % url)
+
+
+def check_authentication(value, allow_unknown, warn):
+    """An authentication type SAP lists; another one fails, or only warns when allow_unknown."""
+    if value is None or value in AUTHENTICATIONS:
+        return
+    message = ('authentication %r is not one of the known values (%s)' % (value, ', '.join(AUTHENTICATIONS)))
+    if not allow_unknown:
+        raise ValidationError(message + '; set allow_unknown_authentication=true to send it anyway')
+    warn(message + '; it is sent as given (allow_unknown_authentication=true)')
 
 
 def secret_keys(*destinations):

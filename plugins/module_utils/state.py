@@ -231,8 +231,8 @@ class Ensure:
     def replace(self, current, target, write, write_only=(), update_password='on_create', create=None):
         """Make a whole document (the server or a file takes it as a whole) equal to target.
 
-        Every key of either side is compared, so a key missing from target is a removal. Write-only keys count when
-        current lacks them, or always with update_password=always. write(target) (create(target) for a new
+        Every key of either side is compared, so a key missing from target is a removal. Write-only keys (the server
+        does not show them) count only with update_password=always. write(target) (create(target) for a new
         document, when given) makes the write. Returns the changed keys, sorted."""
         if current is None:
             changed = sorted(target)
@@ -240,7 +240,8 @@ class Ensure:
             return changed
         keys = set(current) | set(target)
         changed = set(k for k in keys if k not in write_only and target.get(k) != current.get(k))
-        changed.update(k for k in write_only if k in target and (update_password == 'always' or k not in current))
+        if update_password == 'always':
+            changed.update(k for k in write_only if k in target)
         if changed:
             self.write('update', current, target, write, target)
         return sorted(changed)

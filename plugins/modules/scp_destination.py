@@ -58,7 +58,8 @@ options:
     default: HTTP
   url:
     description:
-      - Target URL (property C(URL)). Required for I(type=HTTP) with I(state=present).
+      - Target URL (property C(URL)). Required for I(type=HTTP) with I(state=present), and then an C(http://) or
+        C(https://) URL with a host name.
     type: str
   proxy_type:
     description:
@@ -71,9 +72,21 @@ options:
       - Property C(Authentication), for example C(NoAuthentication), C(BasicAuthentication),
         C(OAuth2ClientCredentials) or C(ClientCertificateAuthentication). Values other than the first two are passed
         through as given; put what they need into I(properties) and I(secret_properties).
+      - The known values, those SAP's destination documentation lists, are C(NoAuthentication),
+        C(BasicAuthentication), C(ClientCertificateAuthentication), C(PrincipalPropagation), C(AppToAppSSO),
+        C(SAPAssertionSSO), C(SAMLAssertion), C(OAuth2ClientCredentials), C(OAuth2Password), C(OAuth2SAMLBearerAssertion),
+        C(OAuth2UserTokenExchange), C(OAuth2JWTBearer), C(OAuth2TokenExchange), C(OAuth2RefreshToken),
+        C(OAuth2AuthorizationCode) and C(OAuth2TechnicalUserPropagation). Another value fails before any request
+        unless I(allow_unknown_authentication=true).
       - When not given, C(NoAuthentication) for I(type=HTTP) and nothing for other types.
       - C(NoAuthentication) removes C(User) and C(Password) from the destination.
     type: str
+  allow_unknown_authentication:
+    description:
+      - Accept an I(authentication) value that is not one of the known values (for example one SAP added later),
+        with a warning instead of a failure.
+    type: bool
+    default: false
   user:
     description:
       - Property C(User). Required with I(authentication=BasicAuthentication).
@@ -191,7 +204,7 @@ level:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
-    check_destination_name, check_destination_scope, cf_argument_spec, destination_client, destination_scope_argument_spec,
+    check_authentication, check_destination_name, check_destination_scope, check_http_url, cf_argument_spec, destination_client, destination_scope_argument_spec,
     neo_argument_spec, public, secret_keys)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
@@ -211,6 +224,7 @@ def argument_spec():
         url=dict(type='str'),
         proxy_type=dict(type='str', default='Internet', choices=['Internet', 'OnPremise', 'PrivateLink']),
         authentication=dict(type='str'),
+        allow_unknown_authentication=dict(type='bool', default=False),
         user=dict(type='str'),
         password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
@@ -258,8 +272,8 @@ def desired_destination(params):
     if desired['Authentication'] is None and desired['Type'] == 'HTTP':
         desired['Authentication'] = 'NoAuthentication'
     if params['state'] == 'present':
-        if desired['Type'] == 'HTTP' and not desired['URL']:
-            raise ValidationError('url is required for a destination of type HTTP')
+        if desired['Type'] == 'HTTP':
+            check_http_url(desired['URL'])
         if desired['Authentication'] == 'BasicAuthentication':
             for option in ('user', 'password'):
                 if not params[option]:
@@ -285,14 +299,6 @@ def target_destination(current, desired, props, secret_props):
     return target
 
 
-def differences(current, target, write_only, update_password):
-    keys = set(current) | set(target)
-    changed = set(k for k in keys if k not in write_only and current.get(k) != target.get(k))
-    if update_password == 'always':
-        changed.update(k for k in write_only if k in target)
-    return sorted(changed)
-
-
 def main():
     module = new_module(argument_spec(), supports_check_mode=True)
     run(module, ensure_destination)
@@ -302,40 +308,44 @@ def ensure_destination(module):
     params = module.params
     check_destination_scope(params)
     desired, props, secret_props = desired_destination(params)
+    check_authentication(desired['Authentication'], params['allow_unknown_authentication'], module.warn)
     given_secrets = [params['password']] + list((secret_props or {}).values())
     client = destination_client(params, secrets=given_secrets)
     current = client.get(params['name'])
     secrets = secret_keys(current, desired) | set(secret_props or {})
     ensure = Ensure(module, secret_fields=secrets)
-    changed = []
+    scope = dict(platform=params['platform'], level=params['level'])
 
     if params['state'] == 'absent':
-        if ensure.absent(current, lambda cur: client.delete(cur['Name'])):
-            changed = sorted(current)
-        return ensure.result(changed_properties=changed, platform=params['platform'], level=params['level'])
+        changed = sorted(current) if ensure.absent(current, lambda cur: client.delete(cur['Name'])) else []
+        return ensure.result(changed_properties=changed, **scope)
 
-    if current is None:
-        target = target_destination(None, desired, props, secret_props)
-        changed = sorted(target)
-        if ensure.record('create', {}, target) and not client.create(target):
-            # 409 Duplicate key: created meanwhile (a parallel run), so converge on what is there.
-            current = client.get(params['name'])
-            if current is None:
-                raise ApiError('%s was reported as existing but cannot be read' % params['name'])
-            secrets.update(secret_keys(current))
-            ensure = Ensure(module, secret_fields=secrets)
-    if current is not None:
+    outcome = {}
+
+    def create(target):
+        outcome['created'] = client.create(target)
+
+    def unreadable(current):
+        """Secrets the server does not return cannot be compared (Neo without password read-back)."""
+        return set(k for k in secrets if params['platform'] == 'neo' and current is not None and k not in current)
+
+    target = target_destination(current, desired, props, secret_props)
+    write_only = unreadable(current)
+    changed = ensure.replace(current, target, client.update, write_only, params['update_password'], create=create)
+    if outcome.get('created') is False:
+        # 409 Duplicate key: created meanwhile (a parallel run), so converge on what is there.
+        current = client.get(params['name'])
+        if current is None:
+            raise ApiError('%s was reported as existing but cannot be read' % params['name'])
+        secrets.update(secret_keys(current))
+        ensure = Ensure(module, secret_fields=secrets)
         target = target_destination(current, desired, props, secret_props)
-        # Secrets the server does not return cannot be compared (Neo without password read-back).
-        write_only = set(k for k in secrets if params['platform'] == 'neo' and k not in current)
-        changed = differences(current, target, write_only, params['update_password'])
-        if changed and 'Password' in write_only and 'Password' not in target and target.get('User'):
-            module.warn('%s is uploaded without a password: the configuration service replaces the whole '
-                        'destination, so a password it holds is removed' % params['name'])
-        if changed and ensure.record('update', current, target):
-            client.update(target)
-    return ensure.result(destination=public(target, secrets), changed_properties=changed,
-                         platform=params['platform'], level=params['level'])
+        write_only = unreadable(current)
+        changed = ensure.replace(current, target, client.update, write_only, params['update_password'])
+    if changed and 'Password' in write_only and 'Password' not in target and target.get('User'):
+        module.warn('%s is uploaded without a password: the configuration service replaces the whole '
+                    'destination, so a password it holds is removed' % params['name'])
+    return ensure.result(destination=public(target, secrets), changed_properties=changed, **scope)
 
 
 if __name__ == '__main__':

@@ -5,7 +5,7 @@ import json
 import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
-from ansible_collections.sapcloud.identity.plugins.module_utils import btp
+from ansible_collections.sapcloud.identity.plugins.module_utils import btp, java_properties
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 
 
@@ -40,15 +40,15 @@ def test_service_key_forms():
                                    'emoji \U0001F600', 'tab\there', ''])
 def test_properties_round_trip(value):
     values = {'Name': 'D1', 'Description': value, 'key with blank': 'x', 'URL': 'https://h/p?q=1'}
-    text = btp.properties_dump(values)
+    text = java_properties.properties_dump(values)
     assert all(ord(c) < 128 for c in text)
-    assert btp.properties_load(text) == values
+    assert java_properties.properties_load(text) == values
 
 
 def test_properties_load_java_output():
     text = '#Tue Nov 28 10:00:00 UTC 2026\n! comment\nName=D1\nURL=https\\://h.example.com\nDescription : a \\\n  b\n' \
            'Empty=\nUser COMM\n'
-    assert btp.properties_load(text) == {'Name': 'D1', 'URL': 'https://h.example.com', 'Description': 'a b',
+    assert java_properties.properties_load(text) == {'Name': 'D1', 'URL': 'https://h.example.com', 'Description': 'a b',
                                          'Empty': '', 'User': 'COMM'}
 
 
@@ -63,3 +63,26 @@ def test_destination_names():
     for bad in ('a b', 'a.b', 'x' * 201, ''):
         with pytest.raises(ValidationError, match='name'):
             btp.check_destination_name(bad)
+
+
+@pytest.mark.parametrize('url', ['not a url', 'ftp://h.example.com', 'https://', 'h.example.com/path', None])
+def test_http_destination_url_needs_scheme_and_host(url):
+    with pytest.raises(ValidationError, match='^url must be an http:// or https:// URL with a host name'):
+        btp.check_http_url(url)
+
+
+def test_http_destination_url_accepts_paths_and_ports():
+    btp.check_http_url('https://my123456-api.s4hana.cloud.sap:443/sap/opu')
+    btp.check_http_url('http://127.0.0.1:8080')
+
+
+def test_unknown_authentication_fails_unless_allowed():
+    warnings = []
+    btp.check_authentication('OAuth2ClientCredentials', False, warnings.append)
+    btp.check_authentication(None, False, warnings.append)
+    with pytest.raises(ValidationError, match="authentication 'Basic' is not one of the known values .*"
+                                              "allow_unknown_authentication=true"):
+        btp.check_authentication('Basic', False, warnings.append)
+    assert warnings == []
+    btp.check_authentication('FutureSSO', True, warnings.append)
+    assert len(warnings) == 1 and 'FutureSSO' in warnings[0] and 'NoAuthentication' in warnings[0]

@@ -107,9 +107,9 @@ def test_replace_compares_the_whole_document(check_mode):
     ensure = Ensure(FakeModule(check_mode), ('Password',))
     current = {'Name': 'd', 'URL': 'https://a', 'Extra': '1'}
     target = {'Name': 'd', 'URL': 'https://a', 'Password': 'secret'}
-    changed = ensure.replace(current, target, writes.append, write_only=('Password',))
-    assert changed == ['Extra', 'Password'] and ensure.actions == ['update']
-    assert writes == ([] if check_mode else [target])
+    changed = ensure.replace(current, dict(target, URL='https://b'), writes.append, write_only=('Password',))
+    assert changed == ['Extra', 'URL'] and ensure.actions == ['update']
+    assert writes == ([] if check_mode else [dict(target, URL='https://b')])
     assert ensure.diff()['after']['Password'] == '********'
     ensure = Ensure(FakeModule(check_mode), ('Password',))
     assert ensure.replace(dict(target, Password='old'), target, writes.append, write_only=('Password',)) == []
