@@ -16,9 +16,9 @@ options:
     description:
       - Base URL of the SAP S/4HANA Cloud tenant's API host, for example C(https://my123456-api.s4hana.cloud.sap).
       - Use the C(-api) host; Basic authentication against the UI host is answered with a SAML logon redirect.
-      - If not set, the value of the environment variable E(SAP_S4_API_URL) is used.
+      - Required. If not set, the value of the environment variable E(SAP_S4_API_URL) is used; a module fails before any
+        request, naming both, when neither is set.
     type: str
-    required: true
   api_user:
     description:
       - User name of the communication user that calls the API.
@@ -27,15 +27,15 @@ options:
         once by hand in the Fiori apps; no API can create them.
       - A communication user is locked after three failed logons, so the modules never repeat a request answered
         with 401.
-      - If not set, the value of the environment variable E(SAP_S4_API_USER) is used.
+      - Required. If not set, the value of the environment variable E(SAP_S4_API_USER) is used; a module fails before any
+        request, naming both, when neither is set.
     type: str
-    required: true
   api_password:
     description:
       - Password of O(api_user).
-      - If not set, the value of the environment variable E(SAP_S4_API_PASSWORD) is used.
+      - Required. If not set, the value of the environment variable E(SAP_S4_API_PASSWORD) is used; a module fails before any
+        request, naming both, when neither is set.
     type: str
-    required: true
   sap_client:
     description:
       - SAP client, sent as the C(sap-client) query parameter on every request.

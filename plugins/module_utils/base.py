@@ -42,11 +42,17 @@ class PartialChange(Exception):
         self.result = result
 
 
-def require(params, names, why='(option or its environment variable)'):
-    """ValidationError naming the first of names that is missing or empty."""
+# The environment variable behind each option of the running module (from its argument spec), for messages.
+ENV_VARS = {}
+
+
+def require(params, names, why=''):
+    """ValidationError naming the first of names that is missing or empty, and its environment variable."""
     for name in names:
         if params.get(name) in (None, ''):
-            raise ValidationError('%s is required %s' % (name, why))
+            env = ENV_VARS.get(name)
+            raise ValidationError('%s is required%s%s' % (name, ' ' + why if why else '',
+                                                         '; set it or the environment variable %s' % env if env else ''))
 
 
 def check_base_url(value, parameter):
@@ -60,6 +66,9 @@ def check_base_url(value, parameter):
 def new_module(argument_spec, **kwargs):
     spec = common_argument_spec()
     spec.update(argument_spec)
+    ENV_VARS.clear()
+    ENV_VARS.update((name, option['fallback'][1][0]) for name, option in spec.items()
+                    if option.get('fallback') and option['fallback'][0] is env_fallback and option['fallback'][1])
     module = AnsibleModule(argument_spec=spec, **kwargs)
     if module.params.get('timeout') is not None and module.params['timeout'] <= 0:
         module.fail_json(msg='timeout must be a positive number of seconds (the deadline of one request, retries '

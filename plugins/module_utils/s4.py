@@ -42,9 +42,10 @@ PASSWORD_RULE = ('at least 20 characters with an upper-case letter, a lower-case
 def s4_argument_spec(writes=True):
     """Options of the sapcloud.identity.s4 doc fragment; without use_etag for a caller that only reads."""
     spec = dict(
-        api_url=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_URL'])),
-        api_user=dict(type='str', required=True, fallback=(env_fallback, ['SAP_S4_API_USER'])),
-        api_password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['SAP_S4_API_PASSWORD'])),
+        # Required, but checked by check_connection so the message names the environment variable too.
+        api_url=dict(type='str', fallback=(env_fallback, ['SAP_S4_API_URL'])),
+        api_user=dict(type='str', fallback=(env_fallback, ['SAP_S4_API_USER'])),
+        api_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_S4_API_PASSWORD'])),
         sap_client=dict(type='str', fallback=(env_fallback, ['SAP_S4_CLIENT'])),
     )
     if writes:
@@ -54,8 +55,8 @@ def s4_argument_spec(writes=True):
 
 def check_connection(params):
     """The connection options, checked before any request: an empty user or password would only earn a 401."""
+    require(params, ('api_url', 'api_user', 'api_password'))
     check_base_url(params['api_url'], 'api_url')
-    require(params, ('api_user', 'api_password'))
 
 
 def check_password(value, parameter):

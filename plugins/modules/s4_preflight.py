@@ -272,7 +272,7 @@ def concurrency(facts, client, sets, params):
     if not required:
         facts.add(fact, expected, 'not declared; %s' % carried, 'confirmed')
         return
-    to_set = '%s: true (%s)' % (facts.name('use_etag'), 'the default; keep it' if params['use_etag'] else 'now false')
+    to_set = '%s: true (%s)' % (facts.name('use_etag'), 'the default; keep it so' if params['use_etag'] else 'now false')
     facts.add(fact, expected, 'required on %s; %s' % (', '.join(required), carried), 'different', to_set)
 
 
