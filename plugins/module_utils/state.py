@@ -228,23 +228,26 @@ class Ensure:
             added.append(created if created is not None else dict(item, **children.placeholder))
         return children.merged(before.get(children.field), (add, update, remove), added)
 
-    def replace(self, current, target, write, write_only=(), update_password='on_create', create=None):
+    def replace(self, current, target, write, write_only=(), update_password='on_create', create=None, view=None):
         """Make a whole document (the server or a file takes it as a whole) equal to target.
 
-        Every key of either side is compared, so a key missing from target is a removal. Write-only keys (the server
-        does not show them) count only with update_password=always. write(target) (create(target) for a new
-        document, when given) makes the write. Returns the changed keys, sorted."""
+        view(document) is what is compared and shown in the diff (the document itself without one). Every key of
+        either side's view is compared, so a key missing from target is a removal. Write-only keys (the server does
+        not show them) count only with update_password=always. write(target) (create(target) for a new document,
+        when given) makes the write and may return the document as the server holds it. Returns (the document as
+        it now is, the changed keys sorted)."""
+        view = view or (lambda document: document)
+        after = view(target)
         if current is None:
-            changed = sorted(target)
-            self.write('create', {}, target, create or write, target)
-            return changed
-        keys = set(current) | set(target)
-        changed = set(k for k in keys if k not in write_only and target.get(k) != current.get(k))
+            return self.write('create', {}, after, create or write, target) or target, sorted(after)
+        before = view(current)
+        keys = set(before) | set(after)
+        changed = set(k for k in keys if k not in write_only and after.get(k) != before.get(k))
         if update_password == 'always':
-            changed.update(k for k in write_only if k in target)
-        if changed:
-            self.write('update', current, target, write, target)
-        return sorted(changed)
+            changed.update(k for k in write_only if k in after)
+        if not changed:
+            return current, []
+        return self.write('update', before, after, write, target) or target, sorted(changed)
 
     def absent(self, current, delete):
         if current is None:

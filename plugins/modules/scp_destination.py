@@ -331,7 +331,8 @@ def ensure_destination(module):
 
     target = target_destination(current, desired, props, secret_props)
     write_only = unreadable(current)
-    changed = ensure.replace(current, target, client.update, write_only, params['update_password'], create=create)
+    _dest, changed = ensure.replace(current, target, client.update, write_only, params['update_password'],
+                                    create=create)
     if outcome.get('created') is False:
         # 409 Duplicate key: created meanwhile (a parallel run), so converge on what is there.
         current = client.get(params['name'])
@@ -341,7 +342,7 @@ def ensure_destination(module):
         ensure = Ensure(module, secret_fields=secrets)
         target = target_destination(current, desired, props, secret_props)
         write_only = unreadable(current)
-        changed = ensure.replace(current, target, client.update, write_only, params['update_password'])
+        _dest, changed = ensure.replace(current, target, client.update, write_only, params['update_password'])
     if changed and 'Password' in write_only and 'Password' not in target and target.get('User'):
         module.warn('%s is uploaded without a password: the configuration service replaces the whole '
                     'destination, so a password it holds is removed' % params['name'])

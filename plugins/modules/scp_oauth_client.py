@@ -239,11 +239,15 @@ def ensure_client(module):
     after = wanted if present else []
     todo = [role for role in wanted if (role in held) != present]
     ensure = Ensure(module)
-    if todo and ensure.record('assign' if present else 'unassign', {'user': user, 'roles': held},
-                              {'user': user, 'roles': after}):
+
+    def change_roles():
+        # One action for the set: the Authorization Management API takes one role a request.
         for role in todo:
-            change = authz.assign if present else authz.unassign
-            change(params['application'], params['provider_subaccount'], role, user)
+            (authz.assign if present else authz.unassign)(params['application'], params['provider_subaccount'],
+                                                          role, user)
+    if todo:
+        ensure.write('assign' if present else 'unassign', {'user': user, 'roles': held}, {'user': user, 'roles': after},
+                     change_roles)
     if not present:
         module.warn('the OAuth client registration %s itself can only be removed in the cockpit (subaccount %s, '
                     'Security > OAuth > Clients)' % (params['client_id'], params['subaccount']))

@@ -107,17 +107,28 @@ def test_replace_compares_the_whole_document(check_mode):
     ensure = Ensure(FakeModule(check_mode), ('Password',))
     current = {'Name': 'd', 'URL': 'https://a', 'Extra': '1'}
     target = {'Name': 'd', 'URL': 'https://a', 'Password': 'secret'}
-    changed = ensure.replace(current, dict(target, URL='https://b'), writes.append, write_only=('Password',))
+    _doc, changed = ensure.replace(current, dict(target, URL='https://b'), writes.append, write_only=('Password',))
     assert changed == ['Extra', 'URL'] and ensure.actions == ['update']
     assert writes == ([] if check_mode else [dict(target, URL='https://b')])
     assert ensure.diff()['after']['Password'] == '********'
     ensure = Ensure(FakeModule(check_mode), ('Password',))
-    assert ensure.replace(dict(target, Password='old'), target, writes.append, write_only=('Password',)) == []
-    assert ensure.replace(dict(target, Password='old'), target, writes.append, write_only=('Password',),
-                          update_password='always') == ['Password']
+    old = dict(target, Password='old')
+    assert ensure.replace(old, target, writes.append, write_only=('Password',)) == (old, [])
+    assert ensure.replace(old, target, writes.append, write_only=('Password',),
+                          update_password='always')[1] == ['Password']
     ensure = Ensure(FakeModule(check_mode))
-    assert ensure.replace(None, target, writes.append, create=lambda doc: writes.append('create')) == \
-        ['Name', 'Password', 'URL'] and ensure.actions == ['create']
+    doc, changed = ensure.replace(None, target, writes.append, create=lambda doc: dict(doc, ID='7'))
+    assert changed == ['Name', 'Password', 'URL'] and ensure.actions == ['create']
+    assert doc == (target if check_mode else dict(target, ID='7'))
+
+
+def test_replace_compares_views_and_returns_the_written_document():
+    ensure = Ensure(FakeModule(False))
+    view = lambda doc: {'name': doc['n']}  # noqa: E731
+    assert ensure.replace({'n': 'a', 'id': 1}, {'n': 'a'}, None, view=view) == ({'n': 'a', 'id': 1}, [])
+    doc, changed = ensure.replace({'n': 'a', 'id': 1}, {'n': 'b'}, lambda t: dict(t, id=1), view=view)
+    assert (doc, changed) == ({'n': 'b', 'id': 1}, ['name'])
+    assert ensure.diff() == {'before': {'name': 'a'}, 'after': {'name': 'b'}}
 
 
 def test_a_failure_after_applied_writes_reports_them():
