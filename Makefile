@@ -30,6 +30,7 @@ test: venv
 	$(BIN)/python -m pytest -q tests/integration
 	bash tests/sanity/run.sh
 	bash tests/lint.sh
+	bash tests/ecosystem/run.sh
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
