@@ -104,7 +104,18 @@ def test_three_tenants_on_neo_with_the_guide_profile(ansible, emulator, tmp_path
     summary = (tmp_path / 'output' / 'integrate.md').read_text()
     assert summary.count('| created') == 1 + 6 * len(TENANTS) and 'Manual steps still open\n\nNone.' in summary
 
-    no_op(ansible, emulator, tmp_path)
+    run = no_op(ansible, emulator, tmp_path)
+    # Request economy of a no-op (docs/performance.md): per tenant the reads of the modules it runs, no more: the
+    # alternating users 1, user 1, system 2, two arrangements 3 each (arrangement, system, user), the system's
+    # arrangements 1, the worker check 1 on S/4; destination, proxy system and repository 1 each; the shared role
+    # assignment once, and no token request while the cached tokens are valid.
+    stats = emulator.stats()['hosts']
+    assert [stats[t]['requests'] for t in TENANTS] == [12] * len(TENANTS), stats
+    assert dict((h, stats[h]['requests']) for h in ('neo_configapi', 'ips', 'idm', 'neo_api')) == {
+        'neo_configapi': len(TENANTS), 'ips': len(TENANTS), 'idm': len(TENANTS), 'neo_api': 1}, stats
+    assert stats.get('neo_oauth', {}).get('requests', 0) == 0, stats
+    # Task economy: every task of a tenant's no-op run writes, decides or reports (docs/performance.md).
+    assert len([r for r in run.results if r['host'] == 's4_t1']) <= 26, [r['task'] for r in run.results]
     ok(play(ansible, tmp_path, 'verify.yml'))
     assert '| passed |' in (tmp_path / 'output' / 'verify.md').read_text()
 
