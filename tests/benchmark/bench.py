@@ -1,103 +1,253 @@
-"""Benchmarks that print figures (never asserted as timings in tests): `make bench`.
+"""`make bench`: the collection against the playbook an admin would write by hand, with figures, never asserted.
 
-- per-task cost: wall time and peak memory of an ansible-playbook run with one no-op module task, against a
-  run with one ansible.builtin.ping task (the fixed cost of a module task on the controller), as a ratio;
-- requests per no-op run for each S/4 module, from the emulator's HTTP-layer stats;
-- the emulator's own throughput (GETs a second from parallel clients), so it is never the bottleneck.
+1. Per-task fixed cost: one no-op s4_comm_user_info task run in the task's worker (the collection's default), as a
+   module process (sapcloud_in_worker=false), and an ansible.builtin.uri task making the same GET, against an empty
+   play (ansible-playbook start-up).
+2. integrate.yml against tests/benchmark/uri_integrate.yml (plain ansible.builtin.uri tasks, its rules in its header),
+   for 1 and 10 tenants, first run and no-op run: PAIRS alternating pairs (A B A B ...) on a fresh emulator state,
+   median and range of wall time, requests and writes counted by the emulator, and the end states compared.
+3. Where the time of one no-op run goes: start-up, tasks, requests.
+4. BENCH_FULL=1: 50 tenants at forks 10 and 25 (wall time, controller peak memory, requests, tokens, the emulator's
+   CPU share), and 50 tenants against 10 at the same forks.
+
+The last line reads `integrate/uri wall-time ratio, 10 tenants: first R1, no-op R2`.
 """
 
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-
-import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
+sys.path.insert(0, HERE)
 
-from conftest import REPO, Ansible, EmulatorProcess, s4_connection  # noqa: E402  pylint: disable=wrong-import-position
+from conftest import REPO, EmulatorProcess, collections_path  # noqa: E402  pylint: disable=wrong-import-position
+from same_state import normalized_state  # noqa: E402  pylint: disable=wrong-import-position
 
-RUNS = int(os.environ.get('BENCH_RUNS', '5'))
+PAIRS = int(os.environ.get('BENCH_PAIRS', '5'))
+FULL = os.environ.get('BENCH_FULL') == '1'
+BIN = os.path.dirname(sys.executable)
+INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
+INTEGRATE = os.path.join(REPO, 'playbooks', 'integrate.yml')
+URI = os.path.join(HERE, 'uri_integrate.yml')
+# Runs a command and prints the peak RSS (KiB) of its largest process, as the kernel accounts waited-for children.
 RSS_PROBE = ('import resource, subprocess, sys\n'
-             'subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)\n'
-             'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n')
+             'rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n'
+             'print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n')
 
 
-def play_file(workdir, name, task):
-    import yaml  # pylint: disable=import-outside-toplevel
-    path = os.path.join(workdir, name + '.yml')
-    with open(path, 'w') as handle:
-        yaml.safe_dump([{'hosts': 'localhost', 'gather_facts': False, 'tasks': [task]}], handle)
-    return path
+class Bench:
+    def __init__(self, tenants):
+        self.work = tempfile.mkdtemp(prefix='sapcloud-bench-')
+        self.emulator = EmulatorProcess(self.work, tenants=tenants)
+        self.hosts_files = {}
 
+    def hosts(self, count):
+        """An inventory file with the first `count` emulated tenants in group s4_tenants."""
+        if count not in self.hosts_files:
+            path = os.path.join(self.work, 'hosts-%d.json' % count)
+            with open(path, 'w') as handle:
+                json.dump({'s4_tenants': {'hosts': dict(('s4_t%d' % i, None) for i in range(1, count + 1))}}, handle)
+            self.hosts_files[count] = path
+        return self.hosts_files[count]
 
-def timed_runs(ansible, emulator, path):
-    """Median wall seconds and peak RSS (MiB of the largest process) over RUNS runs of a playbook."""
-    env = ansible.env()
-    cmd = [os.path.join(ansible.bindir, 'ansible-playbook'), path, '-e', '@' + emulator.vars_file]
-    times, peaks = [], []
-    for attempt in range(RUNS):  # pylint: disable=unused-variable
+    def env(self, run_dir):
+        return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR='1',
+                    ANSIBLE_LOCAL_TEMP=os.path.join(run_dir, 'tmp'), ANSIBLE_LOCALHOST_WARNING='0',
+                    SAPCLOUD_TOKEN_CACHE_DIR=os.path.join(run_dir, 'token-cache'),
+                    PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
+
+    def fresh(self, name):
+        """A clean emulator state and a clean run directory (password files, token cache, output): a first run."""
+        self.emulator.reset()
+        run_dir = os.path.join(self.work, name)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        os.makedirs(os.path.join(run_dir, 'tmp'))
+        return run_dir
+
+    def playbook(self, playbook, run_dir, tenants, forks=10, env=None):
+        """(wall seconds, peak RSS MiB, requests, writes, stats) of one ansible-playbook run."""
+        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', self.hosts(tenants), playbook,
+               '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
+               '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
+               '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
+        self.emulator.reset_stats()
         start = time.perf_counter()
-        out = subprocess.run([sys.executable, '-c', RSS_PROBE] + cmd, cwd=REPO, env=env, capture_output=True,
-                             text=True, check=True)
-        times.append(time.perf_counter() - start)
-        peaks.append(int(out.stdout.strip()) / 1024.0)
-    return statistics.median(times), max(peaks)
+        out = subprocess.run([sys.executable, '-c', RSS_PROBE] + cmd, cwd=REPO, env=dict(self.env(run_dir), **(env or {})),
+                             capture_output=True, text=True, check=True)
+        wall = time.perf_counter() - start
+        rc, rss = out.stdout.split()
+        if rc != '0':
+            raise SystemExit('%s failed (rc %s); run it by hand: %s' % (os.path.basename(playbook), rc, ' '.join(cmd)))
+        stats = self.emulator.stats()
+        return wall, int(rss) / 1024.0, stats['total']['requests'], soap_free_writes(stats), stats
+
+    def stop(self):
+        self.emulator.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
-def emulator_throughput(emulator, host='s4_t1', total=2000, workers=8):
-    url = emulator.url(host) + '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001/'
-    auth = (emulator.demo['s4_admin_user'], emulator.demo['s4_admin_password'])
-    session_per_worker = [requests.Session() for worker in range(workers)]
+def soap_free_writes(stats):
+    """Non-GET requests, leaving out the worker check: QueryBusinessUserIn is a SOAP read, and SOAP sends every
+    call as POST."""
+    return sum(n for host in stats['hosts'].values() for call, n in host.get('paths', {}).items()
+               if not call.startswith('GET ') and 'querybusinessuserin' not in call)
 
-    def fetch(index):
-        return session_per_worker[index % workers].get(url, auth=auth, timeout=30).status_code
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        codes = list(pool.map(fetch, range(total)))
-    elapsed = time.perf_counter() - start
-    return total / elapsed, codes.count(200)
+def token_requests(stats):
+    return sum(n for host in stats['hosts'].values() for call, n in host.get('paths', {}).items()
+               if call.startswith('POST ') and 'token' in call.lower())
+
+
+def spread(values):
+    return '%6.2f [%5.2f-%5.2f]' % (statistics.median(values), min(values), max(values))
+
+
+def compare(bench, tenants):
+    """Alternating pairs: each pair runs integrate.yml, then the uri playbook, each first run then no-op run."""
+    times = dict((key, []) for key in ('integrate first', 'integrate no-op', 'uri first', 'uri no-op'))
+    counts = {}
+    for pair in range(PAIRS):
+        order = (('integrate', INTEGRATE), ('uri', URI)) if pair % 2 == 0 else (('uri', URI), ('integrate', INTEGRATE))
+        for name, playbook in order:
+            run_dir = bench.fresh('%s-%d' % (name, tenants))
+            for phase in ('first', 'no-op'):
+                wall, rss, requests, writes, stats = bench.playbook(playbook, run_dir, tenants)
+                times['%s %s' % (name, phase)].append(wall)
+                counts['%s %s' % (name, phase)] = (requests, writes, rss)
+            if pair == 0:
+                counts[name + ' state'] = normalized_state(bench.emulator.control,
+                                                           ['s4_t%d' % i for i in range(1, tenants + 1)] + SHARED)
+    print('\n%d tenant(s), forks 10, %d alternating pairs; wall seconds median [min-max]' % (tenants, PAIRS))
+    print('%-18s %22s %9s %7s %9s' % ('run', 'wall s', 'requests', 'writes', 'peak MiB'))
+    for key, values in times.items():
+        requests, writes, rss = counts[key]
+        print('%-18s %22s %9d %7d %9.0f' % (key, spread(values), requests, writes, rss))
+    same = counts['integrate state'] == counts['uri state']
+    print('same end state (emulator state, generated ids normalised): %s' % ('yes' if same else 'NO'))
+    ratios = dict((phase, statistics.median(times['integrate ' + phase]) / statistics.median(times['uri ' + phase]))
+                  for phase in ('first', 'no-op'))
+    print('integrate/uri: first %.2f, no-op %.2f; integrate no-op/first %.2f' % (
+        ratios['first'], ratios['no-op'],
+        statistics.median(times['integrate no-op']) / statistics.median(times['integrate first'])))
+    return ratios
+
+
+SHARED = ['neo_api', 'neo_configapi', 'neo_oauth', 'ips', 'idm']
+
+
+def task_cost(bench):
+    """One task, three execution shapes, against an empty play (start-up)."""
+    conn = {'api_url': "{{ emulator_urls.s4_t1 }}", 'api_user': "{{ emulator_demo.s4_admin_user }}",
+            'api_password': "{{ emulator_demo.s4_admin_password }}"}
+    tasks = {
+        'empty play (start-up)': [],
+        'sapcloud.identity.s4_comm_user_info, in the worker': [{'sapcloud.identity.s4_comm_user_info': dict(
+            conn, name='NOBODY')}],
+        'sapcloud.identity.s4_comm_user_info, module process': [{'sapcloud.identity.s4_comm_user_info': dict(
+            conn, name='NOBODY'), 'vars': {'sapcloud_in_worker': False,
+                                           'ansible_python_interpreter': sys.executable}}],
+        'ansible.builtin.uri, same GET': [{'ansible.builtin.uri': {
+            'url': "{{ emulator_urls.s4_t1 }}/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/"
+                   "aps_com_cu_a4c_odata/0001/CommunicationUsers?$filter=Name%20eq%20'NOBODY'",
+            'user': conn['api_user'], 'password': conn['api_password'], 'force_basic_auth': True},
+            'vars': {'ansible_python_interpreter': sys.executable}}],
+    }
+    print('\nper-task cost: 10 copies of one task in one play, 1 host (median of 5 runs, seconds)')
+    base = None
+    for label, task in tasks.items():
+        path = os.path.join(bench.work, 'task.yml')
+        with open(path, 'w') as handle:
+            json.dump([{'hosts': 's4_tenants', 'gather_facts': False, 'connection': 'local', 'tasks': task * 10}],
+                      handle)
+        run_dir = os.path.join(bench.work, 'task-run')
+        os.makedirs(os.path.join(run_dir, 'tmp'), exist_ok=True)
+        walls = [bench.playbook(path, run_dir, 1)[0] for attempt in range(5)]  # pylint: disable=unused-variable
+        median = statistics.median(walls)
+        if base is None:
+            base = median
+            print('  %-55s %6.2f' % (label, median))
+        else:
+            print('  %-55s %6.2f  (%.3f s a task)' % (label, median, (median - base) / 10))
+
+
+def profile(bench, tenants=10):
+    """Where the time of one no-op integrate.yml run goes."""
+    run_dir = bench.fresh('profile')
+    bench.playbook(INTEGRATE, run_dir, tenants)
+    empty = os.path.join(bench.work, 'empty.yml')
+    with open(empty, 'w') as handle:
+        json.dump([{'hosts': 's4_tenants', 'gather_facts': False, 'connection': 'local', 'tasks': []}], handle)
+    startup = statistics.median(bench.playbook(empty, run_dir, tenants)[0] for attempt in range(3))
+    results = os.path.join(run_dir, 'tasks.jsonl')
+    callback = {'TASK_RESULTS_FILE': results, 'ANSIBLE_CALLBACKS_ENABLED': 'task_results',
+                'ANSIBLE_CALLBACK_PLUGINS': os.path.join(REPO, 'tests', 'integration', 'callback_plugins')}
+    wall, rss, requests, writes, stats = bench.playbook(INTEGRATE, run_dir, tenants, env=callback)
+    with open(results) as handle:
+        entries = [json.loads(line) for line in handle if line.strip()]
+    host_tasks = [e for e in entries if e['host'] == 's4_t1']
+    skipped = sum(1 for e in host_tasks if e['status'] == 'skipped')
+    modules = sum(1 for e in host_tasks if e['action'].startswith('sapcloud.identity.') and e['status'] != 'skipped')
+    per_tenant = requests / float(tenants)
+    print('\nprofile of one no-op integrate.yml run, %d tenants, forks 10' % tenants)
+    print('  wall %.2f s: start-up (an empty play) %.2f s, tasks and requests %.2f s' % (wall, startup, wall - startup))
+    print('  tasks per tenant: %d (%d collection modules, %d skipped); %.3f s a host-task'
+          % (len(host_tasks), modules, skipped, (wall - startup) / max(1, len(host_tasks) * tenants)))
+    print('  requests: %d (%.1f a tenant, shared objects included), writes %d, tokens %d, peak RSS %.0f MiB'
+          % (requests, per_tenant, writes, token_requests(stats), rss))
+    for host, data in sorted(stats['hosts'].items()):
+        if host == 's4_t1' or not host.startswith('s4_'):
+            print('    %-14s %s' % (host, ', '.join('%s x%d' % (call, n) for call, n in sorted(data['paths'].items()))))
+
+
+def emulator_cpu(pid):
+    with open('/proc/%d/stat' % pid) as handle:
+        fields = handle.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf('SC_CLK_TCK'))
+
+
+def scale(bench):
+    print('\nscale: first and no-op integrate.yml runs (1 run each)')
+    print('%-22s %8s %8s %9s %7s %7s %9s %12s' % ('run', 'wall s', 's/tenant', 'requests', 'writes', 'tokens',
+                                                   'peak MiB', 'emulator CPU'))
+    walls = {}
+    for forks in (10, 25):
+        for tenants in (10, 50):
+            run_dir = bench.fresh('scale-%d-%d' % (tenants, forks))
+            for phase in ('first', 'no-op'):
+                cpu = emulator_cpu(bench.emulator.proc.pid)
+                wall, rss, requests, writes, stats = bench.playbook(INTEGRATE, run_dir, tenants, forks=forks)
+                share = (emulator_cpu(bench.emulator.proc.pid) - cpu) / wall
+                walls[(tenants, forks, phase)] = wall
+                print('%-22s %8.2f %8.2f %9d %7d %7d %9.0f %11.0f%%' % (
+                    '%d tenants, forks %d, %s' % (tenants, forks, phase), wall, wall / tenants, requests, writes,
+                    token_requests(stats), rss, 100 * share))
+    for forks in (10, 25):
+        print('50 tenants / 10 tenants at forks %d: first %.1fx, no-op %.1fx' % (
+            forks, walls[(50, forks, 'first')] / walls[(10, forks, 'first')],
+            walls[(50, forks, 'no-op')] / walls[(10, forks, 'no-op')]))
 
 
 def main():
-    workdir = tempfile.mkdtemp(prefix='sapcloud-bench-')
-    emulator = EmulatorProcess(workdir)
+    bench = Bench(tenants=50 if FULL else 10)
     try:
-        os.makedirs(os.path.join(workdir, 'ansible-tmp'), exist_ok=True)
-        ansible = Ansible(emulator, workdir)
-        conn = s4_connection(emulator)
-        user = {'name': 'BENCH_USER', 'description': 'benchmark', 'password': 'Bench-Password-0123456789!'}
-        system = {'system_id': 'BENCH_SYS', 'host_name': 'bench.example.com', 'inbound_users': [{'user': 'BENCH_USER'}]}
-        arrangement = {'scenario_id': 'SAP_COM_0193', 'system_id': 'BENCH_SYS'}
-        steps = [('s4_comm_user', user), ('s4_comm_system', system), ('s4_comm_arrangement', arrangement)]
-        for module, args in steps:  # create once, so the measured runs are no-ops
-            result = ansible.task('sapcloud.identity.' + module, args, defaults=conn)
-            assert not result.failed, result.msg
-
-        baseline = play_file(workdir, 'baseline', {'ansible.builtin.ping': {}})
-        base_time, base_rss = timed_runs(ansible, emulator, baseline)
-        print('runs per figure: %d (median wall time, largest process peak RSS)' % RUNS)
-        print('%-28s %8s %8s %10s %9s %7s' % ('task', 'seconds', 'x ping', 'peak MiB', 'requests', 'writes'))
-        print('%-28s %8.2f %8.2f %10.1f %9s %7s' % ('ansible.builtin.ping', base_time, 1.0, base_rss, '-', '-'))
-        for module, args in steps:
-            path = play_file(workdir, module, {'sapcloud.identity.' + module: args, 'module_defaults': {
-                'sapcloud.identity.' + module: conn}})
-            seconds, rss = timed_runs(ansible, emulator, path)
-            emulator.reset_stats()
-            result = ansible.task('sapcloud.identity.' + module, args, defaults=conn)
-            assert not result.changed, '%s was not a no-op: %s' % (module, result.data)
-            figures = (module + ' (no-op)', seconds, seconds / base_time, rss, emulator.requests('s4_t1'),
-                       emulator.writes('s4_t1'))
-            print('%-28s %8.2f %8.2f %10.1f %9d %7d' % figures)
-        rate, ok = emulator_throughput(emulator)
-        print('emulator: %.0f GET/s from 8 parallel clients (%d of 2000 answered 200)' % (rate, ok))
+        print('sapcloud.identity benchmark on %d cores, ansible-core from %s' % (os.cpu_count(), BIN))
+        task_cost(bench)
+        ratios = {}
+        for tenants in (1, 10):
+            ratios[tenants] = compare(bench, tenants)
+        profile(bench)
+        if FULL:
+            scale(bench)
+        print('\nintegrate/uri wall-time ratio, 10 tenants: first %.2f, no-op %.2f'
+              % (ratios[10]['first'], ratios[10]['no-op']))
     finally:
-        emulator.stop()
+        bench.stop()
 
 
 if __name__ == '__main__':
