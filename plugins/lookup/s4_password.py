@@ -161,12 +161,16 @@ class LookupModule(LookupBase):
         out = []
         for term in terms:
             path = self._loader.path_dwim(term)
-            if os.path.exists(path):
-                password = read_password(path)
-            else:
-                password = generate(length, specials)
-                if persist:
-                    password = store_new(path, password)
+            try:
+                if os.path.exists(path):
+                    password = read_password(path)
+                else:
+                    password = generate(length, specials)
+                    if persist:
+                        password = store_new(path, password)
+            except (IOError, OSError) as exc:
+                raise AnsibleError('s4_password: cannot read or create the password file %s: %s'
+                                   % (path, exc.strerror or exc))
             problems = policy_problems(password)
             if problems:
                 raise AnsibleError('s4_password: the password in %s does not meet the S/4HANA policy (%s): %s. Fix '

@@ -268,6 +268,9 @@ class HttpClient:
         if not timeout or timeout <= 0:
             raise ApiError('timeout must be a positive number of seconds (the deadline of one request, retries '
                            'included), got %r' % (timeout,))
+        if ca_path and not os.path.isfile(ca_path):
+            raise ApiError('ca_path must be a file with PEM certificates, got %s (option ca_path or SAPCLOUD_CA_PATH)'
+                           % ca_path)
         self.base_url = base_url.rstrip('/')
         self.backoff = dict(BACKOFF)
         self.backoff.update(backoff or {})

@@ -602,3 +602,9 @@ def test_scrub_masks_url_encoded_secrets():
     secret = 'P@ss word/with+signs:1'
     text = 'a %s b %s c %s' % (secret, requests.utils.quote(secret, safe=''), 'P%40ss+word%2Fwith%2Bsigns%3A1')
     assert secret.split()[0] not in http_utils.scrub(text, [secret]).replace(http_utils.MASK, '')
+
+
+def test_missing_ca_path_is_refused_before_any_request(tmp_path):
+    with pytest.raises(ApiError) as info:
+        basic_client(ca_path=str(tmp_path / 'missing.pem'))
+    assert 'ca_path must be a file' in str(info.value) and 'SAPCLOUD_CA_PATH' in str(info.value)

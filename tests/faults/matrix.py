@@ -1,0 +1,374 @@
+"""The fault matrix, the interruptions, the overlapping runs and the runs that show the most (check, diff, -vvv).
+
+Every case starts from a reset emulator (the demo prerequisites only) and its own secrets folder, except the
+rotations, which follow each other (the users alternate between _A and _B). After every run the emulator's state is
+checked for duplicates; a run that fails must fail cleanly (each failed task names the host, the request and the
+HTTP status, or "no response"); the re-run must converge to the same landscape as a clean run, with the passwords
+S/4HANA holds equal to the ones the collection kept.
+"""
+
+import os
+import re
+import threading
+import time
+
+from harness import DEMO, TENANTS, wait_for  # pylint: disable=unused-import
+
+USER_A, USER_B = 'IDM_IPS_PROXY_A', 'IDM_IPS_PROXY_B'
+GUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+# A failed request as transport.ApiError words it: "... on host:port failed (HTTP 503): ..." / "(no response)".
+CLEAN_FAILURE = re.compile(r' on [\w.-]+(:\d+)? failed \((HTTP \d{3}|no response)\)')
+TOKEN = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/oauth/token')
+JSON = {'Content-Type': 'application/json'}
+TEXT = {'Content-Type': 'text/plain'}
+
+
+def status_fault(status, after=False, **extra):
+    body = '{"error": {"code": "FAULT/%d", "message": "Injected %d%s"}}' % (status, status, ' after apply' if after
+                                                                             else '')
+    fault = dict(status=status, headers=dict(JSON), body=body, after=after)
+    fault.update(extra)
+    return fault
+
+
+# (name, fault, which endpoints: all | posts | s4 | bearer, extra environment)
+FAULTS = [
+    ('429 with Retry-After', dict(status=429, headers={'Retry-After': '2', 'Content-Type': 'text/plain'},
+                                  body='Too Many Requests'), 'all', None),
+    ('429 without Retry-After', dict(status=429, headers=TEXT, body='Rate limit exceeded'), 'all', None),
+    ('500 before apply', status_fault(500), 'all', None),
+    ('502 before apply', dict(status=502, headers={'Content-Type': 'text/html'},
+                              body='<html><head><title>502 Bad Gateway</title></head></html>'), 'all', None),
+    ('503 before apply', status_fault(503), 'all', None),
+    ('504 before apply', dict(status=504, headers=TEXT, body='Gateway Timeout'), 'all', None),
+    ('500 after apply', status_fault(500, after=True), 'all', None),
+    ('502 after apply', status_fault(502, after=True), 'all', None),
+    ('503 after apply', status_fault(503, after=True), 'all', None),
+    ('504 after apply', status_fault(504, after=True), 'all', None),
+    ('connection dropped before apply', dict(drop=True), 'all', None),
+    ('connection dropped after apply', dict(drop=True, after=True), 'all', None),
+    ('answer slower than the deadline', dict(delay=3), 'all', {'SAPCLOUD_TIMEOUT': '2'}),
+    ('CSRF token expired', dict(status=403, headers={'x-csrf-token': 'Required', 'Content-Type': 'text/plain'},
+                                body='CSRF token validation failed'), 's4', None),
+    ('409 from a concurrent creator', status_fault(409, after=True), 'posts', None),
+    ('400 duplicate from a concurrent creator', status_fault(400, after=True), 'posts', None),
+    ('401 on a cached token', dict(status=401, headers=JSON, body='{"error": "invalid_token"}'), 'bearer', None),
+]
+QUICK_FAULTS = ('503 after apply',)
+
+
+def endpoint_pattern(path):
+    """A path regex that matches the same endpoint for another tenant (GUIDs and numeric ids vary)."""
+    escaped = re.escape(path)
+    escaped = re.sub(GUID.replace('\\', '\\\\'), GUID, escaped)
+    escaped = re.sub(r'/\d+(?=/|$)', '/[^/]+', escaped)
+    return escaped + '$'
+
+
+class Context:
+    def __init__(self, suite, table, counts, tenants, rng, quick):
+        self.suite = suite
+        self.table = table
+        self.counts = counts
+        self.tenants = tenants
+        self.rng = rng
+        self.quick = quick
+        self.limit = ','.join(tenants)
+        self.clean = None
+        self.endpoints = []
+        self.durations = {}
+        self.case_number = 0
+        self.requests_per_run = 40
+
+    # ---- helpers ----
+
+    def case(self, name):
+        self.case_number += 1
+        return '%02d-%s' % (self.case_number, re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-'))
+
+    def fresh(self):
+        self.suite.emulator.reset()
+
+    def run(self, label, playbook, case, extra=None, **kwargs):
+        extra_vars = self.suite.dirs(case)
+        extra_vars.update(extra or {})
+        started = time.time()
+        run = self.suite.playbook(label, playbook, extra_vars=extra_vars, limit=self.limit, **kwargs)
+        self.durations.setdefault(playbook, time.time() - started)
+        return run
+
+    def start(self, label, playbook, case, extra=None, limit=None):
+        extra_vars = self.suite.dirs(case)
+        extra_vars.update(extra or {})
+        return self.suite.start(label, playbook, extra_vars=extra_vars, limit=limit or self.limit)
+
+    def duplicates(self):
+        found = self.suite.duplicates(self.tenants)
+        self.counts['duplicates'] += len(found)
+        return found
+
+    def failure_problems(self, run):
+        """Failed tasks whose message does not name host, request and status (a clean failure does)."""
+        problems = []
+        for result in run.failed_tasks() + [r for r in run.results if r['failed']]:
+            msg = str(result['result'].get('msg', ''))
+            if result['task'].startswith(('Note the failure', 'Stop', 'Report')) or 'assert' in result['task'].lower():
+                continue
+            if not CLEAN_FAILURE.search(msg) and 'HTTP ' not in msg:
+                problems.append('%s: %s' % (result['task'], msg[:200]))
+        return problems
+
+    def converged(self, run, case, expected, label):
+        """A re-run: rc 0, the expected landscape, no duplicates, passwords as kept. Returns the problems."""
+        problems = []
+        if run.rc != 0:
+            failed = [r for r in run.results if r['failed']]
+            problems.append('%s rc=%d: %s' % (label, run.rc, str(failed[-1]['result'].get('msg'))[:300]
+                                               if failed else run.output[-300:]))
+        got = self.suite.landscape(self.tenants)
+        if got != expected:
+            diff = dict((k, (expected.get(k), got.get(k))) for k in set(got) | set(expected)
+                        if got.get(k) != expected.get(k))
+            problems.append('%s landscape differs: %s' % (label, str(diff)[:400]))
+        duplicates = self.duplicates()
+        if duplicates:
+            problems.append('duplicates: %s' % duplicates[:5])
+        problems += self.suite.password_mismatches(case, self.tenants)
+        return problems
+
+    # ---- the clean run ----
+
+    def baseline(self):
+        self.fresh()
+        case = self.case('baseline')
+        first = self.run('baseline', 'integrate.yml', case)
+        stats = self.suite.emulator.stats()
+        self.requests_per_run = stats['total']['requests']
+        self.clean = self.suite.landscape(self.tenants)
+        problems = self.converged(first, case, self.clean, 'clean run')
+        calls = set()
+        for host, entry in stats['hosts'].items():
+            for call in entry['paths']:
+                method, path = call.split(' ', 1)
+                if method != 'GET' and not path.endswith('/querybusinessuserin'):
+                    calls.add((host, method, endpoint_pattern(path)))
+        self.endpoints = sorted(calls)
+        self.suite.emulator.reset_stats()
+        again = self.run('baseline again', 'integrate.yml', case)
+        writes = self.suite.state_writes()
+        changed = len(again.changed_tasks())
+        ok = not problems and again.rc == 0 and writes == 0 and changed == 0
+        self.table.add('baseline', 'integrate.yml, %d tenant(s), twice' % len(self.tenants), 2,
+                       '%d write/token endpoints; second run %d changed, %d writes%s'
+                       % (len(self.endpoints), changed, writes, '; ' + '; '.join(problems) if problems else ''), ok=ok)
+
+    # ---- faults on every write and token endpoint ----
+
+    def targets(self, which):
+        for host, method, pattern in self.endpoints:
+            token = pattern.rstrip('$').replace('\\', '').endswith(TOKEN)
+            if which == 'posts' and (method != 'POST' or token):
+                continue
+            if which == 's4' and not host.startswith('s4_'):
+                continue
+            if which == 'bearer' and (token or host not in ('neo_api', 'neo_configapi', 'cf_destination')):
+                continue
+            yield host, method, pattern
+
+    def fault_matrix(self):
+        cases = [f for f in FAULTS if not self.quick or f[0] in QUICK_FAULTS]
+        cases += [('token expiry mid-run', None, 'expire', None), ('stale ETag on an update', None, 'etag', None)] \
+            if not self.quick else []
+        for name, fault, which, env in cases:
+            self.fresh()
+            case = self.case(name)
+            if which == 'etag':
+                self.stale_etag_case(name, case)
+                continue
+            injected = 0
+            watcher = None
+            if which == 'expire':
+                watcher = self.expire_tokens_midway()
+            else:
+                for host, method, pattern in self.targets(which):
+                    self.suite.emulator.fault(host=host, method=method, path=pattern, count=1, **fault)
+                    injected += 1
+            faulted = self.run('fault ' + name, 'integrate.yml', case, env=env)
+            if watcher:
+                watcher.join(5)
+                injected = 2
+            self.suite.emulator.clear_faults()
+            self.finish_case('fault matrix', name, case, faulted, injected)
+
+    def finish_case(self, section, name, case, faulted, injected, expected=None):
+        expected = expected or self.clean
+        dup_first = self.duplicates()
+        unclean = self.failure_problems(faulted) if faulted.rc != 0 else []
+        rerun = self.run('re-run ' + name, 'integrate.yml', case)
+        problems = self.converged(rerun, case, expected, 're-run')
+        first = 'converged' if faulted.rc == 0 else 'failed cleanly'
+        if faulted.rc == 0:
+            first_problems = self.converged(faulted, case, expected, 'faulted run') if not dup_first else []
+            if first_problems:
+                first = 'finished rc=0 but ' + '; '.join(first_problems)[:200]
+        ok = not problems and not unclean and not dup_first and not first.startswith('finished')
+        detail = '%d injected; %s, re-run %s' % (injected, first, 'converged' if not problems else '; '.join(problems))
+        if unclean:
+            detail += '; unclean failures: ' + '; '.join(unclean)[:300]
+        if dup_first:
+            detail += '; duplicates after the faulted run: %s' % dup_first[:3]
+        self.table.add(section, name, 2, detail, ok=ok)
+
+    def expire_tokens_midway(self):
+        """Expire every token of the Neo token services when half the clean run's requests are done."""
+        emulator = self.suite.emulator
+
+        def watch():
+            if wait_for(lambda: emulator.requests() >= self.requests_per_run // 2, timeout=120):
+                for host in ('neo_api', 'neo_oauth'):
+                    emulator.fault(host=host, action='expire_tokens')
+
+        emulator.reset_stats()
+        thread = threading.Thread(target=watch, daemon=True)
+        thread.start()
+        return thread
+
+    def stale_etag_case(self, name, case):
+        """An update whose entity changes on the server between read and write: 412, then a converging re-run."""
+        emulator = self.suite.emulator
+        setup = self.run('stale etag setup', 'integrate.yml', case)
+        for tenant in self.tenants:
+            emulator.seed(tenant, {'users': [{'Name': USER_A, 'Description': 'changed by hand'}]})
+            emulator.fault(host=tenant, action='enforce_etag', enabled=True)
+            emulator.fault(host=tenant, method='PATCH', path=r'/CommunicationUsers\(', delay=1, count=1)
+        emulator.reset_stats()
+        done = threading.Event()
+
+        def stale_when_patched():
+            while not done.is_set():
+                for tenant in self.tenants:
+                    paths = emulator.stats()['hosts'].get(tenant, {}).get('paths', {})
+                    if any(call.startswith('PATCH ') for call in paths):
+                        emulator.fault(host=tenant, action='stale_etags')
+                        return
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=stale_when_patched, daemon=True)
+        watcher.start()
+        faulted = self.run('fault ' + name, 'integrate.yml', case)
+        done.set()
+        watcher.join(5)
+        emulator.clear_faults()
+        patches = sum(n for host in emulator.stats()['hosts'].values() for call, n in host['paths'].items()
+                      if call.startswith('PATCH '))
+        self.finish_case('fault matrix', name, case, faulted, patches)
+        for tenant in self.tenants:
+            emulator.fault(host=tenant, action='enforce_etag', enabled=False)
+        if setup.rc != 0:
+            self.table.add('fault matrix', name + ' (setup)', 1, 'integrate.yml failed', ok=False)
+
+    # ---- SIGKILL at random points ----
+
+    def interruptions(self):
+        kills = 1 if self.quick else 10
+        span = self.durations.get('integrate.yml', 10.0)
+        for index in range(kills):
+            self.fresh()
+            case = self.case('kill-integrate-%d' % index)
+            at = round(self.rng.uniform(0.3, span), 2)
+            proc, files = self.start('killed integrate', 'integrate.yml', case)
+            self.suite.finish(proc, files, kill_after=at)
+            dup_first = self.duplicates()
+            rerun = self.run('re-run after kill', 'integrate.yml', case)
+            problems = self.converged(rerun, case, self.clean, 're-run')
+            self.table.add('SIGKILL', 'integrate.yml at %.2f s' % at, 2,
+                           're-run converged, passwords as kept' if not problems and not dup_first
+                           else '; '.join(problems + dup_first), ok=not problems and not dup_first)
+        if self.quick:
+            return
+        self.fresh()
+        case = self.case('kill-rotate')
+        if self.run('rotate setup', 'integrate.yml', case).rc != 0:
+            self.table.add('SIGKILL', 'rotate.yml setup', 1, 'integrate.yml failed', ok=False)
+            return
+        started = time.time()
+        clean_rotation = self.run('clean rotation', 'rotate.yml', case)
+        span = time.time() - started
+        rotated = self.suite.landscape(self.tenants)
+        problems = self.converged(clean_rotation, case, rotated, 'clean rotation')
+        users = set(n for t in self.tenants for n in rotated[t]['users'] if n in (USER_A, USER_B))
+        self.table.add('SIGKILL', 'rotate.yml clean (baseline)', 2, 'users now %s' % sorted(users) + (
+            '; ' + '; '.join(problems) if problems else ''), ok=not problems and users == {USER_B})
+        expected = {USER_A: self.clean, USER_B: rotated}
+        current = USER_B
+        for index in range(10):
+            at = round(self.rng.uniform(0.3, span), 2)
+            proc, files = self.start('killed rotate', 'rotate.yml', case)
+            self.suite.finish(proc, files, kill_after=at)
+            dup_first = self.duplicates()
+            pending = [t for t in self.tenants if current in self.suite.landscape([t])[t]['users']]
+            runs = 1
+            if pending:
+                runs += 1
+                finish = self.suite.playbook('finish rotation', 'rotate.yml', extra_vars=dict(
+                    self.suite.dirs(case), sapcloud_rotate_from=current), limit=','.join(pending))
+            else:
+                finish = self.run('after complete rotation', 'integrate.yml', case)
+            target = USER_A if current == USER_B else USER_B
+            problems = self.converged(finish, case, expected[target], 'finish')
+            self.table.add('SIGKILL', 'rotate.yml %s->%s at %.2f s' % (current[-1], target[-1], at), runs,
+                           ('re-run with sapcloud_rotate_from=%s on %s' % (current, ','.join(pending)) if pending
+                            else 'rotation had completed') + (', converged, passwords as kept' if not problems
+                                                              and not dup_first else '; ' + '; '.join(problems + dup_first)),
+                           ok=not problems and not dup_first)
+            current = target
+
+    # ---- two runs at once ----
+
+    def concurrency(self):
+        self.fresh()
+        case = self.case('overlap')
+        first = self.start('overlapping run 1', 'integrate.yml', case)
+        second = self.start('overlapping run 2', 'integrate.yml', case)
+        rc1, out1 = self.suite.finish(*first)
+        rc2, out2 = self.suite.finish(*second)
+        dup_first = self.duplicates()
+        self.suite.emulator.reset_stats()
+        third = self.run('third run', 'integrate.yml', case)
+        writes = self.suite.state_writes()
+        changed = len(third.changed_tasks())
+        problems = self.converged(third, case, self.clean, 'third run')
+        unclean = [out for rc, out in ((rc1, out1), (rc2, out2)) if rc != 0 and not CLEAN_FAILURE.search(out)]
+        ok = not problems and not dup_first and not unclean and writes == 0 and changed == 0
+        self.table.add('concurrency', 'two integrate.yml at once, then a third', 3,
+                       'rc %d and %d%s; third run %d changed, %d writes%s' % (
+                           rc1, rc2, ' (a failure without host and status)' if unclean else '', changed, writes,
+                           '; ' + '; '.join(problems + dup_first) if problems or dup_first else ', no duplicates'),
+                       ok=ok)
+
+    # ---- the runs that show the most ----
+
+    def visibility_runs(self):
+        """Check mode with diff and -vvv on a fresh landscape, then the real run and a rotation with diff and -vvv."""
+        self.fresh()
+        case = self.case('visibility')
+        check = self.run('check diff -vvv', 'integrate.yml', case, check=True, diff=True, verbosity=3)
+        writes = self.suite.state_writes()
+        self.table.add('secrets', 'integrate.yml --check --diff -vvv', 1, 'rc %d, %d writes' % (check.rc, writes),
+                       ok=check.rc == 0 and writes == 0)
+        if self.quick:
+            return
+        real = self.run('diff -vvv', 'integrate.yml', case, diff=True, verbosity=3)
+        self.table.add('secrets', 'integrate.yml --diff -vvv', 1, 'rc %d' % real.rc, ok=real.rc == 0)
+        rotation = self.run('rotate diff -vvv', 'rotate.yml', case, diff=True, verbosity=3)
+        self.table.add('secrets', 'rotate.yml --diff -vvv', 1, 'rc %d' % rotation.rc, ok=rotation.rc == 0)
+
+    def output_files(self):
+        """(label, text) of every report the runs wrote (summaries, hand-off files)."""
+        found = []
+        for root, _dirs, files in os.walk(os.path.join(self.suite.workdir, 'cases')):
+            if os.sep + 'output' in root:
+                for name in files:
+                    with open(os.path.join(root, name), errors='replace') as handle:
+                        found.append(('report ' + name, handle.read()))
+        return found
