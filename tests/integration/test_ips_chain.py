@@ -3,6 +3,8 @@ verified by sapcloud.identity.ips_proxy_check and loaded into IDM by sapcloud.id
 failure names its hop (token, proxy, S/4 behind it) and why.
 """
 
+import json
+
 import pytest
 import requests
 
@@ -32,7 +34,7 @@ def landscape(emulator):
     delete_systems(emulator, 'IT ')
 
 
-def make_system(emulator, ansible, infrastructure, version='1', **extra):
+def make_system(emulator, runner, infrastructure, version='1', **extra):
     if infrastructure == 'neo':
         # The destination logs on as IT_IPS_V1; for version 3 a User property overrides it (the Properties tab wins).
         args = neo_system(unique('IT chain'))
@@ -42,25 +44,25 @@ def make_system(emulator, ansible, infrastructure, version='1', **extra):
     else:
         args = sci_system(emulator, unique('IT chain'), user=USERS[version], version=version)
     args.update(extra)
-    run = ansible.task(PROXY, args, defaults=ips_admin(emulator, infrastructure))
+    run = runner.task(PROXY, args, defaults=ips_admin(emulator, infrastructure))
     assert run.changed and not run.failed, run.msg
     return run.data
 
 
-def check(ansible, emulator, infrastructure, system_id, comm_user=None, **kwargs):
+def check(runner, emulator, infrastructure, system_id, comm_user=None, **kwargs):
     args = {'system_id': system_id}
     if comm_user:
         args.update(comm_user=comm_user, s4_connection=s4_admin(emulator))
-    return ansible.task(CHECK, args, defaults=proxy_caller(emulator, infrastructure), **kwargs)
+    return runner.task(CHECK, args, defaults=proxy_caller(emulator, infrastructure), **kwargs)
 
 
 @pytest.mark.parametrize('infrastructure,version', [('neo', '1'), ('neo', '3'), ('sci', '1'), ('sci', '3')])
-def test_chain(emulator, ansible, landscape, infrastructure, version):
-    system = make_system(emulator, ansible, infrastructure, version)
+def test_chain(emulator, module, landscape, infrastructure, version):
+    system = make_system(emulator, module, infrastructure, version)
     system_id = system['system_id']
 
     emulator.reset_stats()
-    run = check(ansible, emulator, infrastructure, system_id, USERS[version], check=True)
+    run = check(module, emulator, infrastructure, system_id, USERS[version], check=True)
     assert not run.changed and not run.failed, run.msg
     assert state_changing_requests(emulator) == []
     assert [h['hop'] for h in run.data['hops']] == ['token', 'proxy', 'proxy', 's4'] and all(h['ok'] for h in run.data['hops'])
@@ -76,7 +78,7 @@ def test_chain(emulator, ansible, landscape, infrastructure, version):
         proxy_system = {'system_id': system_id, 'infrastructure': 'sci', 'proxy_url': emulator.url('ias')}
         client = (DEMO['ias_client_id'], DEMO['ias_client_secret'])
     name = unique('IT_CHAIN')
-    run = ansible.task(REPOSITORY, {'name': name, 'proxy_system': proxy_system, 'auth_user': client[0],
+    run = module.task(REPOSITORY, {'name': name, 'proxy_system': proxy_system, 'auth_user': client[0],
                                     'auth_password': client[1]}, defaults=idm_admin(emulator))
     assert run.changed and not run.failed, run.msg
     assert run.data['initial_load']['status'] == 'succeeded'
@@ -86,78 +88,85 @@ def test_chain(emulator, ansible, landscape, infrastructure, version):
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_token_hop(emulator, ansible, landscape, infrastructure):
-    system_id = make_system(emulator, ansible, infrastructure)['system_id']
-    run, reads, writes = measure(emulator, lambda: ansible.task(
+def test_token_hop(emulator, module, landscape, infrastructure):
+    system_id = make_system(emulator, module, infrastructure)['system_id']
+    run, reads, writes = measure(emulator, lambda: module.task(
         CHECK, {'system_id': system_id, 'client_secret': 'Wrong-Client-Secret-99'},
-        defaults=proxy_caller(emulator, infrastructure), verbosity=3), [HOSTS[infrastructure]])
+        defaults=proxy_caller(emulator, infrastructure)), [HOSTS[infrastructure]])
     assert run.failed and run.msg.startswith('token hop failed'), run.msg
     assert 'refused the client credentials' in run.msg and 'HTTP 401' in run.msg
     assert [h['hop'] for h in run.data['hops']] == ['token'] and reads == (1 if infrastructure == 'sci' else 0)
-    assert_no_secret(run.run.output, 'Wrong-Client-Secret-99', users=(DEMO['neo_oauth_client_id'], DEMO['ias_client_id']))
+    assert_no_secret(json.dumps(run.data), 'Wrong-Client-Secret-99',
+                     users=(DEMO['neo_oauth_client_id'], DEMO['ias_client_id']))  # -vvv: test_check_output_has_no_secret
 
 
-def test_proxy_hop_neo_role_missing(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'neo')['system_id']
+def test_proxy_hop_neo_role_missing(emulator, module, landscape):
+    system_id = make_system(emulator, module, 'neo')['system_id']
     emulator.seed('neo_oauth', {'clients': {'it-no-role-client': {
         'secret': 'It-No-Role-Secret-1', 'subscription': '%s/ipsproxy' % DEMO['neo_provider_subaccount'],
         'account': DEMO['neo_consumer_subaccount']}}})
-    run = ansible.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-role-client',
+    run = module.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-role-client',
                                'client_secret': 'It-No-Role-Secret-1'}, defaults=proxy_caller(emulator, 'neo'))
     assert run.failed and 'proxy hop failed' in run.msg, run.msg
     assert 'HTTP 403' in run.msg and 'assign role IPS_PROXY_USER of <provider>/ipsproxy to oauth_client_it-no-role-client' in run.msg
 
 
-def test_proxy_hop_sci_permission_missing(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'sci')['system_id']
+def test_proxy_hop_sci_permission_missing(emulator, module, landscape):
+    system_id = make_system(emulator, module, 'sci')['system_id']
     emulator.seed('ias', {'system_admins': {'it-no-permission': {'secret': 'It-No-Permission-1', 'permissions': []}}})
-    run = ansible.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-permission',
+    run = module.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-permission',
                                'client_secret': 'It-No-Permission-1'}, defaults=proxy_caller(emulator, 'sci'))
     assert run.failed and 'proxy hop failed' in run.msg and '"Access Proxy System API"' in run.msg, run.msg
 
 
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_proxy_hop_unknown_system(emulator, ansible, landscape, infrastructure):
-    run = check(ansible, emulator, infrastructure, '00000000-0000-4000-8000-000000000000')
+def test_proxy_hop_unknown_system(emulator, module, landscape, infrastructure):
+    run = check(module, emulator, infrastructure, '00000000-0000-4000-8000-000000000000')
     assert run.failed and 'proxy hop failed' in run.msg and 'HTTP 404' in run.msg, run.msg
     assert 'check system_id and infrastructure' in run.msg
 
 
+@pytest.mark.parametrize('user,refusal', [
+    # bound only to an arrangement of another scenario (SAP_COM_0008): S/4HANA Cloud refuses the service
+    ('IT_BP_READER', ('HTTP 403', 'not the inbound user of a communication arrangement')),
+    # bound to no arrangement at all: the logon page, as for a wrong password
+    ('IT_NO_ARRANGEMENT', ('HTTP 401', 'Logon failed')),
+])
 @pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
-def test_s4_hop_missing_arrangement(emulator, ansible, landscape, infrastructure):
+def test_s4_hop_missing_arrangement(emulator, module, landscape, infrastructure, user, refusal):
     if infrastructure == 'neo':
-        extra = {'properties': {'s4hana.cloud.api.version': '1', 'User': 'IT_NO_ARRANGEMENT'}}
+        extra = {'properties': {'s4hana.cloud.api.version': '1', 'User': user}}
     else:
-        extra = {'properties': {'URL': emulator.url(TENANT), 'User': 'IT_NO_ARRANGEMENT', 's4hana.cloud.api.version': '1'}}
-    system_id = make_system(emulator, ansible, infrastructure, **extra)['system_id']
-    run = check(ansible, emulator, infrastructure, system_id, 'IT_NO_ARRANGEMENT')
+        extra = {'properties': {'URL': emulator.url(TENANT), 'User': user, 's4hana.cloud.api.version': '1'}}
+    system_id = make_system(emulator, module, infrastructure, **extra)['system_id']
+    run = check(module, emulator, infrastructure, system_id, user)
     assert run.failed and 's4 hop failed' in run.msg, run.msg
-    assert 'HTTP 403' in run.msg and 'not the inbound user of a communication arrangement' in run.msg
+    assert all(part in run.msg for part in refusal), run.msg
     assert 'communication arrangement (SAP_COM_0193/SAP_COM_0093' in run.msg
     assert run.data['comm_user_status']['LockStatus'] == 'not_locked'
 
 
-def test_s4_hop_wrong_password_then_locked(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'neo', destination_name=WRONG_DESTINATION)['system_id']
-    run = check(ansible, emulator, 'neo', system_id, 'IT_IPS_LOCK')
+def test_s4_hop_wrong_password_then_locked(emulator, module, landscape):
+    system_id = make_system(emulator, module, 'neo', destination_name=WRONG_DESTINATION)['system_id']
+    run = check(module, emulator, 'neo', system_id, 'IT_IPS_LOCK')
     assert run.failed and 's4 hop failed' in run.msg and 'Logon failed' in run.msg, run.msg
     assert [h["ok"] for h in run.data["hops"]] == [True, False, False, True], run.msg
     # Two failed logons so far (Users, Groups); the third locks the user, as S/4HANA Cloud does.
-    run = check(ansible, emulator, 'neo', system_id, 'IT_IPS_LOCK')
+    run = check(module, emulator, 'neo', system_id, 'IT_IPS_LOCK')
     assert run.failed and 'it is locked (LockStatus locked_by_system)' in run.msg, run.msg
     assert run.data['comm_user_status']['LockStatus'] == 'locked_by_system'
-    assert_no_secret(run.run.output, COMM_PASSWORD, DEMO['s4_admin_password'])
+    assert_no_secret(json.dumps(run.data), COMM_PASSWORD, DEMO['s4_admin_password'])
 
 
-def test_s4_hop_missing_destination(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'neo', destination_name='IT_NOT_THERE')['system_id']
-    run = check(ansible, emulator, 'neo', system_id)
+def test_s4_hop_missing_destination(emulator, module, landscape):
+    system_id = make_system(emulator, module, 'neo', destination_name='IT_NOT_THERE')['system_id']
+    run = check(module, emulator, 'neo', system_id)
     assert run.failed and 'Destination IT_NOT_THERE not found' in run.msg, run.msg
 
 
-def test_unknown_comm_user(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'sci')['system_id']
-    run = check(ansible, emulator, 'sci', system_id, 'IT_NOBODY')
+def test_unknown_comm_user(emulator, module, landscape):
+    system_id = make_system(emulator, module, 'sci')['system_id']
+    run = check(module, emulator, 'sci', system_id, 'IT_NOBODY')
     assert run.failed and 's4 hop failed at communication user IT_NOBODY: not found' in run.msg, run.msg
 
 
@@ -170,38 +179,59 @@ def test_unknown_comm_user(emulator, ansible, landscape):
     ({'system_id': None}, 'sci', 'system_id must be the ID of a proxy system'),
     ({'system_id': 'a/b'}, 'sci', 'system_id must be the ID of a proxy system'),
 ])
-def test_check_bad_input(emulator, ansible, args, defaults, message):
-    run, reads, writes = measure(emulator, lambda: ansible.task(
+def test_check_bad_input(emulator, module, args, defaults, message):
+    run, reads, writes = measure(emulator, lambda: module.task(
         CHECK, dict({'system_id': '00000000-0000-4000-8000-000000000000'}, **args),
         defaults=proxy_caller(emulator, defaults)))
     assert run.failed and message in run.msg, run.msg
     assert (reads, writes) == (0, 0)
 
 
-def test_check_output_has_no_secret(emulator, ansible, landscape):
-    system_id = make_system(emulator, ansible, 'neo')['system_id']
-    run = check(ansible, emulator, 'neo', system_id, 'IT_IPS_V1', verbosity=3)
-    assert not run.failed, run.msg
-    assert_no_secret(run.run.output, DEMO['neo_oauth_client_secret'], DEMO['s4_admin_password'],
+def test_check_output_has_no_secret(emulator, module, ansible, landscape):
+    """The module's ansible-playbook smoke run, with -vvv: a check through the whole chain, and the token hop refused
+    on both infrastructures. The secrets come from play vars written after the tasks: Ansible quotes the playbook
+    lines just above a failed task, and those must not be where a secret is written."""
+    neo = make_system(emulator, module, 'neo')['system_id']
+    sci = make_system(emulator, module, 'sci')['system_id']
+    secrets = {'neo': DEMO['neo_oauth_client_secret'], 'sci': DEMO['ias_client_secret'], 'wrong': 'Wrong-Client-Secret-99',
+               's4': DEMO['s4_admin_password']}
+
+    def caller(infrastructure, secret):
+        return dict(proxy_caller(emulator, infrastructure), client_secret='{{ secrets.%s }}' % secret)
+
+    s4_connection = dict(s4_admin(emulator), api_password='{{ secrets.s4 }}')
+    tasks = [{'name': 'check', CHECK: {'system_id': neo, 'comm_user': 'IT_IPS_V1', 's4_connection': s4_connection},
+              'module_defaults': {CHECK: caller('neo', 'neo')}}]
+    for infrastructure, system_id in (('neo', neo), ('sci', sci)):
+        tasks.append({'name': 'wrong secret ' + infrastructure, CHECK: {'system_id': system_id},
+                      'module_defaults': {CHECK: caller(infrastructure, 'wrong')}, 'ignore_errors': True})
+    play = {'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks, 'vars': {'secrets': secrets}}
+    run = ansible.playbook([play], verbosity=3)
+    assert not run.task('check')['failed'], run.task('check')['result'].get('msg')
+    for infrastructure in ('neo', 'sci'):
+        refused = run.task('wrong secret ' + infrastructure)
+        assert refused['failed'] and refused['result']['msg'].startswith('token hop failed'), refused['result']
+    assert_no_secret(run.output, DEMO['neo_oauth_client_secret'], DEMO['s4_admin_password'],
                      users=(DEMO['neo_oauth_client_id'], DEMO['s4_admin_user']))
+    assert_no_secret(run.output, 'Wrong-Client-Secret-99', users=(DEMO['neo_oauth_client_id'], DEMO['ias_client_id']))
 
 
-def test_file_hand_off_chain(emulator, ansible, landscape, tmp_path):
+def test_file_hand_off_chain(emulator, module, landscape, tmp_path):
     """Both file transports end to end: import JSON, note the new id, write the CSV, import it, Run now."""
     args = neo_system(unique('IT hand-off'))
     dest = str(tmp_path / 'proxy.json')
-    run = ansible.task(PROXY, dict(args, transport='file', dest=dest))
+    run = module.task(PROXY, dict(args, transport='file', dest=dest))
     assert run.changed and 'new ID' in run.data['next_step']
     system_id = ui(emulator, 'ips', 'POST', '/emulator-ui/ips/import', data=open(dest, 'rb').read()).json()['id']
 
-    run = ansible.task(PROXY, dict(args, transport='file', dest=dest, system_id=system_id, proxy_url=emulator.url('ips')))
+    run = module.task(PROXY, dict(args, transport='file', dest=dest, system_id=system_id, proxy_url=emulator.url('ips')))
     assert not run.changed
     assert run.data['scim_url'] == emulator.url('ips') + '/ipsproxy/api/v1/scim/' + system_id
-    assert not check(ansible, emulator, 'neo', system_id).failed
+    assert not check(module, emulator, 'neo', system_id).failed
 
     csv_path = str(tmp_path / 'repo.csv')
     name = unique('IT_HAND_OFF')
-    run = ansible.task(REPOSITORY, {
+    run = module.task(REPOSITORY, {
         'name': name, 'transport': 'file', 'dest': csv_path, 'auth_user': DEMO['neo_oauth_client_id'],
         'auth_password': DEMO['neo_oauth_client_secret'],
         'proxy_system': {'system_id': system_id, 'proxy_url': emulator.url('ips'),
@@ -209,7 +239,7 @@ def test_file_hand_off_chain(emulator, ansible, landscape, tmp_path):
     assert run.changed and 'Run now' in run.data['next_step']
     repo = ui(emulator, 'idm', 'POST', '/emulator-ui/idm/import', data=open(csv_path, 'rb').read()).json()
     job = ui(emulator, 'idm', 'POST', '/sapcloud-identity/idm/v1/repositories/%s/initial-load' % repo['id']).json()
-    run = ansible.task(REPOSITORY, {'name': name, 'initial_load': 'once', 'auth_user': DEMO['neo_oauth_client_id'],
+    run = module.task(REPOSITORY, {'name': name, 'initial_load': 'once', 'auth_user': DEMO['neo_oauth_client_id'],
                                     'auth_password': DEMO['neo_oauth_client_secret'],
                                     'proxy_system': {'system_id': system_id, 'proxy_url': emulator.url('ips'),
                                                      'token_url': emulator.url('neo_oauth') + '/oauth2/api/v1/token'}},
@@ -220,9 +250,9 @@ def test_file_hand_off_chain(emulator, ansible, landscape, tmp_path):
 
 
 @pytest.mark.parametrize('version', ['1', '3'])
-def test_proxy_scim_paging_filter_and_group_members(emulator, ansible, landscape, version):
+def test_proxy_scim_paging_filter_and_group_members(emulator, module, landscape, version):
     """The documented proxy SCIM API as IDM uses it: paging, `eq` filters, PATCH of group members."""
-    system_id = make_system(emulator, ansible, 'neo', version)['system_id']
+    system_id = make_system(emulator, module, 'neo', version)['system_id']
     token = requests.post(emulator.url('neo_oauth') + '/oauth2/api/v1/token', params={'grant_type': 'client_credentials'},
                           auth=(DEMO['neo_oauth_client_id'], DEMO['neo_oauth_client_secret']), timeout=30).json()
     headers = {'Authorization': 'Bearer %s' % token['access_token']}
