@@ -15,17 +15,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import re
-import tempfile
 
 from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
-    ValidationError, check_base_url, new_module, require, run, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
@@ -251,70 +248,3 @@ class ProxyClient:
         if response.status_code >= 400:
             raise self.http.error('GET', self.http.url(resource), response)
         return decode_json(response)
-
-
-def read_text(path):
-    """A generated file's text, or None when it does not exist (file transports)."""
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read().decode('utf-8')
-    except (IOError, OSError):
-        return None
-
-
-def file_mode(path):
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        return None
-
-
-def write_text(path, text, mode):
-    """Replace a file atomically with exactly these bytes and this mode (file transports)."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix='.sapcloud-')
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(text.encode('utf-8'))
-        os.rename(tmp, path)
-    except Exception:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def check_dest(path, parameter='dest'):
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise ValidationError('%s: directory %s does not exist' % (parameter, directory))
-    if os.path.isdir(path):
-        raise ValidationError('%s must name a file, %s is a directory' % (parameter, path))
-
-
-def check_admin(params, admin, why):
-    """The options <admin>_url, _user and _password of the collection's own REST contract."""
-    names = tuple(admin + suffix for suffix in ('_url', '_user', '_password'))
-    require(params, names, why)
-    check_base_url(params[names[0]], names[0])
-
-
-def check_transport(params, admin):
-    """The options the chosen transport needs: those of check_admin for api, dest for file."""
-    if params['transport'] == 'api':
-        check_admin(params, admin, 'with transport=api')
-    else:
-        require(params, ('dest',), 'with transport=file')
-        check_dest(params['dest'])
-
-
-def run_hand_off(argument_spec, desired, apply_api, apply_file):
-    """main() of a module with the two transports of the IPS/IDM hand-off: desired(params) validates the input
-    before any request, then apply_api or apply_file(module, desired) makes it so."""
-    module = new_module(argument_spec, supports_check_mode=True)
-
-    def body(module):
-        apply = apply_api if module.params['transport'] == 'api' else apply_file
-        return apply(module, desired(module.params))
-
-    run(module, body)

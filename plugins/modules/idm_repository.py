@@ -298,32 +298,18 @@ actions:
   elements: str
 '''
 
-import os
 import time
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, scrub
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import scrub
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
-    JOB_FAILED, JOB_RUNNING, IdmAdminClient, check_csv_text, constants_from_proxy, idm_argument_spec,
-    parse_csv, render_csv)
-from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    check_transport, file_mode, read_text, run_hand_off, write_text)
+    JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec,
+    render_csv, server_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
-# Options named after one constant each.
-CONSTANT_OPTIONS = {
-    'scim_protocol': 'SCIM_PROTOCOL', 'scim_host': 'SCIM_HOST', 'scim_port': 'SCIM_PORT', 'scim_path': 'SCIM_PATH',
-    'auth_type': 'AUTH_TYPE', 'oauth_url': 'OAUTH_URL', 'auth_user': 'AUTH_USER', 'auth_password': 'AUTH_PASSWORD',
-    'proxy_host': 'PROXY_HOST', 'proxy_port': 'PROXY_PORT', 'proxy_user': 'PROXY_USER',
-    'proxy_password': 'PROXY_PASSWORD', 'truststore': 'TRUSTSTORE', 'truststore_password': 'TRUSTSTORE_PASSWORD',
-    'scim_assignment_method': 'SCIM_ASSIGNMENT_METHOD',
-}
-OPTION_OF = dict((v, k) for k, v in CONSTANT_OPTIONS.items())
-PREFIX = 'constants.'
-SECRET_FIELDS = [PREFIX + c for c in fmt.ENCRYPTED_CONSTANTS]
 CSV_MODE = 0o600
 POLL_FIRST = 0.2
 POLL_MAX = 5.0
@@ -371,118 +357,6 @@ def argument_spec():
     return spec
 
 
-def parameter_of(constant):
-    option = OPTION_OF.get(constant)
-    return '%s (constant %s)' % (option, constant) if option else 'constants.%s' % constant
-
-
-class Desired:
-    """The repository the input asks for, validated before any request."""
-
-    def __init__(self, params):
-        self.params = params
-        self.source_description = None
-        check_transport(params, 'idm_admin')
-        if params['initial_load_timeout'] < 0:
-            raise ValidationError('initial_load_timeout must be 0 or more seconds')
-        check_csv_text(params['name'], 'name')
-        check_csv_text(params['description'], 'description')
-        if not params['name'].strip():
-            raise ValidationError('name must not be empty')
-        self.constants = self._constants() if params['state'] == 'present' else {}
-
-    def _constants(self):
-        p = self.params
-        if p['source_csv'] and p['proxy_system']:
-            raise ValidationError('source_csv and proxy_system are mutually exclusive: give one source')
-        out = dict(fmt.CONSTANT_DEFAULTS)
-        out['SYSTEM_PRIVILEGE'] = fmt.SYSTEM_PRIVILEGE_TEMPLATE % p['name']
-        if p['source_csv']:
-            text = read_text(p['source_csv'])
-            if text is None:
-                raise ValidationError('source_csv: cannot read %s' % p['source_csv'])
-            fields, source = parse_csv(text, 'source_csv')
-            self.source_description = fields.get('Description') or None
-            check_csv_text(self.source_description, 'the Description of source_csv')
-            out.update((k, v) for k, v in source.items() if k != 'SYSTEM_PRIVILEGE')
-        if p['proxy_system']:
-            ps = p['proxy_system']
-            out.update(constants_from_proxy(ps['infrastructure'], ps['proxy_url'], ps['system_id'], ps['token_url']))
-        for name, value in (p['constants'] or {}).items():
-            if name in fmt.ENCRYPTED_CONSTANTS or name in OPTION_OF:
-                raise ValidationError('constants.%s: use the option %s instead' % (name, OPTION_OF.get(name, name)))
-            if value is None or isinstance(value, (dict, list)):
-                raise ValidationError('constants.%s must be a string, number or boolean' % name)
-            out[name] = str(value).lower() if isinstance(value, bool) else str(value)
-        for option, constant in CONSTANT_OPTIONS.items():
-            if p[option] is not None:
-                out[constant] = str(p[option])
-        for name, value in out.items():
-            check_csv_text(value, parameter_of(name), secret=name in fmt.ENCRYPTED_CONSTANTS)
-        self._check(out)
-        return out
-
-    def _check(self, constants):
-        p = self.params
-        needed = ['SCIM_PROTOCOL', 'SCIM_HOST', 'SCIM_PORT', 'SCIM_PATH', 'AUTH_TYPE', 'AUTH_USER']
-        if p['transport'] == 'api' or p['include_secrets']:
-            needed.append('AUTH_PASSWORD')
-        if constants.get('AUTH_TYPE', '').lower() == 'oauth':
-            needed.append('OAUTH_URL')
-        for name in needed:
-            if not constants.get(name):
-                raise ValidationError('%s is required: give it, or take it from proxy_system or source_csv'
-                                      % parameter_of(name))
-        auth_type = constants['AUTH_TYPE'].lower()
-        if auth_type not in fmt.AUTH_TYPES:
-            raise ValidationError('%s must be one of %s' % (parameter_of('AUTH_TYPE'), ', '.join(fmt.AUTH_TYPES)))
-        constants['AUTH_TYPE'] = auth_type
-        for name in ('SCIM_PORT', 'PROXY_PORT'):
-            if constants.get(name) and not constants[name].isdigit():
-                raise ValidationError('%s must be a port number' % parameter_of(name))
-        if not constants['SCIM_PATH'].startswith('/'):
-            raise ValidationError('%s must start with "/"' % parameter_of('SCIM_PATH'))
-        if constants.get('OAUTH_URL'):
-            check_base_url(constants['OAUTH_URL'], parameter_of('OAUTH_URL'))
-
-    def description(self):
-        p = self.params
-        return p['description'] if p['description'] is not None else self.source_description
-
-    def view(self):
-        p = self.params
-        out = {'name': p['name'], 'description': self.description(), 'repository_type': p['repository_type'],
-               'disabled': p['disabled']}
-        out.update((PREFIX + k, v) for k, v in self.constants.items())
-        return out
-
-    def secrets(self):
-        return dict((k, v) for k, v in self.constants.items() if k in fmt.ENCRYPTED_CONSTANTS)
-
-    def document(self, current=None, send_secrets=False):
-        """What to send: the current constants overridden by the desired ones; secrets only when asked."""
-        current = current or {}
-        constants = dict(current.get('constants') or {})
-        constants.update((k, v) for k, v in self.constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
-        if send_secrets:
-            constants.update(self.secrets())
-        description = self.description()
-        return {'name': self.params['name'],
-                'description': description if description is not None else current.get('description', ''),
-                'typeQN': self.params['repository_type'], 'disabled': self.params['disabled'],
-                'constants': constants}
-
-
-def server_view(repo):
-    if repo is None:
-        return None
-    out = {'name': repo.get('name'), 'description': repo.get('description') or '',
-           'repository_type': repo.get('typeQN'), 'disabled': bool(repo.get('disabled'))}
-    out.update((PREFIX + k, v) for k, v in (repo.get('constants') or {}).items())
-    out.update((PREFIX + k, MASK) for k in repo.get('encryptedConstants') or [])
-    return out
-
-
 def apply_api(module, desired):
     p = module.params
     client = IdmAdminClient(p)
@@ -492,25 +366,20 @@ def apply_api(module, desired):
         ensure.absent(server_view(current), lambda _: client.delete(current['id']))
         return ensure.result(repository_id=current['id'] if current else None)
 
-    update_password = p['update_password']
-    if current is not None and any(k not in (current.get('encryptedConstants') or []) for k in desired.secrets()):
-        update_password = 'always'
-    server = {'repo': current}
+    held = set((current or {}).get('encryptedConstants') or [])
+    # Encrypted constants cannot be read back: sent on create, when one is new, or with update_password=always.
+    update_password = 'always' if any(k not in held for k in desired.secrets()) else p['update_password']
+    target = desired.document(current)
+    target.update(id=(current or {}).get('id'), encryptedConstants=sorted(held | set(desired.secrets())))
 
-    def create(_view):
-        server['repo'] = client.create(desired.document(send_secrets=True))
+    def create(_target):
+        return client.create(desired.document(send_secrets=True))
 
-    def update(_view, delta):
-        send = any(k[len(PREFIX):] in fmt.ENCRYPTED_CONSTANTS for k in delta)
-        server['repo'] = client.replace(current['id'], desired.document(current, send_secrets=send))
+    def replace(_target):
+        return client.replace(current['id'], desired.document(current, send_secrets=update_password == 'always'))
 
-    ensure.present(server_view(current), desired.view(), create, update, write_only=SECRET_FIELDS,
-                   update_password=update_password)
-    repo = server['repo']
-    if ensure.changed and module.check_mode:
-        repo = desired.document(current)
-        repo['id'] = (current or {}).get('id')
-        repo['encryptedConstants'] = sorted(desired.secrets())
+    repo, _changed = ensure.replace(current, target, replace, write_only=SECRET_FIELDS, update_password=update_password,
+                                    create=create, view=server_view)
     load = initial_load(module, client, repo, ensure, desired) if p['initial_load'] != 'never' else None
     return ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=load)
 
@@ -525,9 +394,9 @@ def initial_load(module, client, repo, ensure, desired):
         if p['initial_load'] == 'once' and status.get('lastSucceeded'):
             return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
         view = ensure.after if ensure.changed else server_view(repo)
-        if not ensure.record('initial_load', view, view):
+        job = ensure.write('initial_load', view, view, client.start_initial_load, repo['id'])
+        if job is None:  # check mode
             return {'status': 'would start'}
-        job = client.start_initial_load(repo['id'])
     deadline = time.time() + p['initial_load_timeout']
     delay = POLL_FIRST
     while job.get('status') == JOB_RUNNING and time.time() < deadline:
@@ -545,41 +414,24 @@ def initial_load(module, client, repo, ensure, desired):
 
 def apply_file(module, desired):
     p = module.params
-    path = p['dest']
-    existing = read_text(path)
     ensure = Ensure(module, SECRET_FIELDS)
+    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view)
     if p['state'] == 'absent':
-        if existing is not None and ensure.record('delete', csv_view(existing), {}):
-            os.unlink(path)
-        return ensure.result(path=path, next_step='Delete the repository %r in the IDM admin UI by hand (IDM has no API '
-                                                  'for it).' % p['name'])
+        hand_off.absent(ensure)
+        return ensure.result(path=p['dest'], next_step='Delete the repository %r in the IDM admin UI by hand (IDM has '
+                                                       'no API for it).' % p['name'])
     constants = dict(desired.constants)
     if not p['include_secrets']:
         for name in fmt.ENCRYPTED_CONSTANTS:
             constants.pop(name, None)
-    text = render_csv(p['name'], desired.description() or '', p['repository_type'], p['disabled'], constants)
-    if existing != text or file_mode(path) != CSV_MODE:
-        after = desired.view()
-        if ensure.record('update' if existing is not None else 'create', csv_view(existing), after):
-            write_text(path, text, CSV_MODE)
+    hand_off.ensure(ensure, render_csv(p['name'], desired.description() or '', p['repository_type'], p['disabled'],
+                                       constants))
     repo = desired.document()
     repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
     repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
-    return ensure.result(path=path, repository=repo, next_step=file_next_step(p, constants, ensure.changed and existing is not None),
+    return ensure.result(path=p['dest'], repository=repo,
+                         next_step=file_next_step(p, constants, 'update' in ensure.actions),
                          initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
-
-
-def csv_view(text):
-    if text is None:
-        return None
-    try:
-        fields, constants = parse_csv(text, 'dest')
-    except ValidationError:
-        return {'content': 'not a repository CSV'}
-    out = {'name': fields.get('Name'), 'description': fields.get('Description'),
-           'repository_type': fields.get('TypeQN'), 'disabled': fields.get('Disabled') == '1'}
-    out.update((PREFIX + k, v) for k, v in constants.items())
-    return out
 
 
 def file_next_step(p, constants, rewritten):
@@ -600,7 +452,7 @@ def file_next_step(p, constants, rewritten):
 
 
 def main():
-    run_hand_off(argument_spec(), Desired, apply_api, apply_file)
+    run_hand_off(argument_spec(), DesiredRepository, apply_api, apply_file)
 
 
 if __name__ == '__main__':

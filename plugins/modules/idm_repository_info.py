@@ -80,7 +80,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_f
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import IdmAdminClient, idm_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.ips import check_admin
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import check_admin
 
 
 def public(repository):

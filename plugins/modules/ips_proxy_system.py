@@ -200,15 +200,14 @@ actions:
 '''
 
 import json
-import os
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, check_transport, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    IpsAdminClient, check_system_id, check_system_name, check_transport, credential_reset, file_mode,
-    ips_admin_argument_spec, ips_argument_spec, normalize_credentials, normalize_properties, parse_transformation,
-    read_text, render_json, run_hand_off, scim_base_url, system_document, write_text)
+    IpsAdminClient, check_system_id, check_system_name, credential_reset, ips_admin_argument_spec, ips_argument_spec,
+    normalize_credentials, normalize_properties, parse_transformation, render_json, scim_base_url, system_document)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 KEYS = fmt.SYSTEM_KEYS
@@ -280,21 +279,6 @@ class Desired:
                 out[name] = value
         return out
 
-    def view(self, current_properties):
-        """Flat desired state; None means "not compared"."""
-        p = self.params
-        out = {
-            'name': p['name'],
-            'description': p['description'],
-            'connector_type': p['connector_type'],
-            'destination_name': p['destination_name'],
-            'properties': property_list(self.full_properties(current_properties)) if self.properties else None,
-            'read_transformation': dumps(self.read) if self.read is not None else None,
-            'write_transformation': dumps(self.write) if self.write is not None else None,
-        }
-        out.update((CREDENTIAL_PREFIX + k, v) for k, v in self.credentials.items())
-        return out
-
     def document(self, current=None, credentials=None):
         """The full system document to send: current values where the input says nothing."""
         current = current or {}
@@ -341,15 +325,14 @@ def apply_api(module, desired):
     client = IpsAdminClient(p)
     current = client.find(p['name'])
     ensure = Ensure(module, secret_fields(desired, current))
-    write_only = [CREDENTIAL_PREFIX + n for n in desired.credentials]
     if p['state'] == 'absent':
         ensure.absent(current_view(current), lambda _: client.delete(current['id']))
         return ensure.result(system_id=current['id'] if current else None, scim_url=None)
 
-    current_props = (current or {}).get(KEYS['properties'])
     update_password = p['update_password']
     if current is not None:
         on_server = current.get(KEYS['credential_properties']) or {}
+        current_props = current.get(KEYS['properties'])
         reset = credential_reset(current_props, desired.full_properties(current_props))
         if reset:
             lost = sorted(set(on_server) - set(desired.credentials))
@@ -359,30 +342,31 @@ def apply_api(module, desired):
         if reset or any(n not in on_server for n in desired.credentials):
             update_password = 'always'
 
-    server = {'doc': current}
+    # The document as it would be, with the names of the credentials it holds (those on the server stay unless
+    # IPS drops them); the writes send the values where they must.
+    held = set((current or {}).get(KEYS['credential_properties']) or {}) | set(desired.credentials)
+    target = desired.document(current, dict((n, None) for n in held))
+    target['id'] = (current or {}).get('id')
 
-    def create(_view):
-        server['doc'] = client.create(desired.document(credentials=desired.credentials))
+    def create(_target):
+        return client.create(desired.document(credentials=desired.credentials))
 
-    def update(_view, delta):
-        credentials = desired.credentials if any(k.startswith(CREDENTIAL_PREFIX) for k in delta) else {}
-        server['doc'] = client.replace(current['id'], desired.document(current, credentials))
+    def replace(_target):
+        credentials = desired.credentials if update_password == 'always' else {}
+        return client.replace(current['id'], desired.document(current, credentials))
 
-    ensure.present(current_view(current), desired.view(current_props), create, update,
-                   write_only=write_only, update_password=update_password)
-    system = server['doc']
-    if ensure.changed and module.check_mode:
-        # Nothing was sent: show what would be (credential names only).
-        system = desired.document(current, dict((n, None) for n in desired.credentials))
-        system['id'] = (current or {}).get('id')
+    system, _changed = ensure.replace(current, target, replace, write_only=credential_keys(desired),
+                                      update_password=update_password, create=create, view=current_view)
     return ensure.result(system=system, system_id=system.get('id'),
                          scim_url=scim_base_url(p['infrastructure'], p['proxy_url'], system.get('id')))
 
 
+def credential_keys(desired):
+    return [CREDENTIAL_PREFIX + n for n in desired.credentials]
+
+
 def file_view(text):
-    """The view of a file written earlier (None when absent, a marker when it is not this module's JSON)."""
-    if text is None:
-        return None
+    """The view of a file written earlier (a marker when it is not this module's JSON)."""
     try:
         return current_view(json.loads(text))
     except (ValueError, AttributeError, TypeError):
@@ -391,26 +375,20 @@ def file_view(text):
 
 def apply_file(module, desired):
     p = module.params
-    path = p['dest']
-    existing = read_text(path)
     ensure = Ensure(module, secret_fields(desired, None))
+    hand_off = HandOffFile(p['dest'], FILE_MODE, file_view)
     scim_url = scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id'])
     if p['state'] == 'absent':
-        if existing is not None and ensure.record('delete', file_view(existing), {}):
-            os.unlink(path)
-        return ensure.result(path=path, scim_url=None,
+        hand_off.absent(ensure)
+        return ensure.result(path=p['dest'], scim_url=None,
                              next_step='Delete the proxy system %r in the IPS admin console by hand (IPS has no API '
                                        'for it).' % p['name'])
 
+    # Credential values are never written to the file, only their names.
     document = desired.document(credentials=dict((n, None) for n in desired.credentials))
-    text = render_json(document)
-    if existing != text or file_mode(path) != FILE_MODE:
-        after = current_view(document)
-        after.update((CREDENTIAL_PREFIX + k, v) for k, v in desired.credentials.items())
-        if ensure.record('update' if existing is not None else 'create', file_view(existing), after):
-            write_text(path, text, FILE_MODE)
-    return ensure.result(path=path, system=document, system_id=p['system_id'], scim_url=scim_url,
-                         next_step=file_next_step(p, desired, ensure.changed))
+    changed = hand_off.ensure(ensure, render_json(document))
+    return ensure.result(path=p['dest'], system=document, system_id=p['system_id'], scim_url=scim_url,
+                         next_step=file_next_step(p, desired, changed))
 
 
 def file_next_step(p, desired, changed):

@@ -85,8 +85,9 @@ query_result:
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import check_base_url, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import check_admin
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    IpsAdminClient, check_admin, ips_admin_argument_spec, ips_argument_spec, scim_base_url)
+    IpsAdminClient, ips_admin_argument_spec, ips_argument_spec, scim_base_url)
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from ansible_collections.sapcloud.identity.plugins.module_utils import idm, ips
+from ansible_collections.sapcloud.identity.plugins.module_utils import handoff, idm, ips
+from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 
 SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
@@ -88,3 +89,50 @@ def test_constants_from_proxy():
     assert sci['SCIM_PORT'] == '8080' and sci['OAUTH_URL'] == 'http://127.0.0.1:8080/oauth2/token'
     with pytest.raises(ValidationError, match='proxy_system.token_url is required with infrastructure neo'):
         idm.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID)
+
+
+# ---- hand-off files (handoff.py) ----
+
+def test_dest_problems_name_dest_and_the_cause(tmp_path, monkeypatch):
+    regular = tmp_path / 'regular.txt'
+    regular.write_text('x')
+    with pytest.raises(ValidationError, match=r'^dest: .*regular\.txt is a file, not a directory'):
+        handoff.check_dest(str(regular / 'out.json'))
+    with pytest.raises(ValidationError, match=r'^dest: .*regular\.txt is a file, not a directory'):
+        handoff.check_dest(str(regular / 'sub' / 'out.json'))
+    with pytest.raises(ValidationError, match=r'^dest: directory .*missing does not exist$'):
+        handoff.check_dest(str(tmp_path / 'missing' / 'out.json'))
+    with pytest.raises(ValidationError, match=r'^dest must name a file'):
+        handoff.check_dest(str(tmp_path))
+    handoff.check_dest(str(tmp_path / 'out.json'))
+    monkeypatch.setattr(handoff.os, 'access', lambda path, mode: False)
+    with pytest.raises(ValidationError, match=r'^dest: directory .* is not writable \(permission denied\)$'):
+        handoff.check_dest(str(tmp_path / 'out.json'))
+
+
+def test_a_failed_write_names_dest_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    path = tmp_path / 'out.json'
+
+    def refuse(src, dst):
+        raise PermissionError(13, 'Permission denied')
+    monkeypatch.setattr(handoff.os, 'rename', refuse)
+    with pytest.raises(ValidationError, match=r'^dest: cannot write .*out\.json: Permission denied$'):
+        handoff.write_text(str(path), 'text', 0o600)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_hand_off_file_rewrites_on_content_or_mode_only(tmp_path):
+    class Module:
+        check_mode = False
+    path = tmp_path / 'out.json'
+    view = lambda text: {'text': text.strip()}  # noqa: E731
+    handoff.HandOffFile(str(path), 0o600, view).ensure(Ensure(Module()), 'a\n')
+    assert path.read_text() == 'a\n' and oct(path.stat().st_mode & 0o777) == '0o600'
+    ensure = Ensure(Module())
+    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is False and ensure.actions == []
+    path.chmod(0o644)
+    ensure = Ensure(Module())
+    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is True and ensure.actions == ['update']
+    assert oct(path.stat().st_mode & 0o777) == '0o600'
+    ensure = Ensure(Module())
+    assert handoff.HandOffFile(str(path), 0o600, view).absent(ensure) is True and not path.exists()
