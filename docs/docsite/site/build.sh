@@ -22,14 +22,13 @@ antsibull-docs --config-file "$site/antsibull-docs.cfg" collection --use-current
 
 cp "$site/ansible-references.rst" "$out/rst/"
 cp "$repo"/docs/*.md "$out/rst/docs/"
-cp "$repo/README.md" "$out/rst/readme.md"
-cp "$repo/CHANGELOG.md" "$out/rst/changelog.md"
+cp "$repo/README.md" "$repo/CHANGELOG.md" "$out/rst/"
 {
-  printf '\n.. toctree::\n   :maxdepth: 1\n   :caption: Guides\n\n   readme\n'
+  printf '\n.. toctree::\n   :maxdepth: 1\n   :caption: Guides\n\n   README\n'
   for page in "$out"/rst/docs/*.md; do
     printf '   docs/%s\n' "$(basename "$page" .md)"
   done
-  printf '   changelog\n'
+  printf '   CHANGELOG\n'
 } >> "$out/rst/index.rst"
 
 sphinx-build -q -W --keep-going -b html -c "$site" "$out/rst" "$out/html"
