@@ -106,15 +106,15 @@ def test_no_secret_in_verbose_output(ansible, emulator):
     (registered again) an assignment with the client credentials from the environment. No secret in any output."""
     env = {'SAP_NEO_OAUTH_CLIENT_ID': CLIENT, 'SAP_NEO_OAUTH_CLIENT_SECRET': DEMO['neo_oauth_client_secret']}
     control = emulator.url('neo_oauth') + '/_emulator/seed'
-    module = 'sapcloud.identity.scp_oauth_client'
+    oauth_client = 'sapcloud.identity.scp_oauth_client'
     play = [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        {'name': 'wrong secret', module: client_args(emulator, client_secret='Wrong-Secret-42'), 'ignore_errors': True},
+        {'name': 'wrong secret', oauth_client: client_args(emulator, client_secret='Wrong-Secret-42'), 'ignore_errors': True},
         {'name': 'unregister', 'ansible.builtin.uri': {'url': control, 'method': 'POST', 'body_format': 'json',
                                                        'body': {'host': 'neo_oauth', 'data': {'remove': [CLIENT]}}}},
-        {'name': 'unregistered', module: client_args(emulator), 'ignore_errors': True},
+        {'name': 'unregistered', oauth_client: client_args(emulator), 'ignore_errors': True},
         {'name': 'register again', 'ansible.builtin.uri': {'url': control, 'method': 'POST', 'body_format': 'json',
                                                            'body': {'host': 'neo_oauth', 'data': 'demo'}}},
-        {'name': 'from env', module: client_args(emulator, client_id=None, client_secret=None)}]}]
+        {'name': 'from env', oauth_client: client_args(emulator, client_id=None, client_secret=None)}]}]
     run = ansible.playbook(play, env=env, verbosity=3)
     wrong, from_env, unregistered = run.task('wrong secret'), run.task('from env'), run.task('unregistered')
     assert wrong['failed'] and 'Register New Client' in wrong['result']['msg']
