@@ -1,0 +1,99 @@
+"""s4_comm_arrangement's write order run in-process (main() with its arguments) against the emulated tenant: the
+ETags are read again between dependent writes, a failure half-way reports what was applied, and an empty system_id
+is refused before any request."""
+
+import json
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
+
+# The collection is importable through the finder tests/unit/conftest.py installs.
+from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import run_module as run_main  # noqa: E402
+from emulator.core import Emulator  # noqa: E402
+from emulator.demo import DEMO  # noqa: E402
+from emulator.services.s4 import S4Tenant  # noqa: E402
+
+PASSWORD = 'Emulator-Unit-Test-Passw0rd!'
+
+
+@pytest.fixture(scope='module')
+def running():
+    emulator = Emulator([{'name': 's4', 'kind': 's4'}], {'s4': S4Tenant})
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def tenant(running):
+    service = running.services['s4']
+    service.reset()
+    service.seed(service.demo_seed())
+    service.seed({'users': [{'Name': name, 'Password': PASSWORD, 'Description': 'unit'} for name in ('U_ONE', 'U_TWO')],
+                  'systems': [{'ID': 'UNIT_SYS', 'HostName': 'ips.example.com',
+                               'InboundUsers': [{'user': 'U_ONE'}, {'user': 'U_TWO'}],
+                               'OutboundUsers': [{'Name': 'DUMMY', 'Password': PASSWORD}]}]})
+    running.faults.clear()
+    return running, service
+
+
+def run_module(service, **args):
+    """main() with these arguments; the result dict it printed."""
+    args.update(api_url=service.url, api_user=DEMO['s4_admin_user'], api_password=DEMO['s4_admin_password'])
+    stdout, stderr = run_main('s4_comm_arrangement', args, {'SAPCLOUD_RETRY_DELAY_SCALE': '0'})
+    lines = [line for line in stdout.strip().splitlines() if line.startswith('{')]
+    assert lines, stderr
+    return json.loads(lines[-1])
+
+
+def requests_of(emulator):
+    """(method, path below the service) of every request the emulator saw."""
+    return [(e['method'], e['path'].split('/0001/')[-1]) for e in emulator.stats.snapshot(with_log=True)['log']]
+
+
+def test_rename_and_rebind_read_the_etags_again_between_writes(tenant):
+    emulator, service = tenant
+    created = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE')
+    assert created['changed'] and created['actions'] == ['create'], created
+    service.inject('enforce_etag', {'enabled': True})
+    emulator.stats.reset()
+    result = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='RENAMED',
+                        inbound_user='U_TWO', outbound_user='DUMMY')
+    assert result['changed'] and not result.get('failed'), result
+    assert result['actions'] == ['update', 'bind_inbound_user', 'bind_outbound_user']
+    writes = [(m, p) for m, p in requests_of(emulator) if m != 'GET' or p.startswith('CommunicationArrangements(')]
+    methods = [m for m, _p in writes]
+    # Every write after the first follows a read of the arrangement (its ETags moved with the write before).
+    assert methods == ['PATCH', 'GET', 'PATCH', 'GET', 'POST'], writes
+    arrangement = [a for a in service.state['arrangements'].values() if a['CommunicationSystemID'] == 'UNIT_SYS'][0]
+    assert arrangement['Name'] == 'RENAMED' and arrangement['OutboundUser']
+    again = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='RENAMED',
+                       inbound_user='U_TWO', outbound_user='DUMMY')
+    assert not again['changed'] and again['actions'] == []
+
+
+def test_a_failure_after_the_rename_reports_the_rename(tenant):
+    emulator, service = tenant
+    run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE')
+    emulator.faults.add({'method': 'PATCH', 'path': r'/InboundUser$', 'status': 400,
+                         'body': '{"error": {"code": "UNIT/400", "message": "binding refused"}}'})
+    result = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='RENAMED2',
+                        inbound_user='U_TWO')
+    assert result['failed'] and result['changed'] is True, result
+    assert result['actions'] == ['update']
+    assert result['msg'].startswith('update applied, then: PATCH ') and 'HTTP 400' in result['msg']
+    assert 'binding refused' in result['msg'] and result['error']['status'] == 400
+    assert [a['Name'] for a in service.state['arrangements'].values()
+            if a['CommunicationSystemID'] == 'UNIT_SYS'] == ['RENAMED2']
+
+
+@pytest.mark.parametrize('system_id', ['', '  '])
+def test_an_empty_system_id_is_refused_before_any_request(tenant, system_id):
+    emulator, service = tenant
+    emulator.stats.reset()
+    result = run_module(service, scenario_id='SAP_COM_0093', system_id=system_id)
+    assert result['failed'] and result['msg'].startswith('system_id must be the ID of a communication system')
+    assert emulator.stats.snapshot(with_log=True)['log'] == []
