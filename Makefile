@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
@@ -14,6 +14,7 @@ help:
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
+	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
@@ -28,6 +29,7 @@ $(VENV)/.installed: requirements.txt test-requirements.txt
 test: venv
 	$(BIN)/python -m pytest -q tests/unit
 	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python tests/faults/run.py --quick
 	bash tests/sanity/run.sh
 	bash tests/lint.sh
 	bash tests/ecosystem/run.sh
@@ -67,3 +69,7 @@ test-matrix: venv
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
+
+# The full fault suite; its table and last line also go to .tmp/faults.txt.
+faults: venv
+	$(BIN)/python tests/faults/run.py --out .tmp/faults.txt
