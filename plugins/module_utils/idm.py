@@ -32,8 +32,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.transport import
 # The collection's own contract for repositories and their initial load (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/idm/v1'
 
+# Job states of the contract besides 'succeeded'.
 JOB_RUNNING = 'running'
-JOB_SUCCEEDED = 'succeeded'
 JOB_FAILED = 'failed'
 
 # Options named after one constant each.

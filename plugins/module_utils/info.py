@@ -23,7 +23,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 
 
 def query_argument_spec():
-    """The option of the sapcloud.identity.info doc fragment."""
+    """The option of the sapcloud.identity.query doc fragment."""
     return dict(query=dict(type='str'))
 
 

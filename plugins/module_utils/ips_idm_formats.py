@@ -116,9 +116,6 @@ TOKEN_PATHS = {
 }
 TOKEN_GRANT_IN_QUERY = {'neo': True, 'sci': False}
 
-# Page size limits of the proxy's ListResponse (CONFIRMED).
-SCIM_MAX_COUNT = 100
-
 # ---------------------------------------------------------------------------------------------------------------
 # IDM 8.0 SCIM repositories
 # ---------------------------------------------------------------------------------------------------------------

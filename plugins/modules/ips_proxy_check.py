@@ -38,6 +38,8 @@ options:
       - How to read communication users in S/4HANA Cloud (scenario SAP_COM_0A48). These are the same values as the
         S/4 modules take. Each suboption falls back to the same environment variable as there.
       - Give V({}) to take every value from the environment.
+      - O(s4_connection.api_url), O(s4_connection.api_user) and O(s4_connection.api_password) are required, as
+        options or environment variables; a missing one fails before any request.
     type: dict
     suboptions:
       api_url:
@@ -45,19 +47,16 @@ options:
           - Base URL of the tenant's API host, for example C(https://my123456-api.s4hana.cloud.sap).
           - If not set, the value of the E(SAP_S4_API_URL) environment variable is used.
         type: str
-        required: true
       api_user:
         description:
           - User name of the SAP_COM_0A48 communication user.
           - If not set, the value of the E(SAP_S4_API_USER) environment variable is used.
         type: str
-        required: true
       api_password:
         description:
           - Password of O(s4_connection.api_user).
           - If not set, the value of the E(SAP_S4_API_PASSWORD) environment variable is used.
         type: str
-        required: true
       sap_client:
         description:
           - Optional C(sap-client) query parameter.
@@ -180,7 +179,13 @@ def validate(p):
     if p['comm_user'] and p['s4_connection'] is None:
         raise ValidationError('s4_connection is required with comm_user (to read its status through SAP_COM_0A48)')
     if p['s4_connection']:
-        check_base_url(p['s4_connection']['api_url'], 's4_connection.api_url')
+        connection = p['s4_connection']
+        spec = s4_argument_spec(writes=False)
+        for name in ('api_url', 'api_user', 'api_password'):
+            if not connection.get(name):
+                raise ValidationError('s4_connection.%s is required with comm_user; set it or the environment '
+                                      'variable %s' % (name, spec[name]['fallback'][1][0]))
+        check_base_url(connection['api_url'], 's4_connection.api_url')
     return token_url
 
 
