@@ -413,3 +413,15 @@ def test_patch_503_after_apply_with_etag_enforced(emulator, ansible):
     counted = paths(emulator)
     # The 503 is not repeated blindly: the entity is read again for its new ETag, then patched once more.
     assert sum(n for key, n in counted.items() if key.startswith('PATCH ')) == 2
+
+
+# ---- answers that are not the API's ----
+
+def test_html_logon_page_with_200_names_the_api_host(emulator, ansible):
+    """A UI host answers every path with its logon page and HTTP 200: one request, then the hint to use -api."""
+    emulator.fault(host=HOST, method='GET', path=USERS + '$', status=200, count=1,
+                   headers={'Content-Type': 'text/html; charset=utf-8'},
+                   body='<!DOCTYPE html><html><head><title>Log On</title></head><body><form></form></body></html>')
+    run = read_user(ansible, emulator, 'ANY')
+    assert_clean_failure(run, 'GET', USERS, 'HTTP 200', "HTML page titled 'Log On'", '-api')
+    assert paths(emulator) == {GET_USERS: 1}
