@@ -12,7 +12,7 @@ import re
 import threading
 import time
 
-from harness import DEMO, TENANTS, wait_for  # pylint: disable=unused-import
+from harness import wait_for
 
 USER_A, USER_B = 'IDM_IPS_PROXY_A', 'IDM_IPS_PROXY_B'
 GUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
@@ -327,6 +327,21 @@ class Context:
                            ok=not problems and not dup_first)
             current = target
 
+    # ---- the writing modules' own fixes ----
+
+    def writing_modules(self):
+        """s4_comm_arrangement rename + re-bind under ETag enforcement and a re-bind refused half-way."""
+        self.fresh()
+        tenant = self.tenants[0]
+        secret = 'Faults-Arrangement-Passw0rd-1!'
+        self.suite.extra_secrets.add(secret)
+        run = self.suite.playbook('arrangement rename and re-bind', arrangement_play(tenant),
+                                  extra_vars={'arrangement_password': secret})
+        problems = judge_arrangement(run) + ['duplicates: %s' % d for d in self.duplicates()]
+        self.table.add('writing modules', 's4_comm_arrangement rename + re-bind, refusal half-way', 1,
+                       'no stale ETag; changed=true with actions [update] then HTTP 400; re-run converged'
+                       if not problems else '; '.join(problems), ok=not problems)
+
     # ---- two runs at once ----
 
     def concurrency(self):
@@ -376,3 +391,78 @@ class Context:
                     with open(os.path.join(root, name), errors='replace') as handle:
                         found.append(('report ' + name, handle.read()))
         return found
+
+
+def arrangement_play(tenant):
+    """One playbook: an arrangement renamed and re-bound under ETag enforcement (re-read between dependent writes),
+    then a re-bind refused half-way (changed=true with the applied actions, then the failure), then the re-run.
+    Faults are set through the emulator's control API from the play itself, so it stays one ansible-playbook run."""
+    control = '{{ emulator_urls.%s }}/_emulator/' % tenant
+    arrangement = 'sapcloud.identity.s4_comm_arrangement'
+    base = {'scenario_id': 'SAP_COM_0093', 'system_id': 'FAULTS_SYS'}
+
+    def emulator_call(name, action, body):
+        return {'name': name, 'ansible.builtin.uri': {'url': control + action, 'method': 'POST',
+                                                      'body_format': 'json', 'body': body}}
+
+    def step(name, ignore=False, **args):
+        task = {'name': name, arrangement: dict(base, **args)}
+        if ignore:
+            task['ignore_errors'] = True
+        return task
+
+    seed = {'host': tenant, 'data': {
+        'users': [{'Name': n, 'Password': '{{ arrangement_password }}', 'Description': 'faults'}
+                  for n in ('FAULTS_U1', 'FAULTS_U2')],
+        'systems': [{'ID': 'FAULTS_SYS', 'HostName': 'ips.example.com',
+                     'InboundUsers': [{'user': 'FAULTS_U1'}, {'user': 'FAULTS_U2'}],
+                     'OutboundUsers': [{'Name': 'FAULTS_DUMMY', 'Password': '{{ arrangement_password }}'}]}]}}
+    tasks = [
+        emulator_call('seed', 'seed', seed),
+        step('create', inbound_user='FAULTS_U1'),
+        emulator_call('enforce etags', 'faults', {'host': tenant, 'action': 'enforce_etag', 'enabled': True}),
+        step('rename and re-bind', ignore=True, name='FAULTS_RENAMED', inbound_user='FAULTS_U2',
+             outbound_user='FAULTS_DUMMY'),
+        step('rename and re-bind again', ignore=True, name='FAULTS_RENAMED', inbound_user='FAULTS_U2',
+             outbound_user='FAULTS_DUMMY'),
+        emulator_call('refuse the next binding', 'faults', {
+            'host': tenant, 'method': 'PATCH', 'path': '/InboundUser$', 'status': 400, 'count': 1,
+            'headers': JSON, 'body': '{"error": {"code": "FAULTS/400", "message": "binding refused"}}'}),
+        step('rename, re-bind refused', ignore=True, name='FAULTS_RENAMED2', inbound_user='FAULTS_U1'),
+        step('re-run after the refusal', ignore=True, name='FAULTS_RENAMED2', inbound_user='FAULTS_U1'),
+        step('re-run unchanged', ignore=True, name='FAULTS_RENAMED2', inbound_user='FAULTS_U1'),
+        emulator_call('etags lenient again', 'faults', {'host': tenant, 'action': 'enforce_etag', 'enabled': False}),
+    ]
+    return [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+             'module_defaults': {arrangement: {'api_url': '{{ emulator_urls.%s }}' % tenant,
+                                               'api_user': '{{ emulator_demo.s4_admin_user }}',
+                                               'api_password': '{{ emulator_demo.s4_admin_password }}'}},
+             'tasks': tasks}]
+
+
+def judge_arrangement(run):
+    """Problems of the arrangement play, from its task results."""
+    def result(name):
+        found = [r for r in run.results if r['task'] == name]
+        return (found[-1]['changed'], found[-1]['failed'], found[-1]['result']) if found else (None, None, {})
+
+    problems = []
+    changed, failed, data = result('rename and re-bind')
+    if failed or not changed or data.get('actions') != ['update', 'bind_inbound_user', 'bind_outbound_user']:
+        problems.append('rename and re-bind: changed=%s failed=%s %s' % (changed, failed, str(data.get('msg'))[:150]))
+    changed, failed, data = result('rename and re-bind again')
+    if failed or changed:
+        problems.append('second run changed=%s failed=%s' % (changed, failed))
+    changed, failed, data = result('rename, re-bind refused')
+    msg = str(data.get('msg', ''))
+    if not (failed and changed and data.get('actions') == ['update'] and 'HTTP 400' in msg and 'binding refused' in msg):
+        problems.append('refused re-bind: changed=%s failed=%s actions=%s %s' % (changed, failed,
+                                                                               data.get('actions'), msg[:150]))
+    changed, failed, data = result('re-run after the refusal')
+    if failed or not changed:
+        problems.append('re-run after the refusal: changed=%s failed=%s %s' % (changed, failed, str(data.get('msg'))[:150]))
+    changed, failed, data = result('re-run unchanged')
+    if failed or changed:
+        problems.append('last run changed=%s failed=%s' % (changed, failed))
+    return problems

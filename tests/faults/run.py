@@ -99,6 +99,7 @@ def main():
             context.baseline()
         if 'matrix' in sections:
             context.fault_matrix()
+            context.writing_modules()
         if 'kill' in sections:
             context.interruptions()
         if 'concurrency' in sections:
