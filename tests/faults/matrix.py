@@ -402,11 +402,12 @@ def arrangement_play(tenant):
     base = {'scenario_id': 'SAP_COM_0093', 'system_id': 'FAULTS_SYS'}
 
     def emulator_call(name, action, body):
-        return {'name': name, 'ansible.builtin.uri': {'url': control + action, 'method': 'POST',
-                                                      'body_format': 'json', 'body': body}}
+        # no_log: the seed carries passwords, and uri returns its arguments
+        return {'name': name, 'no_log': True, 'ansible.builtin.uri': {'url': control + action, 'method': 'POST',
+                                                                      'body_format': 'json', 'body': body}}
 
-    def step(name, ignore=False, **args):
-        task = {'name': name, arrangement: dict(base, **args)}
+    def step(task_name, ignore=False, **args):
+        task = {'name': task_name, arrangement: dict(base, **args)}
         if ignore:
             task['ignore_errors'] = True
         return task
