@@ -24,6 +24,14 @@ def common_argument_spec():
     )
 
 
+def env_option(variable, **spec):
+    """An option's spec (type str unless given) that falls back to the environment variable."""
+    option = dict(type='str')
+    option.update(spec)
+    option['fallback'] = (env_fallback, [variable])
+    return option
+
+
 def tls_options(params):
     """Keyword arguments for HttpClient/TokenSource from the common options."""
     return dict(validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'])

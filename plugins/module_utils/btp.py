@@ -25,10 +25,10 @@ __metaclass__ = type
 import json
 import re
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, require, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
+    ValidationError, check_base_url, env_option, require, tls_options)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 from ansible_collections.sapcloud.identity.plugins.module_utils.java_properties import properties_dump, properties_load
@@ -63,20 +63,20 @@ CF_LEVELS = ('subaccount', 'instance')
 def neo_argument_spec():
     """Options of the sapcloud.identity.btp_neo doc fragment."""
     return dict(
-        landscape_host=dict(type='str', fallback=(env_fallback, ['SAP_NEO_LANDSCAPE_HOST'])),
-        subaccount=dict(type='str', aliases=['consumer_subaccount'], fallback=(env_fallback, ['SAP_NEO_SUBACCOUNT'])),
-        api_url=dict(type='str', fallback=(env_fallback, ['SAP_NEO_API_URL'])),
-        configapi_url=dict(type='str', fallback=(env_fallback, ['SAP_NEO_CONFIGAPI_URL'])),
-        oauth_url=dict(type='str', fallback=(env_fallback, ['SAP_NEO_OAUTH_URL'])),
-        platform_client_id=dict(type='str', fallback=(env_fallback, ['SAP_NEO_PLATFORM_CLIENT_ID'])),
-        platform_client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_NEO_PLATFORM_CLIENT_SECRET'])),
+        landscape_host=env_option('SAP_NEO_LANDSCAPE_HOST'),
+        subaccount=env_option('SAP_NEO_SUBACCOUNT', aliases=['consumer_subaccount']),
+        api_url=env_option('SAP_NEO_API_URL'),
+        configapi_url=env_option('SAP_NEO_CONFIGAPI_URL'),
+        oauth_url=env_option('SAP_NEO_OAUTH_URL'),
+        platform_client_id=env_option('SAP_NEO_PLATFORM_CLIENT_ID'),
+        platform_client_secret=env_option('SAP_NEO_PLATFORM_CLIENT_SECRET', no_log=True),
     )
 
 
 def cf_argument_spec():
     """Options of the sapcloud.identity.btp_cf doc fragment."""
     return dict(
-        service_key=dict(type='raw', no_log=True, fallback=(env_fallback, ['SAP_CF_DESTINATION_SERVICE_KEY'])),
+        service_key=env_option('SAP_CF_DESTINATION_SERVICE_KEY', type='raw', no_log=True),
     )
 
 

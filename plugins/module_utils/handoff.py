@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, sapcloud.identity contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The two transports of the IPS/IDM hand-off: the collection's own REST contract (`api`, options <admin>_url,
-_user, _password) or a file an admin imports by hand (`file`, option dest).
+_user, _password; ContractClient) or a file an admin imports by hand (`file`, option dest; HandOffFile).
 
 A hand-off file is one document: it is written whole and atomically, with a fixed mode, and only when what it
 says or its mode would change. Every file problem fails naming `dest` (or the option that names the file) and the
@@ -16,8 +16,11 @@ __metaclass__ = type
 import os
 import tempfile
 
+from ansible.module_utils.six.moves.urllib.parse import quote
+
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
-    ValidationError, check_base_url, new_module, require, run)
+    ValidationError, check_base_url, new_module, require, run, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 
 
 def read_text(path, parameter='dest'):
@@ -109,6 +112,41 @@ class HandOffFile:
 
     def _write(self, document):
         write_text(self.path, document['text'], self.mode)
+
+
+class ContractClient:
+    """One collection of the collection's own REST contract (docs/ips-idm-contract.md; the emulator implements it,
+    no SAP system does): objects found by name and written as whole documents, as admin (<admin>_url, _user,
+    _password)."""
+
+    def __init__(self, params, admin, base_path, collection):
+        base = check_base_url(params[admin + '_url'], admin + '_url')
+        self.http = HttpClient(base + base_path, auth=(params[admin + '_user'], params[admin + '_password']),
+                               **tls_options(params))
+        self.collection = collection
+
+    def path(self, object_id, *below):
+        return '/'.join((self.collection, quote(str(object_id), safe='')) + below)
+
+    def list(self, name=None):
+        """All objects, or those named name (one request)."""
+        body = self.http.get_json(self.collection, params={'name': name} if name else None)
+        return body.get(self.collection, [])
+
+    def find(self, name):
+        found = self.list(name)
+        return found[0] if found else None
+
+    def create(self, document):
+        def post():
+            return decode_json(self.http.request('POST', self.collection, json_body=document))
+        return create_confirmed(post, lambda: self.find(document['name']))
+
+    def replace(self, object_id, document):
+        return decode_json(self.http.request('PUT', self.path(object_id), json_body=document))
+
+    def delete(self, object_id):
+        self.http.request('DELETE', self.path(object_id), ok=(200, 204, 404))
 
 
 def check_admin(params, admin, why):

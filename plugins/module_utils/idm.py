@@ -20,14 +20,11 @@ import csv
 import io
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
-from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import check_transport, read_text
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import ContractClient, check_transport, read_text
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import check_system_id, default_token_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, decode_json
 
 # The collection's own contract for repositories and their initial load (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/idm/v1'
@@ -179,9 +176,9 @@ def csv_view(text):
 def idm_argument_spec():
     """Options of the sapcloud.identity.idm doc fragment."""
     return dict(
-        idm_admin_url=dict(type='str', fallback=(env_fallback, ['SAP_IDM_ADMIN_URL'])),
-        idm_admin_user=dict(type='str', fallback=(env_fallback, ['SAP_IDM_ADMIN_USER'])),
-        idm_admin_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IDM_ADMIN_PASSWORD'])),
+        idm_admin_url=env_option('SAP_IDM_ADMIN_URL'),
+        idm_admin_user=env_option('SAP_IDM_ADMIN_USER'),
+        idm_admin_password=env_option('SAP_IDM_ADMIN_PASSWORD', no_log=True),
     )
 
 
@@ -249,39 +246,18 @@ def check_csv_text(value, parameter, secret=False):
                               'documented escaping%s' % (parameter, shown))
 
 
-class IdmAdminClient:
+class IdmAdminClient(ContractClient):
     """Repositories and initial loads through the collection's own REST contract (emulator only)."""
 
     def __init__(self, params):
-        base = check_base_url(params['idm_admin_url'], 'idm_admin_url')
-        self.http = HttpClient(base + CONTRACT_BASE, auth=(params['idm_admin_user'], params['idm_admin_password']),
-                               **tls_options(params))
-
-    def list(self, name=None):
-        """All repositories, or those named name (one request)."""
-        return self.http.get_json('repositories', params={'name': name} if name else None).get('repositories', [])
-
-    def find(self, name):
-        found = self.list(name)
-        return found[0] if found else None
-
-    def create(self, document):
-        def post():
-            return decode_json(self.http.request('POST', 'repositories', json_body=document))
-        return create_confirmed(post, lambda: self.find(document['name']))
-
-    def replace(self, repository_id, document):
-        return decode_json(self.http.request('PUT', 'repositories/%s' % repository_id, json_body=document))
-
-    def delete(self, repository_id):
-        self.http.request('DELETE', 'repositories/%s' % repository_id, ok=(200, 204, 404))
+        super(IdmAdminClient, self).__init__(params, 'idm_admin', CONTRACT_BASE, 'repositories')
 
     def start_initial_load(self, repository_id):
         """Start the repository's initial load; a load already running is returned instead (409), which also
         makes repeating this POST after a lost response safe."""
-        response = self.http.request('POST', 'repositories/%s/initial-load' % repository_id, ok=(200, 202, 409),
+        response = self.http.request('POST', self.path(repository_id, 'initial-load'), ok=(200, 202, 409),
                                      idempotent=True)
         return decode_json(response)
 
     def job(self, repository_id, job_id):
-        return self.http.get_json('repositories/%s/jobs/%s' % (repository_id, job_id))
+        return self.http.get_json(self.path(repository_id, 'jobs', str(job_id)))

@@ -17,13 +17,12 @@ __metaclass__ = type
 import json
 import re
 
-from urllib.parse import quote, urlsplit
-
-from ansible.module_utils.basic import env_fallback
+from urllib.parse import urlsplit
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import ContractClient
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 
 # The collection's own contract for proxy systems (never an SAP API).
@@ -34,27 +33,26 @@ ANY_STATUS = range(100, 600)
 def ips_argument_spec():
     """Options of the sapcloud.identity.ips doc fragment."""
     return dict(
-        infrastructure=dict(type='str', default='neo', choices=['neo', 'sci'],
-                            fallback=(env_fallback, ['SAP_IPS_INFRASTRUCTURE'])),
-        proxy_url=dict(type='str', fallback=(env_fallback, ['SAP_IPS_PROXY_URL'])),
+        infrastructure=env_option('SAP_IPS_INFRASTRUCTURE', default='neo', choices=['neo', 'sci']),
+        proxy_url=env_option('SAP_IPS_PROXY_URL'),
     )
 
 
 def ips_admin_argument_spec():
     """Options of the sapcloud.identity.ips.admin doc fragment."""
     return dict(
-        ips_admin_url=dict(type='str', fallback=(env_fallback, ['SAP_IPS_ADMIN_URL'])),
-        ips_admin_user=dict(type='str', fallback=(env_fallback, ['SAP_IPS_ADMIN_USER'])),
-        ips_admin_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_ADMIN_PASSWORD'])),
+        ips_admin_url=env_option('SAP_IPS_ADMIN_URL'),
+        ips_admin_user=env_option('SAP_IPS_ADMIN_USER'),
+        ips_admin_password=env_option('SAP_IPS_ADMIN_PASSWORD', no_log=True),
     )
 
 
 def ips_proxy_argument_spec():
     """Options of the sapcloud.identity.ips.proxy doc fragment."""
     return dict(
-        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['SAP_IPS_TOKEN_URL'])),
-        client_id=dict(type='str', fallback=(env_fallback, ['SAP_IPS_CLIENT_ID'])),
-        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_CLIENT_SECRET'])),
+        token_url=env_option('SAP_IPS_TOKEN_URL', no_log=False),
+        client_id=env_option('SAP_IPS_CLIENT_ID'),
+        client_secret=env_option('SAP_IPS_CLIENT_SECRET', no_log=True),
     )
 
 
@@ -196,32 +194,11 @@ def render_json(document):
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, separators=(',', ': ')) + '\n'
 
 
-class IpsAdminClient:
+class IpsAdminClient(ContractClient):
     """Proxy systems through the collection's own REST contract (docs/ips-idm-contract.md; emulator only)."""
 
     def __init__(self, params):
-        base = check_base_url(params['ips_admin_url'], 'ips_admin_url')
-        self.http = HttpClient(base + CONTRACT_BASE, auth=(params['ips_admin_user'], params['ips_admin_password']),
-                               **tls_options(params))
-
-    def list(self, name=None):
-        """All proxy systems, or those named name (one request)."""
-        return self.http.get_json('systems', params={'name': name} if name else None).get('systems', [])
-
-    def find(self, name):
-        found = self.list(name)
-        return found[0] if found else None
-
-    def create(self, document):
-        def post():
-            return decode_json(self.http.request('POST', 'systems', json_body=document))
-        return create_confirmed(post, lambda: self.find(document[fmt.SYSTEM_KEYS['name']]))
-
-    def replace(self, system_id, document):
-        return decode_json(self.http.request('PUT', 'systems/%s' % quote(system_id, safe=''), json_body=document))
-
-    def delete(self, system_id):
-        self.http.request('DELETE', 'systems/%s' % quote(system_id, safe=''), ok=(200, 204, 404))
+        super(IpsAdminClient, self).__init__(params, 'ips_admin', CONTRACT_BASE, 'systems')
 
 
 class ProxyClient:

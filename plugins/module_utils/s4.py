@@ -13,9 +13,8 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, check_base_url, require, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
+    ValidationError, check_base_url, env_option, require, tls_options)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
@@ -43,10 +42,10 @@ def s4_argument_spec(writes=True):
     """Options of the sapcloud.identity.s4 doc fragment; without use_etag for a caller that only reads."""
     spec = dict(
         # Required, but checked by check_connection so the message names the environment variable too.
-        api_url=dict(type='str', fallback=(env_fallback, ['SAP_S4_API_URL'])),
-        api_user=dict(type='str', fallback=(env_fallback, ['SAP_S4_API_USER'])),
-        api_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_S4_API_PASSWORD'])),
-        sap_client=dict(type='str', fallback=(env_fallback, ['SAP_S4_CLIENT'])),
+        api_url=env_option('SAP_S4_API_URL'),
+        api_user=env_option('SAP_S4_API_USER'),
+        api_password=env_option('SAP_S4_API_PASSWORD', no_log=True),
+        sap_client=env_option('SAP_S4_CLIENT'),
     )
     if writes:
         spec['use_etag'] = dict(type='bool', default=True)
@@ -97,11 +96,10 @@ class EntitySet:
         self.etags = etags
         self.name = name
         self.key = key
-        self.noun = noun
-        self.app = app
-        self.natural = natural
+        self.words = (noun, app)
+        self.natural = tuple(natural)
         self.expand = expand
-        self.nested = nested
+        self.nested = tuple(nested)
 
     def path(self, entity):
         return key_path(self.name, entity[self.key])
@@ -151,14 +149,14 @@ class EntitySet:
         def patch():
             self.service.update(path, delta, self.etags.get(path))
         if 'Password' in delta:
-            unconfirmed('Changing the password of %s by PATCH' % self.noun,
-                        'create a second one and cut over to it, or change it in %s' % self.app, patch)
+            unconfirmed('Changing the password of %s by PATCH' % self.words[0],
+                        'create a second one and cut over to it, or change it in %s' % self.words[1], patch)
         else:
             patch()
 
     def delete(self, entity):
         path = self.path(entity)
-        unconfirmed('Deleting %s' % self.noun, 'delete it in %s' % self.app,
+        unconfirmed('Deleting %s' % self.words[0], 'delete it in %s' % self.words[1],
                     lambda: self.service.delete(path, self.etags.get(path)))
 
 

@@ -82,12 +82,12 @@ class Children:
         self.field = field
         self.key = key
         self.action = action
+        self.write_only = tuple(write_only)
         self.add = add
         self.update = update
         self.remove = remove
-        self.purge = purge
-        self.write_only = tuple(write_only)
         self.placeholder = placeholder or {}
+        self.purge = purge
         self.inline = inline
 
     def plan(self, current, desired, update_password):

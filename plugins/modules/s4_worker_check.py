@@ -158,8 +158,7 @@ def body(module):
 
 
 def main():
-    module = new_module(argument_spec(), supports_check_mode=True)
-    run(module, body)
+    run(new_module(argument_spec(), supports_check_mode=True), body)
 
 
 if __name__ == '__main__':
