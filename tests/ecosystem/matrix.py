@@ -173,7 +173,7 @@ def main(specs):
     print('built %s (%d KB)' % (os.path.relpath(tarball, REPO), os.path.getsize(tarball) // 1024))
     failures = []
     for spec in specs:
-        core, _, python_version = spec.partition('@')
+        core, python_version = spec.split('@', 1)
         work = tempfile.mkdtemp(prefix='core-%s-' % core, dir=WORK)
         try:
             venv = make_venv(core, find_python(python_version))

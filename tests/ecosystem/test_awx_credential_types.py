@@ -25,7 +25,7 @@ def read(*parts):
 
 def sources(*folders, suffixes=('.py', '.yml', '.yaml', '.j2')):
     for folder in folders:
-        for root, _, files in os.walk(os.path.join(REPO, folder)):
+        for root, _dirs, files in os.walk(os.path.join(REPO, folder)):
             for name in files:
                 if name.endswith(suffixes):
                     with open(os.path.join(root, name)) as handle:

@@ -161,7 +161,7 @@ def test_integrate_as_an_awx_job(emulator, tmp_path, monkeypatch):
              DEMO['ips_admin_user'], DEMO['idm_admin_user']]
     scanned = 0
     for top in ('artifacts', os.path.join('volume', 'output')):
-        for folder, _, files in os.walk(os.path.join(root, top)):
+        for folder, _dirs, files in os.walk(os.path.join(root, top)):
             for name in files:
                 if name == 'command' and top == 'artifacts':
                     continue
