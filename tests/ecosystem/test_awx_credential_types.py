@@ -32,17 +32,23 @@ def sources(*folders, suffixes=('.py', '.yml', '.yaml', '.j2')):
                         yield handle.read()
 
 
+FALLBACK = re.compile(r"env_fallback, \[([^\]]*)\]|env_option\('([A-Z0-9_]+)'")
+
+
 def fallback_lines():
-    """Every line of plugins/ that gives an option an environment fallback."""
-    return [line for text in sources('plugins', suffixes=('.py',)) for line in text.splitlines()
-            if 'env_fallback, [' in line]
+    """(environment variable, line) for every option of plugins/ that falls back to one (env_fallback directly, or
+    base.env_option)."""
+    out = []
+    for text in sources('plugins', suffixes=('.py',)):
+        for line in text.splitlines():
+            for listed, single in FALLBACK.findall(line):
+                out += [(name, line) for name in re.findall(r"'([A-Z0-9_]+)'", listed) + ([single] if single else [])]
+    return out
 
 
 def env_vars_read():
     """Environment variables the modules fall back to, and those the playbooks and roles look up."""
-    names = set()
-    for line in fallback_lines():
-        names.update(re.findall(r"'([A-Z0-9_]+)'", line.split('env_fallback, [', 1)[1]))
+    names = {name for name, _line in fallback_lines()}
     for text in sources('playbooks', 'roles'):
         names.update(re.findall(r"lookup\('(?:ansible\.builtin\.)?env', '([A-Z0-9_]+)'\)", text))
     return names
@@ -99,10 +105,10 @@ def test_secrets_are_secret_on_both_sides(folder):
     for field in inputs['fields']:
         if re.search('password|secret|key', field['id']):
             assert field['id'] in secret_fields, field['id']
-    lines = fallback_lines()
+    fallbacks = fallback_lines()
     for name, template in injectors.get('env', {}).items():
         if jinja2.meta.find_undeclared_variables(jinja2.Environment().parse(template)) & secret_fields:
-            options = [line for line in lines if "'%s'" % name in line]
+            options = [line for variable, line in fallbacks if variable == name]
             assert options and all('no_log=True' in line for line in options), name
 
 
