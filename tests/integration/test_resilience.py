@@ -260,7 +260,8 @@ def test_basic_auth_401_is_not_retried(emulator, ansible):
     base = {'api_url': emulator.url(HOST), 'api_user': name}
     emulator.reset_stats()
     wrong = ansible.task(USER_INFO, {'name': name}, defaults=dict(base, api_password='Wrong-Resilience-Passw0rd-9'))
-    assert_clean_failure(wrong, 'GET', 'HTTP 401', 'Logon failed', 'not retried')
+    assert_clean_failure(wrong, 'GET', 'HTTP 401', 'Logon failed', 'not retried', 'logon of user %s failed' % name,
+                         'locks after repeated failed logons')
     assert paths(emulator) == {GET_USERS: 1}
     # the right password still works (one failure does not lock) and resets the failure count
     emulator.reset_stats()
@@ -312,7 +313,9 @@ def test_token_endpoint_401_is_not_retried(emulator, ansible):
                    headers={'Content-Type': 'application/json'},
                    body='{"error": "unauthorized", "error_description": "Bad credentials"}')
     run = ansible.task(DEST_INFO, {'platform': 'cf', 'service_key': cf_service_key(emulator)})
-    assert_clean_failure(run, 'POST', 'HTTP 401', 'Bad credentials')
+    # The client id is named, but Ansible masks it here: it is part of the service key, a no_log option.
+    assert_clean_failure(run, 'POST', 'HTTP 401', 'Bad credentials', 'rejected OAuth client')
+    assert 'locks after' not in run.msg  # a client id and secret do not lock like a logon user
     assert paths(emulator, 'cf_uaa') == {CF_TOKEN: 1}
     assert paths(emulator, 'cf_destination') == {}
     assert DEMO['cf_client_secret'] not in run.run.output
