@@ -33,6 +33,67 @@ def outcome(entry):
     return 'changed'
 
 
+def fields(diff):
+    """Names of the fields that differ between before and after, from one diff or a list of them (a loop)."""
+    diffs = diff if isinstance(diff, list) else [diff or {}]
+    names = set()
+    for item in diffs:
+        before, after = (item or {}).get('before') or {}, (item or {}).get('after') or {}
+        names.update(_differing(before, after))
+    return sorted(names)
+
+
+def _differing(before, after, prefix=''):
+    """Differing keys of two dicts; inside a dict value (such as properties), its differing keys."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [prefix.rstrip('.')] if before != after and prefix else []
+    out = []
+    for key in set(before) | set(after):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            out.extend(_differing(old, new, '%s%s.' % (prefix, key)))
+        elif _pairs(old) is not None and _pairs(new) is not None:  # "name=value" lines (IPS properties)
+            out.extend(_differing(_pairs(old), _pairs(new), '%s%s.' % (prefix, key)))
+        else:
+            out.append('%s%s' % (prefix, key))
+    return out
+
+
+def _pairs(value):
+    """A list of "name=value" strings as a dict, else None."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and '=' in v for v in value):
+        return None
+    return dict(v.split('=', 1) for v in value)
+
+
+def headline(totals, check_mode):
+    """'2 created, 1 changed, ...', or in check mode 'would create 2, would change 1, ...'."""
+    mode = 1 if check_mode else 0
+    parts = []
+    for key in ('created', 'changed', 'removed', 'unchanged'):
+        words = OUTCOMES[key][mode]
+        parts.append('%s %d' % (words, totals[key]) if check_mode and key != 'unchanged' else '%d %s' % (totals[key], words))
+    return ', '.join(parts)
+
+
+def close_steps(entries, closed=None, hints=None):
+    """Entries whose object the run can see done (closed: {object: how it knows}) lose their next step and say how
+    the run knows; hints ({object: text}) are added to the next step of the others."""
+    out = []
+    for entry in entries or []:
+        entry = dict(entry)
+        obj = entry.get('object')
+        if obj in (closed or {}) and not entry.get('changed'):
+            entry['next_step'] = ''
+            entry['closed'] = closed[obj]
+        elif obj in (hints or {}) and entry.get('next_step'):
+            entry['next_step'] = '%s %s' % (entry['next_step'], hints[obj])
+        out.append(entry)
+    return out
+
+
 def summary(hosts, check_mode=False):
     """One report from [{host, tenant, entries, values, failed}].
 
@@ -42,16 +103,20 @@ def summary(hosts, check_mode=False):
     if not isinstance(hosts, list):
         raise AnsibleFilterError('summary expects a list of per-host reports, got %s' % type(hosts).__name__)
     totals = dict((key, 0) for key in OUTCOMES)
-    shared, seen, tenants, open_steps = [], set(), [], []
+    shared, seen, tenants, open_steps, closed_steps = [], set(), [], [], []
 
     def rendered(entry):
-        out = dict(entry)
+        out = dict((k, v) for k, v in entry.items() if k != 'diff')
         out['outcome'] = outcome(entry)
+        # Which fields differ (names only: values may be secrets, masked or not).
+        out['fields'] = fields(entry.get('diff')) if out['outcome'] == 'changed' else []
         # A task may run in check mode inside a real run (verify.yml reads with the desired state that way).
         mode = 1 if entry.get('check_mode', check_mode) else 0
         out['words'] = OUTCOMES.get(out['outcome'], (out['outcome'], out['outcome']))[mode]
         if out['outcome'] == 'unchanged' and entry.get('state') == 'absent':
             out['words'] = 'already gone'
+        if out['fields']:
+            out['words'] += ' (%s)' % ', '.join(out['fields'])
         if out['outcome'] in totals:
             totals[out['outcome']] += 1
         return out
@@ -68,11 +133,14 @@ def summary(hosts, check_mode=False):
             entries.append(rendered(entry))
         steps = [e['next_step'] for e in entries if e.get('next_step')]
         open_steps.extend('%s: %s' % (host.get('tenant'), step) for step in steps)
+        closed_steps.extend('%s: %s %s: %s' % (host.get('tenant'), e.get('object'), e.get('name'), e['closed'])
+                            for e in entries if e.get('closed'))
         tenants.append(dict(host=host.get('host'), tenant=host.get('tenant'), failed=bool(host.get('failed')),
                             entries=entries, values=host.get('values') or {}, open=steps))
     open_steps = ['shared: %s' % e['next_step'] for e in shared if e.get('next_step')] + open_steps
     return dict(check_mode=bool(check_mode), tenants=tenants, shared=shared, totals=totals, open=open_steps,
-                failed=[t['host'] for t in tenants if t['failed']])
+                closed=closed_steps, failed=[t['host'] for t in tenants if t['failed']],
+                headline=headline(totals, check_mode))
 
 
 VERDICTS = ('confirmed', 'different', 'unknown')
@@ -111,5 +179,5 @@ def preflight_tenant_rows(tenant):
 class FilterModule(object):
 
     def filters(self):
-        return {'summary': summary, 'preflight': preflight, 'preflight_row': preflight_row,
+        return {'summary': summary, 'close_steps': close_steps, 'preflight': preflight, 'preflight_row': preflight_row,
                 'preflight_tenant_rows': preflight_tenant_rows}
