@@ -10,7 +10,7 @@ API, never an SAP API) for each host and makes what differs from run to run comp
   at the same object; collections keyed by them become lists in a stable order;
 - issued tokens are left out: they are not the landscape, a token cache makes their number differ from run to run,
   and /_emulator/stats counts their requests;
-- secrets (keys with password or secret in their name) not listed in `keep` become <secret:path>, the first place
+- secrets (keys ending in password or secret) not listed in `keep` become <secret:path>, the first place
   the same value occurs: a destination holding the communication user's password says so on both sides.
 
 CLI: python tests/benchmark/same_state.py <vars.json A> <vars.json B> prints the differences per host and exits 1 when
@@ -30,7 +30,7 @@ GENERATED = (('uuid', re.compile(r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
              ('id', re.compile(r'^[0-9]+$')))
 TIME = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?')
 ETAG = re.compile(r'W/"\d+"')
-SECRET_KEY = re.compile(r'password|secret', re.I)
+SECRET_KEY = re.compile(r'(password|secret)$', re.I)
 TIME_KEYS = ('expires_at',)
 COUNTER_KEYS = ('seq',)
 ID_KEYS = ('id', 'repository')  # integer fields that hold a generated numeric ID
