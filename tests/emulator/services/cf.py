@@ -1,6 +1,6 @@
 """SAP BTP, Cloud Foundry: the XSUAA token endpoint of a service key and the Destination service.
 
-The Destination service follows SAP's OpenAPI spec (shared/specs/sap-destination-service-cf.openapi.yaml,
+The Destination service follows SAP's OpenAPI spec (SAP Business Accelerator Hub,
 documented); where the emulator answers differently from the spec's schemas it says why (see README.md).
 """
 

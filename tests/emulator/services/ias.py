@@ -1,7 +1,7 @@
 """Emulated SAP Cloud Identity Services tenant: IPS on its own infrastructure ("sci"), proxy systems and tokens.
 
-Reuses the IPS tenant (services/ips.py) with the differences the documentation names (reference:
-../shared/reference/ias-sci-infrastructure.md):
+Reuses the IPS tenant (services/ips.py) with the differences SAP's documentation of SAP Cloud Identity Services
+and Identity Provisioning names:
 - documented: POST /oauth2/token (client credentials; client id and secret in Basic auth, form-urlencoded first,
   or in the form body) for an administrator of type System; tokens live 3600 s. The error body is not
   documented; the emulator answers in the RFC 6749 shape.

@@ -1,6 +1,6 @@
 """Emulated SAP Identity Management 8.0: SCIM repositories, their constants and the initial load job.
 
-IDM 8.0 has no API for any of this (reference ../shared/reference/ips-and-idm.md §5), so every route here is
+IDM 8.0 has no API for any of this (its admin UI and CSV import only), so every route here is
 either the collection's own contract or an emulator-only stand-in for the admin UI; none is an SAP API:
 - the collection's own contract (docs/ips-idm-contract.md): /sapcloud-identity/idm/v1/repositories[/<id>],
   POST .../<id>/initial-load, GET .../<id>/jobs/<job id>.

@@ -1,7 +1,6 @@
 """Emulated SAP Identity Provisioning (IPS) tenant on SAP BTP, Neo: proxy systems and the proxy SCIM API.
 
-Routes fall in three groups (provenance also in tests/emulator/README.md; reference:
-../shared/reference/ips-and-idm.md):
+Routes fall in three groups (provenance also in tests/emulator/README.md):
 - documented (SAP): the proxy SCIM API, /ipsproxy/api/v1/scim/<system id>/Users|Groups[/<id>], with
   ListResponse paging (startIndex, count 1..100, default 25), `eq` filters and PATCH of group members. Callers
   bring a token of the Neo OAuth client registered for <provider>/ipsproxy (checked with the neo_oauth host) that

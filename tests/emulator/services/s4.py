@@ -3,8 +3,7 @@
 Three OData V4 services at their real base paths (communication users, systems, arrangements), behind the
 tenant's own logon (Basic auth with the communication user's name, lock after 3 failures), scenario-based
 authorization (a caller may use a service only as the inbound user of an arrangement whose scenario grants it)
-and Gateway CSRF protection. The provenance of every route and rule is listed in tests/emulator/README.md;
-the reference is ../shared/reference/s4hana-communication-management.md (section numbers below point there).
+and Gateway CSRF protection. The provenance of every route and rule is listed in tests/emulator/README.md.
 """
 
 import re
@@ -25,14 +24,14 @@ CA = '/sap/opu/odata4/sap/aps_com_ca_a4c_odata/srvd_a2x/sap/aps_com_ca_a4c_odata
 BUSINESS_USER_SOAP = ['/sap/bc/srt/scs_ext/sap/querybusinessuserin', '/sap/bc/srt/scs_ext/sap/managebusinessuserin',
                       '/sap/bc/srt/scs/sap/querybusinessuserin', '/sap/bc/srt/scs/sap/managebusinessuserin']
 
-# Which path prefixes an arrangement of a scenario lets its inbound user call (reference §1, §11).
+# Which path prefixes an arrangement of a scenario lets its inbound user call.
 SCENARIO_SERVICES = {
     'SAP_COM_0A48': [CU, CS, CA],
     'SAP_COM_0093': BUSINESS_USER_SOAP,
     'SAP_COM_0193': BUSINESS_USER_SOAP,
     'SAP_COM_0465': ['/sap/bc/http/sap/aps_iam_api_scim'],
     'SAP_COM_0008': ['/sap/opu/odata/sap/API_BUSINESS_PARTNER'],
-    # UNCONFIRMED what SAP_COM_0066 is or grants (reference §11.2): nothing until a tenant shows it.
+    # UNCONFIRMED what SAP_COM_0066 is or grants: nothing until a tenant shows it.
     'SAP_COM_0066': [],
 }
 
@@ -41,7 +40,7 @@ SCENARIO_SERVICES = {
 # 'outbound_user_required' replaces this list.
 OUTBOUND_USER_REQUIRED = ['SAP_COM_0066']
 
-# Gateway CSRF protection covers OData and the SCIM interface (reference §10.1); SOAP has none.
+# Gateway CSRF protection covers OData and the SCIM interface; SOAP has none.
 CSRF_PROTECTED = ('/sap/opu/', '/sap/bc/http/sap/aps_iam_api_scim')
 SESSION_COOKIE = 'SAP_SESSIONID_EMU_100'
 XSRF_COOKIE = 'sap-XSRF_EMU_100'
@@ -105,7 +104,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         return response
 
     def logon(self, request):
-        """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user (§3)."""
+        """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user."""
         credentials = request.basic_auth()
         user = self.user_by_name(credentials[0]) if credentials else None
         if user is None or user['LockStatus'] != 'not_locked':
@@ -139,7 +138,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
 
     def authorize(self, user, path):
         """A user bound to no arrangement gets the logon page (401, as for a wrong password or a locked user,
-        reference §3/§8, observed); one bound only to arrangements of other scenarios gets a 403 (unconfirmed)."""
+        observed); one bound only to arrangements of other scenarios gets a 403 (unconfirmed)."""
         granted = self.granted_prefixes(user)
         if not self.bound_scenarios(user):
             raise self.logon_failed()
@@ -226,7 +225,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
     def children(self, table, system_uuid):
         return [c for c in self.state[table].values() if c['CommunicationSystemUUID'] == system_uuid]
 
-    # ---- communication users (reference §4) ----
+    # ---- communication users ----
 
     @route('GET', CU + '/?')
     def users_service(self, request):
@@ -258,7 +257,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
 
     @staticmethod
     def check_password_policy(password):
-        # The documented rule (reference §12, CONFIRMED): at least 20 characters and a special character.
+        # The documented rule (SAP Help, How to Create Communication Users): at least 20 characters and a special character.
         if password is not None and (len(password) < 20 or not re.search(r'[^A-Za-z0-9]', password)):
             raise v4_error(400, 'EMULATOR/PASSWORD_POLICY', 'The password does not meet the password policy: at least '
                            '20 characters including a special character', 'Password')
@@ -318,7 +317,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         del self.state['users'][key]
         return self.deleted()
 
-    # ---- communication systems and their inbound/outbound users (reference §5) ----
+    # ---- communication systems and their inbound/outbound users ----
 
     @route('GET', CS + '/?')
     def systems_service(self, request):
@@ -459,7 +458,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         if outbound.get('AuthenticationMethod', 'basic') == 'basic':
             if not outbound.get('Name'):
                 raise v4_error(400, 'EMULATOR/REQUIRED', 'A basic outbound user needs a Name', 'Name')
-            # Real tenants accept the user and fail the arrangement instead (CM_APS_CA/100, reference §5.2).
+            # Real tenants accept the user and fail the arrangement instead (CM_APS_CA/100).
             if not outbound.get('Password'):
                 raise v4_error(400, 'CM_APS_CA/100', 'Password missing for outbound user %s' % outbound['Name'], 'Password')
         for other in self.children('outbound_users', outbound['CommunicationSystemUUID']):
@@ -507,7 +506,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         del self.state[table][child['UUID']]
         return self.deleted()
 
-    # ---- communication arrangements (reference §6) ----
+    # ---- communication arrangements ----
 
     @route('GET', CA + '/?')
     def arrangements_service(self, request):
@@ -539,7 +538,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         name = body.get('Name') or scenario
         for other in self.state['arrangements'].values():
             # One arrangement per scenario and system, which covers the single-instance IPS scenarios
-            # (SAP_COM_0093/0193/0066/0465/0008); the exact rule and error are UNCONFIRMED (reference §6).
+            # (SAP_COM_0093/0193/0066/0465/0008); the exact rule and error are UNCONFIRMED.
             if other['CommunicationScenarioID'] == scenario and other['CommunicationSystemID'] == system['ID']:
                 raise v4_error(400, 'EMULATOR/SCENARIO_USED', 'Communication scenario %s is already used with '
                                'communication system %s (arrangement %s)' % (scenario, system['ID'], other['Name']))
@@ -735,7 +734,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         return self.put_arrangement(body)
 
     def demo_seed(self):
-        """The hand-made SAP_COM_0A48 bootstrap (user, inbound-only system, arrangement; reference §3), plus the
+        """The hand-made SAP_COM_0A48 bootstrap (user, inbound-only system, arrangement), plus the
         workers and business roles HR and the admin maintain (s4_business.py)."""
         admin = DEMO['s4_admin_user']
         return dict(self.demo_business(), **{
