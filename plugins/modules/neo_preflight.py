@@ -87,7 +87,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
 from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
-APPLICATION, ROLE = 'ipsproxy', 'IPS_PROXY_USER'
+APPLICATION = 'ipsproxy'
+ROLE = 'IPS_PROXY_USER'
 
 
 def failure(exc):

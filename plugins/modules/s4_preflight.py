@@ -243,7 +243,7 @@ def missing(names, declared):
 
 def compare_lengths(facts, sets, values):
     for item in values:
-        entity_set, _, prop = item['property'].partition('.')
+        entity_set, prop = (item['property'].split('.', 1) + [''])[:2]
         declared = (sets.get(entity_set) or {}).get('properties', {}).get(prop)
         value = item['value'] or ''
         fact = '%s fits' % item['property']
@@ -262,8 +262,8 @@ def compare_lengths(facts, sets, values):
 def concurrency(facts, client, sets, params):
     """Whether If-Match is required (metadata) and whether entities carry ETags (one read)."""
     required = sorted(name for name in USED if (sets.get(name) or {}).get('concurrency'))
-    body = client.http.get_json(COMM_USER_SERVICE + '/CommunicationUsers', params=dict(client_query(params) or {},
-                                                                                          **{'$top': '1'}))
+    query = dict(client_query(params) or {}, **{'$top': '1'})
+    body = client.http.get_json(COMM_USER_SERVICE + '/CommunicationUsers', params=query)
     rows = (body or {}).get('value') or []
     carried = 'entities carry ETags' if any('@odata.etag' in r for r in rows) else \
         ('no ETag on the entity read' if rows else 'no entity to read')
