@@ -59,8 +59,8 @@ def require(params, names, why=''):
     for name in names:
         if params.get(name) in (None, ''):
             env = ENV_VARS.get(name)
-            raise ValidationError('%s is required%s%s' % (name, ' ' + why if why else '',
-                                                         '; set it or the environment variable %s' % env if env else ''))
+            hint = '; set it or the environment variable %s' % env if env else ''
+            raise ValidationError('%s is required%s%s' % (name, ' ' + why if why else '', hint))
 
 
 def check_base_url(value, parameter):

@@ -46,8 +46,6 @@ PREFIX = 'constants.'
 SECRET_FIELDS = [PREFIX + c for c in fmt.ENCRYPTED_CONSTANTS]
 
 
-
-
 def parameter_of(constant):
     option = OPTION_OF.get(constant)
     return '%s (constant %s)' % (option, constant) if option else 'constants.%s' % constant

@@ -138,10 +138,10 @@ class EntitySet:
     def create(self, body, parent_path=None):
         """POST body to the set, or through the navigation of the entity at parent_path."""
         target = '%s/%s' % (parent_path, self.name) if parent_path else self.name
-        find = None
-        if self.natural:
-            find = lambda: self.find(**dict((f, body[f]) for f in self.natural))  # noqa: E731
-        return self.keep(self.service.create(target, body, find=find))
+
+        def find():
+            return self.find(**dict((f, body[f]) for f in self.natural))
+        return self.keep(self.service.create(target, body, find=find if self.natural else None))
 
     def update(self, entity, delta):
         path = self.path(entity)

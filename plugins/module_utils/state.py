@@ -266,4 +266,3 @@ class Ensure:
         out = dict(changed=self.changed, diff=self.diff(), actions=self.actions)
         out.update(without(values, self.secret_fields))
         return out
-

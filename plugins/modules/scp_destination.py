@@ -204,8 +204,8 @@ level:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
-    check_authentication, check_destination_name, check_destination_scope, check_http_url, cf_argument_spec, destination_client, destination_scope_argument_spec,
-    neo_argument_spec, public, secret_keys)
+    check_authentication, check_destination_name, check_destination_scope, check_http_url, cf_argument_spec,
+    destination_client, destination_scope_argument_spec, neo_argument_spec, public, secret_keys)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 

@@ -48,8 +48,8 @@ def test_properties_round_trip(value):
 def test_properties_load_java_output():
     text = '#Tue Nov 28 10:00:00 UTC 2026\n! comment\nName=D1\nURL=https\\://h.example.com\nDescription : a \\\n  b\n' \
            'Empty=\nUser COMM\n'
-    assert java_properties.properties_load(text) == {'Name': 'D1', 'URL': 'https://h.example.com', 'Description': 'a b',
-                                         'Empty': '', 'User': 'COMM'}
+    assert java_properties.properties_load(text) == {
+        'Name': 'D1', 'URL': 'https://h.example.com', 'Description': 'a b', 'Empty': '', 'User': 'COMM'}
 
 
 def test_role_users_in_both_shapes():

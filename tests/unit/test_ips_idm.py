@@ -125,7 +125,9 @@ def test_hand_off_file_rewrites_on_content_or_mode_only(tmp_path):
     class Module:
         check_mode = False
     path = tmp_path / 'out.json'
-    view = lambda text: {'text': text.strip()}  # noqa: E731
+
+    def view(text):
+        return {'text': text.strip()}
     handoff.HandOffFile(str(path), 0o600, view).ensure(Ensure(Module()), 'a\n')
     assert path.read_text() == 'a\n' and oct(path.stat().st_mode & 0o777) == '0o600'
     ensure = Ensure(Module())

@@ -124,7 +124,9 @@ def test_replace_compares_the_whole_document(check_mode):
 
 def test_replace_compares_views_and_returns_the_written_document():
     ensure = Ensure(FakeModule(False))
-    view = lambda doc: {'name': doc['n']}  # noqa: E731
+
+    def view(doc):
+        return {'name': doc['n']}
     assert ensure.replace({'n': 'a', 'id': 1}, {'n': 'a'}, None, view=view) == ({'n': 'a', 'id': 1}, [])
     doc, changed = ensure.replace({'n': 'a', 'id': 1}, {'n': 'b'}, lambda t: dict(t, id=1), view=view)
     assert (doc, changed) == ({'n': 'b', 'id': 1}, ['name'])
@@ -144,4 +146,4 @@ def test_a_failure_after_applied_writes_reports_them():
     assert info.value.cause.status == 500
     ensure = Ensure(FakeModule(False))
     with pytest.raises(ApiError):  # nothing applied yet: the plain failure
-        ensure.absent({'ID': 1}, lambda cur: fail(cur))
+        ensure.absent({'ID': 1}, fail)
