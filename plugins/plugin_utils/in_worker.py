@@ -29,7 +29,11 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
-from ansible.vars.clean import remove_internal_keys
+
+try:  # ansible-core 2.21 and later clean a parsed module result through its own object
+    from ansible.vars.clean import remove_internal_keys
+except ImportError:
+    remove_internal_keys = None
 
 try:  # ansible-core 2.19 and later serialise module arguments with a profile
     from ansible.module_utils.common.json import Direction, get_module_encoder
@@ -140,10 +144,17 @@ class InWorkerAction(ActionBase):
         self._compute_environment_string(environment)
         stdout, stderr = run_module(self.module, args, environment)
         raw = {'rc': 0 if stdout.strip() else 1, 'stdout': stdout, 'stderr': stderr}
-        if 'profile' in inspect.signature(self._parse_returned_data).parameters:
-            data = self._parse_returned_data(raw, PROFILE)
-        else:  # ansible-core before 2.19 has no serialisation profiles
-            data = self._parse_returned_data(raw)
-        remove_internal_keys(data)
-        result.update(data)
+        result.update(self._module_result(raw))
         return result
+
+    def _module_result(self, raw):
+        """The module's result as _execute_module returns it, parsed and cleaned the way this ansible-core does."""
+        if 'profile' in inspect.signature(self._parse_returned_data).parameters:
+            parsed = self._parse_returned_data(raw, PROFILE)
+        else:  # ansible-core before 2.19 has no serialisation profiles
+            parsed = self._parse_returned_data(raw)
+        if hasattr(parsed, 'as_result_dict'):  # ansible-core 2.21 and later: a task result object
+            parsed.remove_internal_keys()
+            return parsed.as_result_dict(for_round_trip=True)
+        remove_internal_keys(parsed)
+        return parsed
