@@ -8,9 +8,9 @@ import hashlib
 import json
 import re
 import secrets
-import time
 from urllib.parse import unquote
 
+from emulator import tokens
 from emulator.core import HttpError, Service, json_response, route, text_response
 from emulator.demo import DEMO
 
@@ -53,21 +53,15 @@ class XsuaaTokens(Service):
     # {"access_token","token_type":"bearer","expires_in":43199,"scope","jti"}. 429 + Retry-After: inject a fault.
     @route('POST', r'/oauth/token')
     def token(self, request):
-        form = request.form()
-        if form.get('grant_type') != 'client_credentials':
+        if tokens.grant_type(request, query=False) != 'client_credentials':
             return json_response(400, {'error': 'unsupported_grant_type'})
-        creds = request.basic_auth() or (form.get('client_id'), form.get('client_secret'))
-        client = self.state['clients'].get(creds[0] or '')
-        if client is None or client['secret'] != creds[1]:
+        client_id, secret = tokens.client_of(request, in_form=True)
+        client = self.state['clients'].get(client_id or '')
+        if client is None or client['secret'] != secret:
             return json_response(401, {'error': 'unauthorized', 'error_description': 'Bad credentials'})
-        now = time.time()
-        tokens = self.state['tokens']
-        for stale in [t for t, v in tokens.items() if v['expires_at'] < now]:
-            del tokens[stale]
         lifetime = self.state['options']['token_lifetime']
-        token = 'eyJ' + secrets.token_urlsafe(24)
-        tokens[token] = {'client_id': creds[0], 'subaccount': client['subaccount'], 'instance': client['instance'],
-                         'expires_at': now + (lifetime if lifetime > 0 else 43199)}
+        token = tokens.issue(self.state, lifetime, 43199, token='eyJ' + secrets.token_urlsafe(24), client_id=client_id,
+                             subaccount=client['subaccount'], instance=client['instance'])
         self.save()
         return json_response(200, {'access_token': token, 'token_type': 'bearer', 'expires_in': lifetime,
                                    'scope': 'uaa.resource', 'jti': secrets.token_hex(16)})
@@ -75,8 +69,7 @@ class XsuaaTokens(Service):
     def token_info(self, token):
         """{client_id, subaccount, instance} of a valid token, else None."""
         with self.lock:
-            info = self.state['tokens'].get(token or '')
-            return info if info and info['expires_at'] > time.time() else None
+            return tokens.valid(self.state, token)
 
 
 def etag(destination):

@@ -14,9 +14,8 @@ and Identity Provisioning names:
 """
 
 import secrets
-import time
-from urllib.parse import unquote
 
+from emulator import tokens
 from emulator.core import HttpError, json_response, route
 from emulator.demo import DEMO
 from emulator.services.ips import BackendError, IpsTenant
@@ -66,21 +65,15 @@ class IasTenant(IpsTenant):
 
     @route('POST', r'/oauth2/token')
     def token(self, request):
-        form = request.form()
         # grant_type belongs in the form body (documented); a query parameter is accepted too, because how IDM's
-        # connector sends it is not known.
-        if (form.get('grant_type') or request.query.get('grant_type')) != 'client_credentials':
+        # connector sends it is not known. Basic credentials are form-urlencoded before encoding (documented).
+        if tokens.grant_type(request) != 'client_credentials':
             raise oauth_error(400, 'unsupported_grant_type', 'grant_type must be client_credentials')
-        creds = request.basic_auth()
-        # Basic credentials are form-urlencoded before encoding (documented).
-        client_id, secret = (unquote(creds[0]), unquote(creds[1])) if creds else \
-            (form.get('client_id'), form.get('client_secret'))
+        client_id, secret = tokens.client_of(request, in_form=True, urlencoded_basic=True)
         if self.client(client_id, secret) is None:
             raise oauth_error(401, 'invalid_client', 'Client authentication failed')
-        now = time.time()
-        self.state['tokens'] = dict((t, v) for t, v in self.state['tokens'].items() if v['expires_at'] > now)
-        token = secrets.token_urlsafe(32)
-        self.state['tokens'][token] = {'client_id': client_id, 'expires_at': now + TOKEN_LIFETIME}
+        token = tokens.issue(self.state, TOKEN_LIFETIME, TOKEN_LIFETIME, token=secrets.token_urlsafe(32),
+                             client_id=client_id)
         self.save()
         return json_response(200, {'access_token': token, 'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME})
 
@@ -89,8 +82,8 @@ class IasTenant(IpsTenant):
         creds = request.basic_auth()
         admin = None
         if token:
-            info = self.state['tokens'].get(token)
-            if info and info['expires_at'] > time.time():
+            info = tokens.valid(self.state, token)
+            if info:
                 admin = self.state['system_admins'].get(info['client_id'])
         elif creds:
             admin = self.client(*creds)

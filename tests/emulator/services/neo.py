@@ -9,10 +9,10 @@ Provenance of each route is written next to it (and in tests/emulator/README.md)
 import collections
 import email.parser
 import re
-import secrets
 import time
 from urllib.parse import unquote
 
+from emulator import tokens
 from emulator.core import HttpError, Service, json_response, route, text_response
 from emulator.demo import DEMO
 
@@ -35,26 +35,10 @@ def basic_client(request, clients):
     """The client of a Basic Authorization header, or a 401. Neo takes client credentials only in the header."""
     if request.form().get('client_secret') or request.query.get('client_secret'):
         raise unauthorized('client credentials are accepted only in the Authorization header')
-    creds = request.basic_auth()
-    if not creds or creds[0] not in clients or clients[creds[0]]['secret'] != creds[1]:
+    client_id, secret = tokens.client_of(request)
+    if client_id not in clients or clients[client_id]['secret'] != secret:
         raise unauthorized()
-    return creds[0]
-
-
-def issue_token(state, lifetime, **info):
-    now = time.time()
-    tokens = state.setdefault('tokens', {})
-    for token in [t for t, v in tokens.items() if v['expires_at'] < now]:
-        del tokens[token]
-    token = secrets.token_hex(16)
-    info['expires_at'] = now + (lifetime if lifetime > 0 else DEFAULT_SERVER_LIFETIME)
-    tokens[token] = info
-    return token
-
-
-def valid_token(state, token):
-    info = state.get('tokens', {}).get(token or '')
-    return info if info and info['expires_at'] > time.time() else None
+    return client_id
 
 
 class NeoApi(Service):
@@ -118,13 +102,13 @@ class NeoApi(Service):
     # {"access_token","token_type":"Bearer","expires_in":1500,"scope":"hcp.<scope> ..."}.
     @route('POST', r'/oauth2/apitoken/v1')
     def platform_token(self, request):
-        if request.query.get('grant_type') != 'client_credentials':
+        if tokens.grant_type(request, form=False) != 'client_credentials':
             return json_response(400, {'error': 'unsupported_grant_type'})
         client_id = basic_client(request, self.state['clients'])
         client = self.state['clients'][client_id]
         lifetime = self.state['options']['token_lifetime']
-        token = issue_token(self.state, lifetime, client_id=client_id, account=client['account'],
-                            scopes=client['scopes'])
+        token = tokens.issue(self.state, lifetime, DEFAULT_SERVER_LIFETIME, client_id=client_id,
+                             account=client['account'], scopes=client['scopes'])
         self.save()
         return json_response(200, {'access_token': token, 'token_type': 'Bearer', 'expires_in': lifetime,
                                    'scope': ' '.join('hcp.' + s for s in client['scopes'])})
@@ -132,7 +116,7 @@ class NeoApi(Service):
     def token_info(self, token):
         """The platform token's {client_id, account, scopes}, or None (for the configuration service)."""
         with self.lock:
-            return valid_token(self.state, token)
+            return tokens.valid(self.state, token)
 
     def holds_role(self, account, provider, application, role, user):
         """Whether user holds role of the (subscribed) application: for other emulated hosts, e.g. the IPS proxy."""
@@ -150,7 +134,7 @@ class NeoApi(Service):
         if len(calls) >= options['rate_limit']:
             raise HttpError(text_response(429, 'Too many requests'))
         calls.append(now)
-        info = valid_token(self.state, request.bearer())
+        info = tokens.valid(self.state, request.bearer())
         if info is None or info['account'] != account:
             raise unauthorized()
         if not set(scopes) & set(info['scopes']):
@@ -438,14 +422,13 @@ class NeoOAuth(Service):
     # with the client's Basic auth (Security > OAuth > Branding > OAuth URLs).
     @route('POST', r'/oauth2/api/v1/token')
     def app_token(self, request):
-        grant = request.query.get('grant_type') or request.form().get('grant_type')
-        if grant != 'client_credentials':
+        if tokens.grant_type(request) != 'client_credentials':
             return json_response(400, {'error': 'unsupported_grant_type'})
         client_id = basic_client(request, self.state['clients'])
         client = self.state['clients'][client_id]
         if client['grant'] != 'client_credentials':
             return json_response(400, {'error': 'unauthorized_client'})
-        token = issue_token(self.state, client['token_lifetime'], client_id=client_id)
+        token = tokens.issue(self.state, client['token_lifetime'], DEFAULT_SERVER_LIFETIME, client_id=client_id)
         self.save()
         return json_response(200, {'access_token': token, 'token_type': 'Bearer',
                                    'expires_in': client['token_lifetime'], 'scope': ''})
@@ -453,7 +436,7 @@ class NeoOAuth(Service):
     def validate_app_token(self, token):
         """The client id a valid application token was issued to, else None."""
         with self.lock:
-            info = valid_token(self.state, token)
+            info = tokens.valid(self.state, token)
             return info['client_id'] if info and info['client_id'] in self.state['clients'] else None
 
     def registration(self, client_id):
