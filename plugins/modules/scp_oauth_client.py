@@ -40,9 +40,9 @@ options:
       - >-
         ID of the OAuth client, as entered in the cockpit (choose it in the playbook: the cockpit accepts a custom
         ID, which must be unique across SAP BTP).
-      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_ID) environment variable is used.
+      - Required. If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_ID) environment variable is used; the module
+        fails before any request, naming both, when neither is set.
     type: str
-    required: true
   client_secret:
     description:
       - Secret of the OAuth client. Required with I(state=present). Never returned or shown.
@@ -170,7 +170,7 @@ ROLE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 
 def argument_spec():
     spec = dict(
-        client_id=dict(type='str', required=True, fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_ID'])),
+        client_id=dict(type='str', fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_ID'])),
         client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_SECRET'])),
         provider_subaccount=dict(type='str', required=True),
         application=dict(type='str', default='ipsproxy'),
@@ -183,6 +183,7 @@ def argument_spec():
 
 
 def validate(params):
+    require(params, ('client_id',))
     if not CLIENT_ID.match(params['client_id']):
         raise ValidationError('client_id must start with a letter or digit and hold only letters, digits, ".", "_", '
                               '"@" and "-" (at most 255), got %r' % params['client_id'][:260])
