@@ -73,9 +73,9 @@ class DesiredRepository:
         out = dict(fmt.CONSTANT_DEFAULTS)
         out['SYSTEM_PRIVILEGE'] = fmt.SYSTEM_PRIVILEGE_TEMPLATE % p['name']
         if p['source_csv']:
-            text = read_text(p['source_csv'])
+            text = read_text(p['source_csv'], 'source_csv')
             if text is None:
-                raise ValidationError('source_csv: cannot read %s' % p['source_csv'])
+                raise ValidationError('source_csv: %s does not exist' % p['source_csv'])
             fields, source = parse_csv(text, 'source_csv')
             self.source_description = fields.get('Description') or None
             check_csv_text(self.source_description, 'the Description of source_csv')
