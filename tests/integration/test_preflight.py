@@ -200,3 +200,16 @@ def test_each_required_setting_missing_in_turn(ansible, emulator, tmp_path):
                     env=dict(clean_env, SAP_NEO_PROVIDER_SUBACCOUNT=DEMO['neo_provider_subaccount']))
     assert with_env.rc == 0, with_env.output[-3000:]
     assert state_writes(emulator) == 0
+
+
+def test_the_client_idm_uses_gets_a_token_or_is_named(module, emulator):
+    base = {'infrastructure': 'sci', 'proxy_url': emulator.url('ias'), 'client_id': DEMO['ias_client_id'],
+            'setting_names': {'client_secret': 'sapcloud_ias_client_secret (SAP_IPS_CLIENT_SECRET)'}}
+    emulator.reset_stats()
+    right = module.task('sapcloud.identity.ips_preflight', dict(base, client_secret=DEMO['ias_client_secret']))
+    wrong = module.task('sapcloud.identity.ips_preflight', dict(base, client_secret='Not-The-Secret-1'))
+    assert [f['verdict'] for f in right.data['facts']] == ['confirmed'], right
+    fact = wrong.data['facts'][0]
+    assert fact['verdict'] == 'different' and fact['found'] == 'HTTP 401'
+    assert 'sapcloud_ias_client_secret (SAP_IPS_CLIENT_SECRET)' in fact['set'] and 'Access Proxy System API' in fact['set']
+    assert state_writes(emulator) == 0 and emulator.requests() == 2
