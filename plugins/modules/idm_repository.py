@@ -300,9 +300,8 @@ actions:
 
 import time
 
-from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import env_option
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import scrub
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
@@ -335,8 +334,8 @@ def argument_spec():
         auth_type=dict(type='str', choices=list(fmt.AUTH_TYPES)),
         oauth_url=dict(type='str'),
         # The same client as the sapcloud.identity.ips.proxy fragment's client_id/client_secret, so the same variables.
-        auth_user=dict(type='str', fallback=(env_fallback, ['SAP_IPS_CLIENT_ID'])),
-        auth_password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_IPS_CLIENT_SECRET'])),
+        auth_user=env_option('SAP_IPS_CLIENT_ID'),
+        auth_password=env_option('SAP_IPS_CLIENT_SECRET', no_log=True),
         proxy_host=dict(type='str'),
         proxy_port=dict(type='int'),
         proxy_user=dict(type='str'),

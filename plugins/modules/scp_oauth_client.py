@@ -155,9 +155,7 @@ actions:
 
 import re
 
-from ansible.module_utils.basic import env_fallback
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, require, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, env_option, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, neo_app_token_url, neo_app_tokens,
     neo_argument_spec, neo_platform_tokens, neo_url)
@@ -170,12 +168,12 @@ ROLE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 
 def argument_spec():
     spec = dict(
-        client_id=dict(type='str', fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_ID'])),
-        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['SAP_NEO_OAUTH_CLIENT_SECRET'])),
+        client_id=env_option('SAP_NEO_OAUTH_CLIENT_ID'),
+        client_secret=env_option('SAP_NEO_OAUTH_CLIENT_SECRET', no_log=True),
         provider_subaccount=dict(type='str', required=True),
         application=dict(type='str', default='ipsproxy'),
         roles=dict(type='list', elements='str', default=['IPS_PROXY_USER']),
-        proxy_url=dict(type='str', fallback=(env_fallback, ['SAP_NEO_IPS_PROXY_URL'])),
+        proxy_url=env_option('SAP_NEO_IPS_PROXY_URL'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(neo_argument_spec())
