@@ -1,6 +1,6 @@
-"""s4_comm_arrangement's write order run in-process (main() with its arguments) against the emulated tenant: the
-ETags are read again between dependent writes, a failure half-way reports what was applied, and an empty system_id
-is refused before any request."""
+"""The S/4 writers' write order, run in-process (main() with its arguments) against the emulated tenant: the
+arrangement's ETags are read again between dependent writes, a failure half-way reports what was applied, and an
+empty system_id is refused before any request."""
 
 import json
 import os
@@ -40,10 +40,10 @@ def tenant(running):
     return running, service
 
 
-def run_module(service, **args):
+def run_module(service, module='s4_comm_arrangement', **args):
     """main() with these arguments; the result dict it printed."""
     args.update(api_url=service.url, api_user=DEMO['s4_admin_user'], api_password=DEMO['s4_admin_password'])
-    stdout, stderr = run_main('s4_comm_arrangement', args, {'SAPCLOUD_RETRY_DELAY_SCALE': '0'})
+    stdout, stderr = run_main(module, args, {'SAPCLOUD_RETRY_DELAY_SCALE': '0'})
     lines = [line for line in stdout.strip().splitlines() if line.startswith('{')]
     assert lines, stderr
     return json.loads(lines[-1])
@@ -97,3 +97,16 @@ def test_an_empty_system_id_is_refused_before_any_request(tenant, system_id):
     result = run_module(service, scenario_id='SAP_COM_0093', system_id=system_id)
     assert result['failed'] and result['msg'].startswith('system_id must be the ID of a communication system')
     assert emulator.stats.snapshot(with_log=True)['log'] == []
+
+
+def test_a_system_whose_user_add_fails_reports_the_system_update(tenant):
+    emulator, service = tenant
+    emulator.faults.add({'method': 'POST', 'path': r'/OutboundUsers$', 'status': 400,
+                         'body': '{"error": {"code": "UNIT/400", "message": "outbound user refused"}}'})
+    result = run_module(service, 's4_comm_system', system_id='UNIT_SYS', host_name='new.example.com',
+                        outbound_users=[{'name': 'DUMMY', 'password': PASSWORD}, {'name': 'SECOND', 'password': PASSWORD}])
+    assert result['failed'] and result['changed'] is True, result
+    assert result['actions'] == ['update'] and result['msg'].startswith('update applied, then: POST ')
+    assert 'outbound user refused' in result['msg'] and PASSWORD not in json.dumps(result)
+    system = [s for s in service.state['systems'].values() if s['ID'] == 'UNIT_SYS'][0]
+    assert system['HostName'] == 'new.example.com'
