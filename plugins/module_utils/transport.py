@@ -378,8 +378,9 @@ class HttpClient:
                         retriable=status in RETRY_STATUSES and status != 429, code=code, subject=subject)
 
     def _past_deadline(self, error):
-        error.message += ' (no further retry: it would end after the timeout of %g s for the whole request)' \
-            % self.timeout
+        if 'covers the whole request' not in error.message:
+            error.message += ' (no further retry: it would end after the timeout of %g s for the whole request)' \
+                % self.timeout
         return error
 
     def _wait(self, seconds, deadline):

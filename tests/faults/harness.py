@@ -95,12 +95,15 @@ class Suite:
         handle.close()
         return proc, {'label': label, 'out': out, 'results': results, 'log': run_env['ANSIBLE_LOG_PATH']}
 
-    def finish(self, proc, files, kill_after=None):
-        """Wait for a background run, or SIGKILL its process group after kill_after seconds. Returns (rc, output)."""
-        if kill_after is not None:
-            try:
-                proc.wait(kill_after)
-            except subprocess.TimeoutExpired:
+    def finish(self, proc, files, kill_at=None):
+        """Wait for a background run; with kill_at=(writes, seconds), SIGKILL its process group that many seconds
+        after the emulator counted that many state writes (a point in the run's progress, whatever the machine's
+        speed). Returns (rc, output)."""
+        if kill_at is not None:
+            writes, delay = kill_at
+            if wait_for(lambda: self.state_writes() >= writes or proc.poll() is not None, timeout=600):
+                time.sleep(delay)
+            if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
         rc = proc.wait(1800)
         with open(files['out']) as handle:
@@ -165,7 +168,8 @@ class Suite:
         """Communication users whose password in S/4HANA (and in the Neo destination to them) differs from the file
         the collection keeps; a user without its file counts too."""
         secrets = self.dirs(case)['sapcloud_secrets_dir']
-        destinations = dict((d['User'], d.get('Password')) for names in
+        # The destination to a tenant is the one whose URL is the tenant's (every tenant's user has the same name).
+        destinations = dict((d.get('URL'), d) for names in
                             self.emulator.state('neo_configapi')['destinations'].values() for d in names.values())
         problems = []
         for tenant in tenants:
@@ -177,8 +181,12 @@ class Suite:
                 self.extra_secrets.add(user.get('Password') or '')
                 if kept != user.get('Password'):
                     problems.append('%s %s: S/4 password differs from %s' % (tenant, user['Name'], path))
-                if user['Name'] in destinations and destinations[user['Name']] != user.get('Password'):
-                    problems.append('%s %s: Neo destination password differs' % (tenant, user['Name']))
+            destination = destinations.get(self.emulator.url(tenant))
+            if destination:
+                named = [u for u in self.emulator.state(tenant)['users'].values() if u['Name'] == destination.get('User')]
+                if not named or named[0].get('Password') != destination.get('Password'):
+                    problems.append('%s: the Neo destination names %s with a password S/4 does not hold for it'
+                                    % (tenant, destination.get('User')))
         return problems
 
 

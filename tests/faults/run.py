@@ -103,7 +103,7 @@ def main():
             context.writing_modules()
         if 'kill' in sections:
             context.interruptions()
-        if 'concurrency' in sections:
+        if 'concurrency' in sections and not args.quick:
             context.concurrency()
         if 'secrets' in sections:
             context.visibility_runs()
