@@ -12,6 +12,8 @@ import re
 import threading
 import time
 
+import yaml
+
 from harness import wait_for
 
 USER_A, USER_B = 'IDM_IPS_PROXY_A', 'IDM_IPS_PROXY_B'
@@ -352,6 +354,16 @@ class Context:
                        'no stale ETag; changed=true with actions [update] then HTTP 400; re-run converged'
                        if not problems else '; '.join(problems), ok=not problems)
 
+    def group_defaults(self):
+        """module_defaults set once per action group reach every module of the group: none may refuse them."""
+        self.suite.emulator.reset_stats()
+        run = self.suite.playbook('group module_defaults', group_defaults_play())
+        refused = [r['task'] for r in run.results if 'Unsupported parameters' in str(r['result'].get('msg', ''))]
+        writes = self.suite.state_writes()
+        self.table.add('secrets', 'group module_defaults on every module (check mode)', 1,
+                       '%d tasks, %d writes%s' % (len(run.results), writes, '; refused the group options: %s' % ', '.join(
+                           refused) if refused else ''), ok=not refused and writes == 0)
+
     # ---- two runs at once ----
 
     def concurrency(self):
@@ -477,3 +489,28 @@ def judge_arrangement(run):
     if failed or changed:
         problems.append('last run changed=%s failed=%s' % (changed, failed))
     return problems
+
+
+def group_defaults_play():
+    """Every module of every action group with only its group's module_defaults (the README's way to set a
+    connection once): no module may refuse the group's options, and no secret of them may show."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'meta', 'runtime.yml')) as handle:
+        groups = yaml.safe_load(handle)['action_groups']
+    defaults = {
+        's4': {'api_url': '{{ emulator_urls.s4_t1 }}', 'api_user': '{{ emulator_demo.s4_admin_user }}',
+               'api_password': '{{ emulator_demo.s4_admin_password }}'},
+        'btp': {'api_url': '{{ emulator_urls.neo_api }}', 'configapi_url': '{{ emulator_urls.neo_configapi }}',
+                'oauth_url': '{{ emulator_urls.neo_oauth }}', 'subaccount': '{{ emulator_demo.neo_consumer_subaccount }}',
+                'platform_client_id': '{{ emulator_demo.neo_platform_client_id }}',
+                'platform_client_secret': '{{ emulator_demo.neo_platform_client_secret }}'},
+        'ips': {'ips_admin_url': '{{ emulator_urls.ips }}', 'ips_admin_user': '{{ emulator_demo.ips_admin_user }}',
+                'ips_admin_password': '{{ emulator_demo.ips_admin_password }}'},
+        'idm': {'idm_admin_url': '{{ emulator_urls.idm }}', 'idm_admin_user': '{{ emulator_demo.idm_admin_user }}',
+                'idm_admin_password': '{{ emulator_demo.idm_admin_password }}'},
+    }
+    tasks = [{'name': 'group %s %s' % (group, module), 'sapcloud.identity.' + module: {}, 'ignore_errors': True}
+             for group in sorted(groups) for module in groups[group]]
+    return [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local', 'check_mode': True,
+             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+             'module_defaults': dict(('group/sapcloud.identity.' + g, defaults[g]) for g in defaults if g in groups),
+             'tasks': tasks}]

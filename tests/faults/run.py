@@ -1,6 +1,6 @@
 """make faults: the collection under injected faults, interruptions, overlapping runs and bad input, on the emulator.
 
-    python tests/faults/run.py [--quick] [--out FILE] [--seed N] [--only bad,matrix,modules,kill,concurrency,secrets]
+    python tests/faults/run.py [--quick] [--out FILE] [--seed N] [--only bad,matrix,modules,kill,concurrency,secrets,groups]
 
 Prints one table (section, case, runs, outcome) and last the line
 `faults: R runs, D duplicates, T tracebacks, S secret hits, B of N bad inputs rejected with 0 writes`.
@@ -80,7 +80,7 @@ def main():
     parser.add_argument('--quick', action='store_true', help='the short version make test runs')
     parser.add_argument('--out', help='also write the table and the last line to this file')
     parser.add_argument('--seed', type=int, default=10, help='seed of the interruption points')
-    parser.add_argument('--only', default='bad,matrix,modules,kill,concurrency,secrets')
+    parser.add_argument('--only', default='bad,matrix,modules,kill,concurrency,secrets,groups')
     parser.add_argument('--keep', action='store_true', help='keep the work folder')
     args = parser.parse_args()
     sections = set(args.only.split(','))
@@ -107,6 +107,8 @@ def main():
             context.concurrency()
         if 'secrets' in sections:
             context.visibility_runs()
+        if 'groups' in sections and not args.quick:
+            context.group_defaults()
         tracebacks = []
         for label, text in suite.texts:
             if label.endswith('output'):
