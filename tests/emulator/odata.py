@@ -136,7 +136,7 @@ class ODataFilter:
 
 def writable(entity_type, flag):
     """Names of the fields (and navigations, for deep inserts) writable with flag c (create) or u (update)."""
-    return set(name for name, (_, _, flags) in entity_type['fields'].items() if flag in flags)
+    return set(name for name, field in entity_type['fields'].items() if flag in field[2])
 
 
 def check_payload(request, entity_type, flag, extra=()):
@@ -159,7 +159,7 @@ def check_payload(request, entity_type, flag, extra=()):
 
 
 def check_value(name, field, value):
-    edm, max_length, _ = field
+    edm, max_length = field[0], field[1]
     expected = {'Edm.String': str, 'Edm.Guid': str, 'Edm.Boolean': bool, 'Edm.Int32': int,
                 'Edm.DateTimeOffset': str}.get(edm)
     if expected and (not isinstance(value, expected) or expected is int and isinstance(value, bool)):
@@ -181,7 +181,7 @@ def metadata(service, concurrency=False):
            '<edmx:DataServices><Schema Namespace=%s xmlns="http://docs.oasis-open.org/odata/ns/edm">' % quoteattr(ns)]
     for type_name, entity_type in service['types'].items():
         out.append('<EntityType Name=%s>' % quoteattr(type_name))
-        keys = [name for name, (_, _, flags) in entity_type['fields'].items() if 'k' in flags]
+        keys = [name for name, field in entity_type['fields'].items() if 'k' in field[2]]
         if keys:
             out.append('<Key>%s</Key>' % ''.join('<PropertyRef Name=%s/>' % quoteattr(k) for k in keys))
         for name, (edm, max_length, flags) in entity_type['fields'].items():
@@ -190,8 +190,8 @@ def metadata(service, concurrency=False):
             out.append('<Property Name=%s Type="%s"%s/>' % (quoteattr(name), edm, facets))
         for name, (target, many) in entity_type.get('navs', {}).items():
             target = '%s.%s' % (ns, target)
-            out.append('<NavigationProperty Name=%s Type="%s"/>' % (quoteattr(name),
-                                                                     'Collection(%s)' % target if many else target))
+            kind = 'Collection(%s)' % target if many else target
+            out.append('<NavigationProperty Name=%s Type="%s"/>' % (quoteattr(name), kind))
         out.append('</EntityType>')
     out.append('<EntityContainer Name="Container">')
     for set_name, type_name in service['sets'].items():

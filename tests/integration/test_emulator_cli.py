@@ -17,7 +17,7 @@ TESTS = os.path.join(REPO, 'tests')
 
 def free_port_block(size=12):
     """A first port with `size` free ports after it (checked, not reserved)."""
-    for _ in range(50):
+    for _attempt in range(50):
         with socket.socket() as probe:
             probe.bind(('127.0.0.1', 0))
             base = probe.getsockname()[1]
@@ -45,7 +45,7 @@ def start(state_dir, base, *extra):
 
 
 def wait_ready(proc, state_dir):
-    for _ in range(200):
+    for _attempt in range(200):
         if (state_dir / 'vars.json').exists() and (state_dir / 'vars.json').stat().st_size:
             return json.loads((state_dir / 'vars.json').read_text())['emulator_urls']
         assert proc.poll() is None, proc.stderr.read()
@@ -73,7 +73,7 @@ def test_credentials_fresh_state_keep_state_and_a_busy_port(tmp_path):
         assert busy.returncode == 2
         assert err.strip().count('\n') == 0 and 'in use' in err and str(base) in err and 'Traceback' not in err
     finally:
-        out, _ = stop(first)
+        out = stop(first)[0]
     assert 'state: %s (fresh)' % tmp_path in out
     for user, secret in (('s4_admin_user', 's4_admin_password'), ('neo_platform_client_id', 'neo_platform_client_secret'),
                          ('neo_oauth_client_id', 'neo_oauth_client_secret'), ('ias_client_id', 'ias_client_secret'),

@@ -159,7 +159,7 @@ NOT_NEEDED = [
 def test_each_required_setting_missing_in_turn(ansible, emulator, tmp_path):
     """One play runs the playbooks' settings check once per case (the real integrate.yml run below shows it comes
     before any request)."""
-    cases = [dict(choices, **{name: ''}) for name, (_env, choices) in INPUTS.items()]
+    cases = [dict(spec[1], **{name: ''}) for name, spec in INPUTS.items()]
     cases += [dict(choices, **{name: ''}) for name, choices in NOT_NEEDED]
     settings = os.path.join(REPO, 'playbooks', 'tasks', 'settings.yml')
     files = []
@@ -174,13 +174,13 @@ def test_each_required_setting_missing_in_turn(ansible, emulator, tmp_path):
                  'vars': {'outcomes': [], 'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
                  'tasks': [{'include_tasks': '{{ item }}', 'loop': files},
                            {'copy': {'content': '{{ outcomes | to_nice_json }}', 'dest': str(tmp_path / 'outcomes.json')}}]}]
-    clean_env = dict((env, '') for env, _ in INPUTS.values())
+    clean_env = dict((spec[0], '') for spec in INPUTS.values())
     emulator.reset_stats()
     run = ansible.playbook(playbook, inventory=INVENTORY, env=clean_env)
     assert run.rc == 0, run.output[-4000:]
     outcomes = yaml.safe_load((tmp_path / 'outcomes.json').read_text())
     assert len(outcomes) == len(cases)
-    for (name, (env, _)), outcome in zip(INPUTS.items(), outcomes):
+    for (name, (env, _choices)), outcome in zip(INPUTS.items(), outcomes):
         assert '%s (or environment variable %s)' % (name, env) in outcome, (name, outcome)
         assert outcome.count('(or environment variable') == 1, outcome
     assert outcomes[len(INPUTS):] == ['passed'] * len(NOT_NEEDED)

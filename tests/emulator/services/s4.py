@@ -13,7 +13,7 @@ from http.cookies import CookieError, SimpleCookie
 
 from emulator.core import HttpError, Service, json_response, route, text_response
 from emulator.demo import DEMO
-from emulator.odata import GUID, ODataEntities, ODataFilter, check_payload, metadata, now, v4_error  # noqa: F401
+from emulator.odata import ODataEntities, check_payload, metadata, now, v4_error
 from emulator.services import s4_fields
 from emulator.services.s4_business import S4BusinessApis
 

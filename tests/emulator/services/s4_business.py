@@ -2,7 +2,7 @@
 
 S4Tenant (services/s4.py) mixes this in, so these routes share the tenant's logon, lockout, scenario
 authorization (SAP_COM_0093/0193 for the SOAP services, SAP_COM_0465 for SCIM, SAP_COM_0008 for the Business
-Partner API) and CSRF handling. 
+Partner API) and CSRF handling.
 
 - QueryBusinessUserIn / ManageBusinessUserIn, SOAP 1.1 (documented; element names from SAP's published WSDL).
   Public-edition rule (SAP KBA 2662400): the worker must exist; only its User node is created, changed, deleted.

@@ -109,6 +109,6 @@ def changed_services(changes):
         fields[new] = fields.pop(prop)
     for path, length in (changes.get('max_length') or {}).items():
         type_name, prop = path.split('.', 1)
-        edm, _, flags = types[type_name]['fields'][prop]
+        edm, flags = types[type_name]['fields'][prop][0], types[type_name]['fields'][prop][2]
         types[type_name]['fields'][prop] = (edm, int(length), flags)
     return out
