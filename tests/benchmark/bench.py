@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 sys.path.insert(0, HERE)
 
 from conftest import REPO, EmulatorProcess, collections_path  # noqa: E402  pylint: disable=wrong-import-position
+from hosts import write_hosts  # noqa: E402  pylint: disable=wrong-import-position
 from same_state import normalized_state  # noqa: E402  pylint: disable=wrong-import-position
 
 PAIRS = int(os.environ.get('BENCH_PAIRS', '5'))
@@ -48,12 +49,10 @@ class Bench:
         self.hosts_files = {}
 
     def hosts(self, count):
-        """An inventory file with the first `count` emulated tenants in group s4_tenants."""
+        """(inventory file, --limit) for the first `count` emulated tenants in group s4_tenants."""
         if count not in self.hosts_files:
-            path = os.path.join(self.work, 'hosts-%d.json' % count)
-            with open(path, 'w') as handle:
-                json.dump({'s4_tenants': {'hosts': dict(('s4_t%d' % i, None) for i in range(1, count + 1))}}, handle)
-            self.hosts_files[count] = path
+            path = os.path.join(self.work, 'hosts-%d.yml' % count)
+            self.hosts_files[count] = (path, write_hosts(path, count))
         return self.hosts_files[count]
 
     def env(self, run_dir):
@@ -72,7 +71,8 @@ class Bench:
 
     def playbook(self, playbook, run_dir, tenants, forks=10, env=None):
         """(wall seconds, peak RSS MiB, requests, writes, stats) of one ansible-playbook run."""
-        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', self.hosts(tenants), playbook,
+        inventory, limit = self.hosts(tenants)
+        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', inventory, '--limit', limit, playbook,
                '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
                '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
                '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
@@ -121,8 +121,9 @@ def compare(bench, tenants):
                 times['%s %s' % (name, phase)].append(wall)
                 counts['%s %s' % (name, phase)] = (requests, writes, rss)
             if pair == 0:
-                counts[name + ' state'] = normalized_state(bench.emulator.control,
-                                                           ['s4_t%d' % i for i in range(1, tenants + 1)] + SHARED)
+                counts[name + ' state'] = normalized_state(
+                    bench.emulator.url('s4_t1'), ['s4_t%d' % i for i in range(1, tenants + 1)] + SHARED,
+                    keep=[v for v in bench.emulator.demo.values() if isinstance(v, str)])
     print('\n%d tenant(s), forks 10, %d alternating pairs; wall seconds median [min-max]' % (tenants, PAIRS))
     print('%-18s %22s %9s %7s %9s' % ('run', 'wall s', 'requests', 'writes', 'peak MiB'))
     for key, values in times.items():
