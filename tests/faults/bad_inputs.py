@@ -96,8 +96,8 @@ def cases(tmp):
         ('worker empty id', 'module', S4 + 's4_worker_check', {'workers': ['W1', '']}, ['workers']),
         ('worker api unknown', 'module', S4 + 's4_worker_check', {'workers': ['W1'], 'api': 'soap'}, ['api']),
         # scp_destination
-        ('destination url not a url', 'module', dest, dict(neo, name='IT_BAD', url='not a url',
-                                                            authentication='NoAuthentication'), ['url'], 'owner_fix'),
+        ('destination url not a url', 'module', dest,
+         dict(neo, name='IT_BAD', url='not a url', authentication='NoAuthentication'), ['url'], 'owner_fix'),
         ('destination authentication unknown', 'module', dest,
          dict(neo, name='IT_BAD', url='https://h.example.com', authentication='Basic', user='U', password=PW),
          ['authentication'], 'owner_fix'),
@@ -262,8 +262,8 @@ def judge(case_list, run):
         missing = [word for word in expect if word.lower() not in msg.lower()]
         if not failed:
             verdicts.append((case_id, False, 'accepted', owner))
-        elif 'MODULE FAILURE' in msg or unhandled_exceptions('%s\n%s' % (data.get('exception', ''),
-                                                                          data.get('module_stderr', ''))):
+        elif 'MODULE FAILURE' in msg or unhandled_exceptions(
+                '%s\n%s' % (data.get('exception', ''), data.get('module_stderr', ''))):
             verdicts.append((case_id, False, 'unhandled exception: %s' % msg[:160], owner))
         elif missing:
             verdicts.append((case_id, False, 'message lacks %s: %s' % (missing, msg[:200]), owner))

@@ -30,8 +30,8 @@ TEXT = {'Content-Type': 'text/plain'}
 
 
 def status_fault(status, after=False, **extra):
-    body = '{"error": {"code": "FAULT/%d", "message": "Injected %d%s"}}' % (status, status, ' after apply' if after
-                                                                             else '')
+    note = ' after apply' if after else ''
+    body = '{"error": {"code": "FAULT/%d", "message": "Injected %d%s"}}' % (status, status, note)
     fault = dict(status=status, headers=dict(JSON), body=body, after=after)
     fault.update(extra)
     return fault
@@ -126,8 +126,8 @@ class Context:
         problems = []
         if run.rc != 0:
             failed = [r for r in run.results if r['failed']]
-            problems.append('%s rc=%d: %s' % (label, run.rc, str(failed[-1]['result'].get('msg'))[:300]
-                                               if failed else run.output[-300:]))
+            last = str(failed[-1]['result'].get('msg'))[:300] if failed else run.output[-300:]
+            problems.append('%s rc=%d: %s' % (label, run.rc, last))
         got = self.suite.landscape(self.tenants)
         if got != expected:
             diff = dict((k, (expected.get(k), got.get(k))) for k in set(got) | set(expected)
@@ -480,8 +480,8 @@ def judge_arrangement(run):
     changed, failed, data = result('rename, re-bind refused')
     msg = str(data.get('msg', ''))
     if not (failed and changed and data.get('actions') == ['update'] and 'HTTP 400' in msg and 'binding refused' in msg):
-        problems.append('refused re-bind: changed=%s failed=%s actions=%s %s' % (changed, failed,
-                                                                               data.get('actions'), msg[:150]))
+        problems.append('refused re-bind: changed=%s failed=%s actions=%s %s'
+                        % (changed, failed, data.get('actions'), msg[:150]))
     changed, failed, data = result('re-run after the refusal')
     if failed or not changed:
         problems.append('re-run after the refusal: changed=%s failed=%s %s' % (changed, failed, str(data.get('msg'))[:150]))

@@ -64,8 +64,8 @@ def bad_input_section(suite, table, quick):
         rejected = sum(1 for v in verdicts if v[1])
         for case_id, ok, reason, owner in verdicts:
             if not ok:
-                table.add('bad input (%s)' % mode, case_id, 1, reason + (' [fix owned by the writing modules]'
-                                                                       if owner else ''), ok=False)
+                note = ' [fix owned by the writing modules]' if owner else ''
+                table.add('bad input (%s)' % mode, case_id, 1, reason + note, ok=False)
         table.add('bad input (%s)' % mode, '%d cases in one playbook' % len(case_list), 1,
                   '%d rejected naming the parameter, %d writes, %d unhandled exceptions'
                   % (rejected, writes, len(tracebacks)), ok=rejected == len(case_list) and writes == 0 and not tracebacks)
@@ -76,7 +76,7 @@ def bad_input_section(suite, table, quick):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--quick', action='store_true', help='the short version make test runs')
     parser.add_argument('--out', help='also write the table and the last line to this file')
     parser.add_argument('--seed', type=int, default=10, help='seed of the interruption points')
