@@ -26,9 +26,12 @@ $(VENV)/.installed: requirements.txt test-requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r test-requirements.txt
 	touch $@
 
+# pytest-xdist: one emulator per worker; every test sets up what it needs, so tests spread freely over both cores.
+PYTEST_PARALLEL ?= -n 2 --dist load
+
 test: venv
-	$(BIN)/python -m pytest -q tests/unit
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/unit
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/integration
 	$(BIN)/python tests/faults/run.py --quick
 	bash tests/sanity/run.sh
 	bash tests/lint.sh
@@ -38,7 +41,7 @@ unit: venv
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: venv
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/integration
 
 sanity: venv
 	bash tests/sanity/run.sh

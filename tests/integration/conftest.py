@@ -31,7 +31,9 @@ sys.path.insert(0, TESTS)
 
 from emulator.demo import DEMO  # noqa: E402  pylint: disable=wrong-import-position
 
-PLAYBOOK_RUNS = []  # one entry per ansible-playbook process the session started; printed at the end
+# One line per ansible-playbook process the tests start, in a file per pytest process (xdist workers included);
+# the session's summary prints their number.
+RUNS_DIR = os.path.join(REPO, '.tmp', 'playbook-runs')
 
 
 def collections_path():
@@ -242,7 +244,8 @@ class Ansible:
         cmd += list(args)
         run_env = self.env(env)
         run_env['TASK_RESULTS_FILE'] = results_file
-        PLAYBOOK_RUNS.append(playbook)
+        with open(os.path.join(RUNS_DIR, 'runs-%d' % os.getpid()), 'a') as handle:
+            handle.write(playbook + '\n')
         proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800, check=False)
         return Run(proc, results_file)
 
@@ -334,8 +337,18 @@ def module(emulator, tmp_path):
     return InProcess(emulator, str(tmp_path))
 
 
+def pytest_sessionstart(session):
+    if not hasattr(session.config, 'workerinput'):  # the controller (or a run without xdist) starts the count
+        shutil.rmtree(RUNS_DIR, ignore_errors=True)
+        os.makedirs(RUNS_DIR)
+
+
 def pytest_terminal_summary(terminalreporter):
-    terminalreporter.write_line('ansible-playbook runs: %d' % len(PLAYBOOK_RUNS))
+    runs = 0
+    for name in os.listdir(RUNS_DIR) if os.path.isdir(RUNS_DIR) else []:
+        with open(os.path.join(RUNS_DIR, name)) as handle:
+            runs += sum(1 for line in handle)
+    terminalreporter.write_line('ansible-playbook runs: %d' % runs)
 
 
 @pytest.fixture
