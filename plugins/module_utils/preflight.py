@@ -25,7 +25,8 @@ class Facts:
         return self.names.get(key) or key
 
     def add(self, fact, expected, found, verdict, to_set=''):
-        assert verdict in VERDICTS
+        if verdict not in VERDICTS:
+            raise ValueError("verdict must be one of %s, got %r" % (", ".join(VERDICTS), verdict))
         self.rows.append(dict(fact=fact, expected=expected, found=found, verdict=verdict,
                               set='' if verdict == 'confirmed' else to_set))
 

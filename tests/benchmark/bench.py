@@ -215,7 +215,7 @@ def emulator_cpu(pid):
 def scale(bench):
     print('\nscale: first and no-op integrate.yml runs (1 run each)')
     print('%-22s %8s %8s %9s %7s %7s %9s %12s' % ('run', 'wall s', 's/tenant', 'requests', 'writes', 'tokens',
-                                                   'peak MiB', 'emulator CPU'))
+                                                  'peak MiB', 'emulator CPU'))
     walls = {}
     for forks in (10, 25):
         for tenants in (10, 50):

@@ -322,7 +322,7 @@ def test_info_lists_and_reads_one_without_secrets(emulator, module, ansible, pro
 
     # The info module's ansible-playbook smoke run, with -vvv.
     run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=admin_only(emulator),
-                                                                 check=True, verbosity=3), ['idm'])
+                                                                check=True, verbosity=3), ['idm'])
     assert not run.changed and not run.failed, run.msg
     assert (reads, writes) == (1, 0)
     assert [r['name'] for r in run.data['repositories']] == [args['name']]

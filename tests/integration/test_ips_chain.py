@@ -79,7 +79,7 @@ def test_chain(emulator, module, landscape, infrastructure, version):
         client = (DEMO['ias_client_id'], DEMO['ias_client_secret'])
     name = unique('IT_CHAIN')
     run = module.task(REPOSITORY, {'name': name, 'proxy_system': proxy_system, 'auth_user': client[0],
-                                    'auth_password': client[1]}, defaults=idm_admin(emulator))
+                                   'auth_password': client[1]}, defaults=idm_admin(emulator))
     assert run.changed and not run.failed, run.msg
     assert run.data['initial_load']['status'] == 'succeeded'
     store = emulator.state('idm')['identity_store'][name]
@@ -106,7 +106,7 @@ def test_proxy_hop_neo_role_missing(emulator, module, landscape):
         'secret': 'It-No-Role-Secret-1', 'subscription': '%s/ipsproxy' % DEMO['neo_provider_subaccount'],
         'account': DEMO['neo_consumer_subaccount']}}})
     run = module.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-role-client',
-                               'client_secret': 'It-No-Role-Secret-1'}, defaults=proxy_caller(emulator, 'neo'))
+                              'client_secret': 'It-No-Role-Secret-1'}, defaults=proxy_caller(emulator, 'neo'))
     assert run.failed and 'proxy hop failed' in run.msg, run.msg
     assert 'HTTP 403' in run.msg and 'assign role IPS_PROXY_USER of <provider>/ipsproxy to oauth_client_it-no-role-client' in run.msg
 
@@ -115,7 +115,7 @@ def test_proxy_hop_sci_permission_missing(emulator, module, landscape):
     system_id = make_system(emulator, module, 'sci')['system_id']
     emulator.seed('ias', {'system_admins': {'it-no-permission': {'secret': 'It-No-Permission-1', 'permissions': []}}})
     run = module.task(CHECK, {'system_id': system_id, 'client_id': 'it-no-permission',
-                               'client_secret': 'It-No-Permission-1'}, defaults=proxy_caller(emulator, 'sci'))
+                              'client_secret': 'It-No-Permission-1'}, defaults=proxy_caller(emulator, 'sci'))
     assert run.failed and 'proxy hop failed' in run.msg and '"Access Proxy System API"' in run.msg, run.msg
 
 
@@ -240,10 +240,10 @@ def test_file_hand_off_chain(emulator, module, landscape, tmp_path):
     repo = ui(emulator, 'idm', 'POST', '/emulator-ui/idm/import', data=open(csv_path, 'rb').read()).json()
     job = ui(emulator, 'idm', 'POST', '/sapcloud-identity/idm/v1/repositories/%s/initial-load' % repo['id']).json()
     run = module.task(REPOSITORY, {'name': name, 'initial_load': 'once', 'auth_user': DEMO['neo_oauth_client_id'],
-                                    'auth_password': DEMO['neo_oauth_client_secret'],
-                                    'proxy_system': {'system_id': system_id, 'proxy_url': emulator.url('ips'),
-                                                     'token_url': emulator.url('neo_oauth') + '/oauth2/api/v1/token'}},
-                       defaults=idm_admin(emulator))
+                                   'auth_password': DEMO['neo_oauth_client_secret'],
+                                   'proxy_system': {'system_id': system_id, 'proxy_url': emulator.url('ips'),
+                                                    'token_url': emulator.url('neo_oauth') + '/oauth2/api/v1/token'}},
+                      defaults=idm_admin(emulator))
     assert not run.failed and run.data['initial_load']['id'] == job['id'], run.msg
     assert run.data['initial_load']['status'] == 'succeeded'
     assert not run.changed  # the imported CSV gave the repository the module would have made

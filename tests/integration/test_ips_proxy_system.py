@@ -146,13 +146,13 @@ def test_transformations_compared_by_meaning(emulator, module, landscape):
 
     as_text = json.dumps({'group': transformation['group'], 'user': transformation['user']}, indent=4)
     run, reads, writes = measure(emulator, lambda: module.task(MODULE, dict(args, read_transformation=as_text),
-                                                                defaults=defaults), ['ips'])
+                                                               defaults=defaults), ['ips'])
     assert not run.changed and (reads, writes) == (1, 0), run.msg
 
     changed = json.loads(json.dumps(transformation))
     changed['user']['mappings'][1]['constant'] = 'DE'
     run = module.task(MODULE, dict(args, read_transformation=changed, write_transformation=transformation),
-                       defaults=defaults)
+                      defaults=defaults)
     assert run.changed and not run.failed, run.msg
     server = stored(emulator, 'ips', run.data['system_id'])
     assert server['readTransformation'] == changed and server['writeTransformation'] == transformation
@@ -350,7 +350,7 @@ def test_info_lists_and_reads_one_without_secrets(emulator, module, ansible, lan
 
     # The info module's ansible-playbook smoke run, with -vvv.
     run, reads, writes = measure(emulator, lambda: ansible.task(INFO, {'name': args['name']}, defaults=info, check=True,
-                                                                 verbosity=3), ['ias'])
+                                                                verbosity=3), ['ias'])
     assert not run.changed and not run.failed, run.msg
     assert (reads, writes) == (1, 0)
     assert [s['id'] for s in run.data['systems']] == [system_id]

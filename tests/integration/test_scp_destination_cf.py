@@ -76,7 +76,7 @@ def test_lifecycle(module, ansible, emulator):
     emulator.reset_stats()
     # The module's ansible-playbook smoke run: an update with -vvv and --diff.
     rotated = ansible.task('sapcloud.identity.scp_destination', dest(emulator, description='changed',
-                                                                      password=NEW_PASSWORD), diff=True, verbosity=3)
+                                                                     password=NEW_PASSWORD), diff=True, verbosity=3)
     assert rotated.changed and rotated.data['changed_properties'] == ['Password']
     assert stored(emulator)['Password'] == NEW_PASSWORD
     assert stored(emulator)['sap-client'] == '100'  # properties not given: left alone
@@ -85,7 +85,7 @@ def test_lifecycle(module, ansible, emulator):
 
     emulator.reset_stats()
     purged = module.task('sapcloud.identity.scp_destination', dest(emulator, description='changed',
-                                                                    password=NEW_PASSWORD, properties={}))
+                                                                   password=NEW_PASSWORD, properties={}))
     assert purged.changed and purged.data['changed_properties'] == ['Preemptive', 'sap-client']
     assert 'sap-client' not in stored(emulator)
 

@@ -131,7 +131,7 @@ def test_more_roles_and_partial_state(module, emulator):
     assert module.task('sapcloud.identity.scp_oauth_client', client_args(emulator)).changed
     emulator.reset_stats()
     both = module.task('sapcloud.identity.scp_oauth_client',
-                        client_args(emulator, roles=['IPS_PROXY_USER', 'IPS_PROXY_READER']))
+                       client_args(emulator, roles=['IPS_PROXY_USER', 'IPS_PROXY_READER']))
     assert both.changed and both.data['roles'] == ['IPS_PROXY_USER', 'IPS_PROXY_READER']
     assert path_count(emulator, 'neo_api', 'PUT ' + ROLE_USERS) == 1  # only the missing one
     assert holders(emulator, 'IPS_PROXY_READER') == [USER]

@@ -63,7 +63,7 @@ def test_empty_list_skips(emulator, module):
 
 def test_soap_path_variant(emulator, module, landscape):
     run = module.task(MODULE, {'workers': ['IT-W-002'], 'service_path': '/sap/bc/srt/scs/sap/querybusinessuserin'},
-                       defaults=connection(emulator))
+                      defaults=connection(emulator))
     assert not run.failed and run.data['found'] == ['IT-W-002'], run.msg
 
 
@@ -77,7 +77,7 @@ def test_business_partner_api(emulator, module, landscape):
     assert reads == 1 and state_changes(emulator) == []
 
     run = module.task(MODULE, {'workers': [ada], 'api': 'business_partner', 'worker_roles': ['BBP005']},
-                       defaults=connection(emulator, 'IT_BP_READER'))
+                      defaults=connection(emulator, 'IT_BP_READER'))
     assert run.failed and 'with role BBP005' in run.msg, run.msg
 
 
@@ -119,7 +119,7 @@ def test_no_secret_in_verbose_output(emulator, ansible, landscape):
 
 def test_bad_input(emulator, module):
     run, reads, writes = measure(emulator, lambda: module.task(MODULE, {'workers': ['IT-W-001', ' ']},
-                                                                defaults=connection(emulator)))
+                                                               defaults=connection(emulator)))
     assert run.failed and 'workers must not contain empty IDs' in run.msg
     assert (reads, writes) == (0, 0)
 
