@@ -29,13 +29,10 @@ $(VENV)/.installed: requirements.txt test-requirements.txt
 # pytest-xdist: one emulator per worker; every test sets up what it needs, so tests spread freely over both cores.
 PYTEST_PARALLEL ?= -n 2 --dist load
 
+# Every check, as concurrent stages (tests/run.sh): unit and integration tests, sanity, lint, the quick fault
+# suite and the ecosystem checks; a table of the stages at the end, the log of any failed one after it.
 test: venv
-	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/unit
-	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/integration
-	$(BIN)/python tests/faults/run.py --quick
-	bash tests/sanity/run.sh
-	bash tests/lint.sh
-	bash tests/ecosystem/run.sh
+	bash tests/run.sh
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit
