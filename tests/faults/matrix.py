@@ -121,6 +121,18 @@ class Context:
                 problems.append('%s: %s' % (result['task'], msg[:200]))
         return problems
 
+    @staticmethod
+    def failed_at(run):
+        """'task (HTTP 503)' for each task that failed first-hand, at most three."""
+        seen = []
+        for result in run.results:
+            if result['failed'] and result['task'] not in AGGREGATES:
+                status = re.search(r'HTTP \d{3}|no response|cannot connect', str(result['result'].get('msg', '')))
+                entry = '%s (%s)' % (result['task'], status.group(0) if status else '?')
+                if entry not in seen:
+                    seen.append(entry)
+        return ', '.join(seen[:3]) or 'a task without result'
+
     def converged(self, run, case, expected, label):
         """A re-run: rc 0, the expected landscape, no duplicates, passwords as kept. Returns the problems."""
         problems = []
@@ -214,7 +226,7 @@ class Context:
         unclean = self.failure_problems(faulted) if faulted.rc != 0 else []
         rerun = self.run('re-run ' + name, 'integrate.yml', case)
         problems = self.converged(rerun, case, expected, 're-run')
-        first = 'converged' if faulted.rc == 0 else 'failed cleanly'
+        first = 'converged' if faulted.rc == 0 else 'failed cleanly at %s' % self.failed_at(faulted)
         if faulted.rc == 0:
             first_problems = self.converged(faulted, case, expected, 'faulted run') if not dup_first else []
             if first_problems:

@@ -41,7 +41,7 @@ class Table:
         lines = ['%-*s  %-*s  %*s  %s' % (widths[0], 'section', widths[1], 'case', widths[2], 'runs', 'outcome')]
         lines.append('-' * (sum(widths) + 6 + 40))
         for row in self.rows:
-            lines.append('%-*s  %-*s  %*s  %s' % (widths[0], row[0], widths[1], row[1], widths[2], row[2], row[3][:160]))
+            lines.append('%-*s  %-*s  %*s  %s' % (widths[0], row[0], widths[1], row[1], widths[2], row[2], row[3][:240]))
         return '\n'.join(lines)
 
 
