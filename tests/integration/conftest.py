@@ -31,9 +31,9 @@ sys.path.insert(0, TESTS)
 
 from emulator.demo import DEMO  # noqa: E402  pylint: disable=wrong-import-position
 
-# One line per ansible-playbook process the tests start, in a file per pytest process (xdist workers included);
-# the session's summary prints their number.
-RUNS_DIR = os.path.join(REPO, '.tmp', 'playbook-runs')
+# One line per ansible-playbook process a pytest session starts, in a file per process (xdist workers included) of
+# a directory the session's controller makes and names in this variable; its summary prints their number.
+RUNS_DIR_VARIABLE = 'SAPCLOUD_TEST_PLAYBOOK_RUNS'
 
 
 def collections_path():
@@ -244,8 +244,11 @@ class Ansible:
         cmd += list(args)
         run_env = self.env(env)
         run_env['TASK_RESULTS_FILE'] = results_file
-        with open(os.path.join(RUNS_DIR, 'runs-%d' % os.getpid()), 'a') as handle:
-            handle.write(playbook + '\n')
+        runs_dir = os.environ.get(RUNS_DIR_VARIABLE)
+        if runs_dir:
+            os.makedirs(runs_dir, exist_ok=True)
+            with open(os.path.join(runs_dir, 'runs-%d' % os.getpid()), 'a') as handle:
+                handle.write(playbook + '\n')
         proc = subprocess.run(cmd, cwd=REPO, env=run_env, capture_output=True, text=True, timeout=1800, check=False)
         return Run(proc, results_file)
 
@@ -337,18 +340,21 @@ def module(emulator, tmp_path):
     return InProcess(emulator, str(tmp_path))
 
 
-def pytest_sessionstart(session):
-    if not hasattr(session.config, 'workerinput'):  # the controller (or a run without xdist) starts the count
-        shutil.rmtree(RUNS_DIR, ignore_errors=True)
-        os.makedirs(RUNS_DIR)
+def pytest_configure(config):
+    if not hasattr(config, 'workerinput'):  # the controller, before it starts any xdist worker (they inherit it)
+        os.environ[RUNS_DIR_VARIABLE] = os.path.join(tempfile.gettempdir(), 'sapcloud-playbook-runs-%d' % os.getpid())
 
 
 def pytest_terminal_summary(terminalreporter):
+    if hasattr(terminalreporter.config, 'workerinput'):
+        return
+    runs_dir = os.environ.get(RUNS_DIR_VARIABLE, '')
     runs = 0
-    for name in os.listdir(RUNS_DIR) if os.path.isdir(RUNS_DIR) else []:
-        with open(os.path.join(RUNS_DIR, name)) as handle:
+    for name in os.listdir(runs_dir) if os.path.isdir(runs_dir) else []:
+        with open(os.path.join(runs_dir, name)) as handle:
             runs += sum(1 for line in handle)
     terminalreporter.write_line('ansible-playbook runs: %d' % runs)
+    shutil.rmtree(runs_dir, ignore_errors=True)
 
 
 @pytest.fixture

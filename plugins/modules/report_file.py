@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, sapcloud.identity contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: report_file
+short_description: Write a run's report to a file, creating its directory
+version_added: 0.2.0
+author: sapcloud.identity contributors (@sapcloud)
+description:
+  - Writes O(content) to O(path) whole and atomically, creating missing parent directories, and leaves the file
+    alone when it already holds exactly that content with that mode.
+  - The shipped playbooks write their Markdown summaries with it (role P(sapcloud.identity.summary#role)). On the
+    controller it runs in the task's worker like the collection's other modules, where M(ansible.builtin.file) plus
+    M(ansible.builtin.template) would start two module processes for every run.
+  - A report describes a run; it is no managed object of the landscape. Check mode writes it too when the task sets
+    C(check_mode: false), as the summary role does.
+attributes:
+  check_mode:
+    description: Reports whether the file would change and writes nothing.
+    support: full
+  diff_mode:
+    description: A report is no managed object; no diff is returned.
+    support: none
+options:
+  path:
+    description: The file to write. Missing parent directories are created with O(directory_mode).
+    type: path
+    required: true
+  content:
+    description: The text to write (UTF-8).
+    type: str
+    required: true
+  mode:
+    description: Permissions of the file, in octal.
+    type: str
+    default: '0644'
+  directory_mode:
+    description: Permissions of parent directories this module creates, in octal.
+    type: str
+    default: '0755'
+'''
+
+EXAMPLES = r'''
+- name: Write the run's summary
+  sapcloud.identity.report_file:
+    path: output/integrate.md
+    content: "{{ lookup('ansible.builtin.template', 'summary.md.j2') }}"
+'''
+
+RETURN = r'''
+path:
+  description: The absolute path of the file.
+  returned: success
+  type: str
+  sample: /home/admin/output/integrate.md
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import file_mode, read_text, write_text
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+
+
+def octal(value, option):
+    try:
+        return int(value, 8)
+    except (TypeError, ValueError):
+        raise ValidationError('%s must be an octal mode such as 0644, got %r' % (option, value))
+
+
+def write_report(module):
+    params = module.params
+    path = os.path.abspath(params['path'])
+    mode, directory_mode = octal(params['mode'], 'mode'), octal(params['directory_mode'], 'directory_mode')
+    if read_text(path, 'path') == params['content'] and file_mode(path) == mode:
+        return dict(changed=False, path=path)
+    if not module.check_mode:
+        directory = os.path.dirname(path)
+        try:
+            os.makedirs(directory, mode=directory_mode, exist_ok=True)
+        except OSError as exc:
+            raise ValidationError('path: cannot create directory %s: %s' % (directory, exc.strerror or exc))
+        write_text(path, params['content'], mode, 'path')
+    return dict(changed=True, path=path)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
+                           mode=dict(type='str', default='0644'), directory_mode=dict(type='str', default='0755')),
+        supports_check_mode=True)
+    try:
+        module.exit_json(**write_report(module))
+    except ValidationError as exc:
+        module.fail_json(msg=str(exc))
+
+
+if __name__ == '__main__':
+    main()
