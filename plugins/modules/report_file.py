@@ -19,7 +19,7 @@ description:
     controller it runs in the task's worker like the collection's other modules, where M(ansible.builtin.file) plus
     M(ansible.builtin.template) would start two module processes for every run.
   - A report describes a run; it is no managed object of the landscape. Check mode writes it too when the task sets
-    C(check_mode: false), as the summary role does.
+    C(check_mode=false), as the summary role does.
 attributes:
   check_mode:
     description: Reports whether the file would change and writes nothing.
