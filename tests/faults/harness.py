@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 sys.path.insert(0, os.path.join(HERE, '..'))
 
-from conftest import DEMO, REPO, RUNS_DIR, Ansible, EmulatorProcess  # noqa: E402,F401  pylint: disable=wrong-import-position
+from conftest import DEMO, REPO, Ansible, EmulatorProcess  # noqa: E402,F401  pylint: disable=wrong-import-position
 
 INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
 TENANTS = ('s4_t1', 's4_t2', 's4_t3')
@@ -71,17 +71,7 @@ class Suite:
         if isinstance(playbook, str):
             kwargs.setdefault('inventory', INVENTORY)
         run_env = self.env(label, env)
-        run = None
-        for attempt in range(3):
-            # conftest counts runs in a folder that a pytest session starting elsewhere may just have emptied;
-            # the count is written before the run starts, so trying again runs the playbook once.
-            os.makedirs(RUNS_DIR, exist_ok=True)
-            try:
-                run = self.ansible.playbook(path, extra_vars=extra_vars, env=run_env, **kwargs)
-                break
-            except FileNotFoundError:
-                if attempt == 2:
-                    raise
+        run = self.ansible.playbook(path, extra_vars=extra_vars, env=run_env, **kwargs)
         self.keep(label, run.output, run_env['ANSIBLE_LOG_PATH'], results_of(run))
         return run
 
