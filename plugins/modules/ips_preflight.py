@@ -16,11 +16,14 @@ description:
   - The client is the OAuth client registered for C(<provider>/ipsproxy) on SAP BTP, Neo, or the IAS administrator
     of type System on SAP Cloud Identity Services (O(infrastructure)). Both are made by hand; no API creates them.
   - Returns the fact in the shape of M(sapcloud.identity.s4_preflight) (fact, expected, found, verdict, set).
+  - The O(ips_admin_url), O(ips_admin_user) and O(ips_admin_password) options are accepted so that
+    C(module_defaults) of C(group/sapcloud.identity.ips) reach this module; it does not use them.
 author:
   - sapcloud.identity contributors (@sapcloud)
 extends_documentation_fragment:
   - sapcloud.identity.ips
   - sapcloud.identity.ips.proxy
+  - sapcloud.identity.ips.admin
   - sapcloud.identity.common
   - sapcloud.identity.preflight
   - sapcloud.identity.attributes.info
@@ -56,7 +59,7 @@ facts:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import check_base_url, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec)
+    ips_admin_argument_spec, ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
@@ -94,6 +97,8 @@ def preflight(module):
 def main():
     spec = ips_argument_spec()
     spec.update(ips_proxy_argument_spec())
+    # Accepted, not used: module_defaults of group/sapcloud.identity.ips carry them to every module of the group.
+    spec.update(ips_admin_argument_spec())
     spec.update(preflight_argument_spec())
     module = new_module(spec, supports_check_mode=True)
     run(module, preflight)

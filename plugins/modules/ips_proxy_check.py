@@ -22,6 +22,8 @@ description:
   - On failure it names the hop that failed (C(token), C(proxy) or C(s4), the system behind the proxy) and why. IPS
     does not document the status it returns for a failure of the system behind it. The module treats a 5xx answer
     from the proxy as such a failure and shows the proxy's message.
+  - The O(ips_admin_url), O(ips_admin_user) and O(ips_admin_password) options are accepted so that
+    C(module_defaults) of C(group/sapcloud.identity.ips) reach this module; it does not use them.
 options:
   system_id:
     description: ID of the proxy system in IPS.
@@ -65,6 +67,7 @@ options:
 extends_documentation_fragment:
   - sapcloud.identity.ips
   - sapcloud.identity.ips.proxy
+  - sapcloud.identity.ips.admin
   - sapcloud.identity.common
   - sapcloud.identity.attributes.info
   - sapcloud.identity.attributes.group_ips
@@ -137,7 +140,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, new_module, require, run)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
+    ips_admin_argument_spec, ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
@@ -164,6 +167,8 @@ def argument_spec():
     )
     spec.update(ips_argument_spec())
     spec.update(ips_proxy_argument_spec())
+    # Accepted, not used: module_defaults of group/sapcloud.identity.ips carry them to every module of the group.
+    spec.update(ips_admin_argument_spec())
     return spec
 
 
