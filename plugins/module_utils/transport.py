@@ -371,7 +371,9 @@ class HttpClient:
                     'is registered; clients do not lock, but a wrong secret fails every time)' % self.auth[0])
         elif status == 401 and self.auth:
             msg += (' (logon of user %s failed; Basic auth is not retried because the user locks after repeated '
-                    'failed logons: check user and password before the next run)' % self.auth[0])
+                    'failed logons: check user and password before the next run; S/4HANA Cloud answers the same for '
+                    'a locked user and for a communication user no arrangement of this service grants, see '
+                    'docs/runbook.md)' % self.auth[0])
         elif status == 401 and self.token_source is not None:
             msg += ' (a new OAuth token was rejected too: check the client\'s roles or scopes for this API)'
         return ApiError(scrub(msg, self.secrets), method, url, status, txn,

@@ -93,18 +93,21 @@ def _environment(extra):
 
 def run_module(name, args, environment=None):
     """Run plugins/modules/<name>.py's main() with args (internal `_ansible_*` keys included) in this process.
-    Returns (stdout, stderr) as a module process would have printed them: the result JSON on stdout."""
-    module = importlib.import_module(MODULES + name)
+    Returns (stdout, stderr) as a module process would have printed them: the result JSON on stdout. A module that
+    cannot be imported or raises an unhandled exception (a bug) gives a failed result that names the exception,
+    with the traceback where Ansible puts a module process's, in module_stderr."""
     stdout, stderr = io.StringIO(), io.StringIO()
     with _environment(environment or {}), _module_args(args), \
             contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            module.main()
+            importlib.import_module(MODULES + name).main()
         except SystemExit:
             pass
-        except Exception:  # pylint: disable=broad-except
-            # What an unhandled exception in a module process looks like to Ansible: no JSON, a traceback.
-            stderr.write(traceback.format_exc())
+        except Exception as exc:  # pylint: disable=broad-except
+            crash = {'failed': True, 'module_stderr': traceback.format_exc(),
+                     'msg': 'MODULE FAILURE: sapcloud.identity.%s ended with %s: %s (a bug: please report it with the '
+                            'module_stderr of this result)' % (name, type(exc).__name__, exc)}
+            stdout.write('\n' + json.dumps(crash))
     return stdout.getvalue(), stderr.getvalue()
 
 
