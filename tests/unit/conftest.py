@@ -7,6 +7,7 @@ ran first, `ansible_collections` would be a plain namespace package and the find
 import os
 import sys
 
+import pytest
 from ansible.plugins.loader import init_plugin_loader
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -18,3 +19,16 @@ if not os.path.exists(LINK):
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 init_plugin_loader([ROOT])
+
+sys.path.insert(0, os.path.join(REPO, 'tests'))
+from emulator.core import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.services.s4 import S4Tenant  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture(scope='module')
+def running():
+    """An emulated S/4HANA Cloud tenant in this process, on a free loopback port, for one test module."""
+    emulator = Emulator([{'name': 's4', 'kind': 's4'}], {'s4': S4Tenant})
+    emulator.start()
+    yield emulator
+    emulator.stop()

@@ -11,20 +11,11 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')
 # The collection is importable through the finder tests/unit/conftest.py installs.
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError  # noqa: E402
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client  # noqa: E402
-from emulator.core import Emulator  # noqa: E402
 from emulator.demo import DEMO  # noqa: E402
-from emulator.services.s4 import CA, CS, CU, S4Tenant  # noqa: E402
+from emulator.services.s4 import CA, CS, CU  # noqa: E402
 
 ADMIN = (DEMO['s4_admin_user'], DEMO['s4_admin_password'])
 PASSWORD = 'Emulator-Unit-Test-Passw0rd!'
-
-
-@pytest.fixture(scope='module')
-def running():
-    emulator = Emulator([{'name': 's4', 'kind': 's4'}], {'s4': S4Tenant})
-    emulator.start()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.fixture

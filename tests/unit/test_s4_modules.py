@@ -12,19 +12,9 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
 from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import run_module as run_main  # noqa: E402
-from emulator.core import Emulator  # noqa: E402
 from emulator.demo import DEMO  # noqa: E402
-from emulator.services.s4 import S4Tenant  # noqa: E402
 
 PASSWORD = 'Emulator-Unit-Test-Passw0rd!'
-
-
-@pytest.fixture(scope='module')
-def running():
-    emulator = Emulator([{'name': 's4', 'kind': 's4'}], {'s4': S4Tenant})
-    emulator.start()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.fixture

@@ -5,17 +5,10 @@ import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import PartialChange
+from fakes import FakeModule  # noqa: E402  pylint: disable=wrong-import-order
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
-
-class FakeModule:
-    def __init__(self, check_mode):
-        self.check_mode = check_mode
-        self.warnings = []
-
-    def warn(self, message):
-        self.warnings.append(message)
 
 
 def users(writes, purge=True):
