@@ -5,10 +5,9 @@ import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import PartialChange
-from fakes import FakeModule  # noqa: E402  pylint: disable=wrong-import-order
+from fakes import FakeModule  # pylint: disable=wrong-import-order
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
-
 
 
 def users(writes, purge=True):

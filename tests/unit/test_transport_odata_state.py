@@ -17,7 +17,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.transport import
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, key_path, literal, strip_annotations)
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
-from fakes import FakeModule  # noqa: E402  pylint: disable=wrong-import-order
+from fakes import FakeModule  # pylint: disable=wrong-import-order
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes, masked, same, without
 
 BASE = 'https://tenant-api.example.com'
@@ -318,7 +318,6 @@ def test_masked_and_without():
     assert masked(obj, {'Password'}) == {'Name': 'n', 'Password': '********',
                                          'Users': [{'Password': '********', 'Name': 'u'}, {'Password': None}]}
     assert without(obj, {'Password'}) == {'Name': 'n', 'Users': [{'Name': 'u'}, {}]}
-
 
 
 @pytest.mark.parametrize('check_mode', [True, False])
