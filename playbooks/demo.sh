@@ -11,12 +11,7 @@ output=${SAPCLOUD_OUTPUT_DIR:-$repo/output}
 tenants=s4_t1,s4_t2
 
 # The collection is resolved from this checkout, as in the tests.
-root=$repo/.build/collections
-link=$root/ansible_collections/sapcloud/identity
-if [ ! -e "$link" ]; then
-  mkdir -p "$(dirname "$link")"
-  ln -s "$repo" "$link"
-fi
+root=$(bash "$repo/tests/collections_root.sh")
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -4,11 +4,6 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${VENV_BIN:-$repo/.venv/bin}
-root=$repo/.build/collections
-link=$root/ansible_collections/sapcloud/identity
-if [ ! -e "$link" ]; then
-  mkdir -p "$(dirname "$link")"
-  ln -s "$repo" "$link"
-fi
+root=$(bash "$repo/tests/collections_root.sh")
 cd "$repo"
 ANSIBLE_COLLECTIONS_PATH=$root PATH=$bin:$PATH "$bin/ansible-lint" --offline --profile production "$@" roles playbooks

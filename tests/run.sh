@@ -9,9 +9,8 @@ logs=$repo/.tmp/test-logs
 rm -rf "$logs"
 mkdir -p "$logs"
 cd "$repo"
-# The tree every stage resolves the collection from; made once here, so concurrent stages never race to make it.
-link=$repo/.build/collections/ansible_collections/sapcloud/identity
-[ -e "$link" ] || { mkdir -p "$(dirname "$link")" && ln -s "$repo" "$link"; }
+# The tree every stage resolves the collection from, made before the stages start.
+bash "$repo/tests/collections_root.sh" > /dev/null
 
 declare -A stages=(
   [tests]="$bin/python -m pytest -q -n 2 --dist load tests/unit && $bin/python -m pytest -q -n 2 --dist load tests/integration"

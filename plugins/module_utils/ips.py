@@ -31,16 +31,12 @@ ANY_STATUS = range(100, 600)
 
 
 def ips_argument_spec():
-    """Options of the sapcloud.identity.ips doc fragment."""
+    """Options of every module of action group ips: the sapcloud.identity.ips and sapcloud.identity.ips.admin doc
+    fragments. Module defaults of group/sapcloud.identity.ips reach every module of the group, so each takes them all,
+    also the checks that never call the admin API (otherwise 'Unsupported parameters' would echo the password)."""
     return dict(
         infrastructure=env_option('SAP_IPS_INFRASTRUCTURE', default='neo', choices=['neo', 'sci']),
         proxy_url=env_option('SAP_IPS_PROXY_URL'),
-    )
-
-
-def ips_admin_argument_spec():
-    """Options of the sapcloud.identity.ips.admin doc fragment."""
-    return dict(
         ips_admin_url=env_option('SAP_IPS_ADMIN_URL'),
         ips_admin_user=env_option('SAP_IPS_ADMIN_USER'),
         ips_admin_password=env_option('SAP_IPS_ADMIN_PASSWORD', no_log=True),

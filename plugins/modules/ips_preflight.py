@@ -59,7 +59,7 @@ facts:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import check_base_url, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ips_admin_argument_spec, ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec)
+    ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
@@ -97,8 +97,6 @@ def preflight(module):
 def main():
     spec = ips_argument_spec()
     spec.update(ips_proxy_argument_spec())
-    # Accepted, not used: module_defaults of group/sapcloud.identity.ips carry them to every module of the group.
-    spec.update(ips_admin_argument_spec())
     spec.update(preflight_argument_spec())
     module = new_module(spec, supports_check_mode=True)
     run(module, preflight)

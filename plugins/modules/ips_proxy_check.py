@@ -140,7 +140,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, new_module, require, run)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ips_admin_argument_spec, ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
+    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
@@ -167,8 +167,6 @@ def argument_spec():
     )
     spec.update(ips_argument_spec())
     spec.update(ips_proxy_argument_spec())
-    # Accepted, not used: module_defaults of group/sapcloud.identity.ips carry them to every module of the group.
-    spec.update(ips_admin_argument_spec())
     return spec
 
 

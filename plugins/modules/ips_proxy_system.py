@@ -206,7 +206,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, dumps
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, check_transport, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    IpsAdminClient, check_system_id, check_system_name, credential_reset, ips_admin_argument_spec, ips_argument_spec,
+    IpsAdminClient, check_system_id, check_system_name, credential_reset, ips_argument_spec,
     normalize_credentials, normalize_properties, parse_transformation, render_json, scim_base_url, system_document)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
@@ -232,7 +232,6 @@ def argument_spec():
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(ips_argument_spec())
-    spec.update(ips_admin_argument_spec())
     return spec
 
 

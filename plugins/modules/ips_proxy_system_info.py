@@ -87,7 +87,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import chec
 from ansible_collections.sapcloud.identity.plugins.module_utils.info import compile_query, info_result, query_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import check_admin
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    IpsAdminClient, ips_admin_argument_spec, ips_argument_spec, scim_base_url)
+    IpsAdminClient, ips_argument_spec, scim_base_url)
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 
@@ -113,7 +113,6 @@ def read_systems(module):
 def main():
     spec = dict(name=dict(type='str'))
     spec.update(ips_argument_spec())
-    spec.update(ips_admin_argument_spec())
     spec.update(query_argument_spec())
     run(new_module(spec, supports_check_mode=True), read_systems)
 

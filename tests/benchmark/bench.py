@@ -36,6 +36,8 @@ BIN = os.path.dirname(sys.executable)
 INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
 INTEGRATE = os.path.join(REPO, 'playbooks', 'integrate.yml')
 URI = os.path.join(HERE, 'uri_integrate.yml')
+# The hosts besides the tenants whose end state both playbooks must leave the same.
+SHARED = ['neo_api', 'neo_configapi', 'neo_oauth', 'ips', 'idm']
 # Runs a command and prints the peak RSS (KiB) of its largest process, as the kernel accounts waited-for children.
 RSS_PROBE = ('import resource, subprocess, sys\n'
              'rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n'
@@ -137,9 +139,6 @@ def compare(bench, tenants):
         ratios['first'], ratios['no-op'],
         statistics.median(times['integrate no-op']) / statistics.median(times['integrate first'])))
     return ratios
-
-
-SHARED = ['neo_api', 'neo_configapi', 'neo_oauth', 'ips', 'idm']
 
 
 def task_cost(bench):

@@ -21,12 +21,8 @@ if ! cmp -s CHANGELOG.md "$rendered"; then
 fi
 
 echo "== antsibull-docs lint-collection-docs --plugin-docs"
-root=$repo/.build/collections
+root=$(bash "$repo/tests/collections_root.sh")
 link=$root/ansible_collections/sapcloud/identity
-if [ ! -e "$link" ]; then
-  mkdir -p "$(dirname "$link")"
-  ln -s "$repo" "$link"
-fi
 ANSIBLE_COLLECTIONS_PATH=$root antsibull-docs lint-collection-docs --plugin-docs "$link"
 
 echo "== tests/ecosystem"

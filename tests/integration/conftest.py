@@ -47,12 +47,7 @@ def collections_path():
 
 
 init_plugin_loader([collections_path()])  # in-process runs import the collection through Ansible's finder
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import run_module  # noqa: E402
-
-try:  # ansible-core 2.19+: a module's warnings, raised in a controller process, reach the result through this context
-    from ansible._internal._display_utils import DeferredWarningContext  # noqa: E402
-except ImportError:  # older cores return them in the module's own result
-    DeferredWarningContext = None
+from in_process import module_result  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class EmulatorProcess:
@@ -299,31 +294,9 @@ class InProcess:
         full.update(args)
         full.update(_ansible_check_mode=check, _ansible_diff=diff, _ansible_module_name=module)
         before = len(self.emulator.requests_log()) if log else 0
-        if DeferredWarningContext is None:
-            stdout, stderr = run_module(module.split('.')[-1], full, self.env(env))
-            captured = []
-        else:  # as the task executor does around a task, so warnings land in the result, not on stderr
-            with DeferredWarningContext(variables={}) as context:
-                stdout, stderr = run_module(module.split('.')[-1], full, self.env(env))
-            captured = [warning.event.msg for warning in context.get_warnings()]
-        data = _last_json(stdout)
-        if data is None:
-            data = {'failed': True, 'msg': 'MODULE FAILURE (no JSON result): %s' % (stderr or stdout)}
-        if captured:
-            data['warnings'] = data.get('warnings', []) + captured
+        data = module_result(module.split('.')[-1], full, self.env(env))
         seen = self.emulator.requests_log()[before:] if log else []
         return ModuleResult(data, [dict((k, e[k]) for k in ('host', 'method', 'path')) for e in seen])
-
-
-def _last_json(text):
-    """The result a module printed: its last line that is a JSON object."""
-    for line in reversed(text.strip().splitlines()):
-        if line.startswith('{'):
-            try:
-                return json.loads(line)
-            except ValueError:
-                return None
-    return None
 
 
 @pytest.fixture(scope='session')

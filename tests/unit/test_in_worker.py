@@ -6,10 +6,7 @@ import sys
 import types
 
 from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import MODULES, run_module
-
-
-def result(stdout):
-    return json.loads(stdout.strip().splitlines()[-1])
+from in_process import last_json as result
 
 
 def fake_module(monkeypatch, name, main):

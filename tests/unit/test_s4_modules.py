@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import run_module as run_main  # noqa: E402
+from in_process import module_result  # noqa: E402
 from emulator.demo import DEMO  # noqa: E402
 
 PASSWORD = 'Emulator-Unit-Test-Passw0rd!'
@@ -33,10 +33,7 @@ def tenant(running):
 def run_module(service, module='s4_comm_arrangement', **args):
     """main() with these arguments; the result dict it printed."""
     args.update(api_url=service.url, api_user=DEMO['s4_admin_user'], api_password=DEMO['s4_admin_password'])
-    stdout, stderr = run_main(module, args, {'SAPCLOUD_RETRY_DELAY_SCALE': '0'})
-    lines = [line for line in stdout.strip().splitlines() if line.startswith('{')]
-    assert lines, stderr
-    return json.loads(lines[-1])
+    return module_result(module, args, {'SAPCLOUD_RETRY_DELAY_SCALE': '0'})
 
 
 def requests_of(emulator):

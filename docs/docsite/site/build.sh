@@ -6,12 +6,7 @@ set -euo pipefail
 site=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$site/../../.." && pwd)
 out=${DOCS_OUT:-$repo/.build/docs}
-root=$repo/.build/collections
-link=$root/ansible_collections/sapcloud/identity
-if [ ! -e "$link" ]; then
-  mkdir -p "$(dirname "$link")"
-  ln -s "$repo" "$link"
-fi
+root=$(bash "$repo/tests/collections_root.sh")
 export ANSIBLE_COLLECTIONS_PATH=$root
 
 rm -rf "$out"
