@@ -83,8 +83,10 @@ def private_data_dir(root, emulator):
     with open(os.path.join(root, 'project', 'integrate.yml'), 'w') as handle:
         handle.write('---\n- name: Integrate\n  ansible.builtin.import_playbook: sapcloud.identity.integrate\n')
     urls = emulator.urls
+    # The tenant's API URL comes from the S/4HANA Cloud credential (SAP_S4_API_URL), for the destination and the
+    # proxy system too.
     host = {
-        'sapcloud_s4_api_url': urls[TENANT], 'sapcloud_workers': ['W0001', 'W0002', 'W0003'],
+        'sapcloud_workers': ['W0001', 'W0002', 'W0003'],
         'sapcloud_neo_api_url': urls['neo_api'], 'sapcloud_neo_configapi_url': urls['neo_configapi'],
         'sapcloud_neo_oauth_url': urls['neo_oauth'], 'sapcloud_ips_proxy_url': urls['ips'],
         'sapcloud_ips_transport': 'api', 'sapcloud_idm_transport': 'api',
@@ -139,6 +141,7 @@ def test_integrate_as_an_awx_job(emulator, tmp_path, monkeypatch):
     assert writes(emulator) > 0
     summary = stats['artifact_data']['sapcloud_identity']
     assert [t['host'] for t in summary['tenants']] == [TENANT]
+    assert summary['tenants'][0]['values']['S/4HANA Cloud API URL'] == emulator.urls[TENANT]
     assert summary['totals']['created'] > 0 and not summary['failed']
 
     emulator.reset_stats()

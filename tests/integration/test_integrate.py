@@ -262,3 +262,23 @@ def test_a_wrong_setting_fails_before_any_request(ansible, emulator, tmp_path):
     assert run.rc != 0
     assert 'sapcloud_profile must be one of: guide, api_v1, api_v3, got: api_v2' in run.output
     assert emulator.requests() == 0
+
+
+def test_a_failed_shared_task_is_named_for_every_tenant(ansible, emulator, tmp_path):
+    """The shared OAuth client task runs once, for the first tenant, and its failure fails every tenant; Ansible names
+    the failed task only to the tenant it ran for. Every tenant's final failure and the summary still name it."""
+    emulator.reset()
+    emulator.fault(host='neo_api', method='GET', path=r'/roles/users$', status=403, count=1000)
+    run = play(ansible, tmp_path, 'integrate.yml', limit='s4_t1,s4_t2')
+    emulator.clear_faults()
+    assert run.rc != 0
+    final = dict((r['host'], r['result']['msg']) for r in run.results
+                 if r['task'] == 'Fail the tenants whose chain failed' and r['failed'])
+    assert sorted(final) == ['s4_t1', 's4_t2'], run.output[-4000:]
+    task = 'Verify the OAuth client and give it its roles'
+    assert final['s4_t1'].startswith(task + ': '), final
+    assert final['s4_t2'].startswith(task + ' (run once for every tenant, with s4_t1): '), final
+    assert final['s4_t2'].split(': ', 1)[1] == final['s4_t1'].split(': ', 1)[1], final
+    assert '403' in final['s4_t2'] and 'unknown task' not in final['s4_t2']
+    summary = (tmp_path / 'output' / 'integrate.md').read_text()
+    assert summary.count(task) == 2 and 'unknown task' not in summary
