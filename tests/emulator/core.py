@@ -18,6 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 CONTROL_PREFIX = '/_emulator'
+# The User-Agent of calls one emulated system makes to another (IDM's initial load through the proxy, the proxy to
+# S/4HANA): counted like every request, and also apart, so a benchmark can tell the client's requests from them.
+INTERNAL_AGENT = 'sapcloud-emulator-internal'
 
 
 class Request:
@@ -177,7 +180,8 @@ class StateStore:
 
 
 class Stats:
-    """Requests and writes per host and method, counted before any service logic runs."""
+    """Requests and writes per host and method, counted before any service logic runs. `internal` counts, per
+    method and path, the requests among them that emulated systems made to each other."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -188,15 +192,18 @@ class Stats:
             self.hosts = {}
             self.log = []
 
-    def count(self, host, method, path):
+    def count(self, host, method, path, internal=False):
         with self.lock:
-            entry = self.hosts.setdefault(host, {'requests': 0, 'writes': 0, 'methods': {}, 'paths': {}})
+            entry = self.hosts.setdefault(host, {'requests': 0, 'writes': 0, 'methods': {}, 'paths': {},
+                                                 'internal': {}})
             entry['requests'] += 1
             if method != 'GET':
                 entry['writes'] += 1
             entry['methods'][method] = entry['methods'].get(method, 0) + 1
             key = '%s %s' % (method, path)
             entry['paths'][key] = entry['paths'].get(key, 0) + 1
+            if internal:
+                entry['internal'][key] = entry['internal'].get(key, 0) + 1
             if len(self.log) < 20000:
                 self.log.append({'host': host, 'method': method, 'path': path, 'time': time.time()})
 
@@ -269,7 +276,8 @@ def make_handler(emulator, service):
             if parts.path.startswith(CONTROL_PREFIX):
                 response = emulator.control(service, request)
             else:
-                emulator.stats.count(service.name, self.command, parts.path)
+                emulator.stats.count(service.name, self.command, parts.path,
+                                     internal=self.headers.get('User-Agent') == INTERNAL_AGENT)
                 fault = emulator.faults.take(service.name, self.command, parts.path)
                 response = None
                 if fault:

@@ -9,7 +9,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 
-from emulator.core import Emulator, Service, json_response, route  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.core import INTERNAL_AGENT, Emulator, Service, json_response, route  # noqa: E402  pylint: disable=wrong-import-position
 
 
 class Counter(Service):
@@ -46,11 +46,14 @@ def test_counts_requests_and_writes_per_host_before_service_logic(emulator):
     requests.get(a + '/value', timeout=5)
     requests.post(a + '/value/2', timeout=5)
     requests.delete(b + '/nothing', timeout=5)  # unknown route: still counted as a write
+    # A call one emulated system makes to another: counted, and also apart as internal.
+    requests.get(b + '/value', headers={'User-Agent': INTERNAL_AGENT}, timeout=5)
     stats = requests.get(a + '/_emulator/stats', timeout=5).json()
     assert stats['hosts']['a'] == {'requests': 2, 'writes': 1, 'methods': {'GET': 1, 'POST': 1},
-                                   'paths': {'GET /value': 1, 'POST /value/2': 1}}
+                                   'paths': {'GET /value': 1, 'POST /value/2': 1}, 'internal': {}}
     assert stats['hosts']['b']['writes'] == 1
-    assert stats['total'] == {'requests': 3, 'writes': 2}
+    assert stats['hosts']['b']['internal'] == {'GET /value': 1}
+    assert stats['total'] == {'requests': 4, 'writes': 2}
 
 
 def test_control_requests_are_not_counted(emulator):

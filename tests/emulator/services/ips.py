@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 
 import requests
 
-from emulator.core import HttpError, Response, Service, json_response, route, text_response
+from emulator.core import INTERNAL_AGENT, HttpError, Response, Service, json_response, route, text_response
 from emulator.demo import DEMO
 from emulator.services.s4_business import (
     SCIM_GROUP, SCIM_USER, children, eq_filter, filtered, local, member_operations, page_of, scim_error,
@@ -87,6 +87,7 @@ def emulated_session(emulator):
     """
     session = requests.Session()
     session.trust_env = False
+    session.headers['User-Agent'] = INTERNAL_AGENT
     ca = os.path.join(emulator.state_dir or '', 'ca.pem')
     session.verify = ca if emulator.tls and os.path.exists(ca) else True
     return session
