@@ -11,6 +11,8 @@
 4. BENCH_FULL=1: 50 tenants at forks 10 and 25, BENCH_SCALE_RUNS (3) runs each (wall time, controller peak memory,
    requests, tokens per endpoint, the emulator's CPU share), and 50 tenants against 10 at the same forks.
 
+BENCH_LATENCY_MS=n makes the emulator wait n ms before every answer, as a remote landscape would.
+
 The last line reads `integrate/uri wall-time ratio, 10 tenants: first R1, no-op R2`.
 """
 
@@ -34,6 +36,9 @@ from same_state import normalized_state  # noqa: E402  pylint: disable=wrong-imp
 PAIRS = int(os.environ.get('BENCH_PAIRS', '5'))
 FULL = os.environ.get('BENCH_FULL') == '1'
 SCALE_RUNS = int(os.environ.get('BENCH_SCALE_RUNS', '3'))
+# Seconds the emulator waits before it answers any request (0: as fast as it can). A real landscape answers in tens
+# to hundreds of milliseconds; this shows how the comparison moves when requests, not tasks, cost the time.
+LATENCY = float(os.environ.get('BENCH_LATENCY_MS', '0')) / 1000.0
 BIN = os.path.dirname(sys.executable)
 INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
 INTEGRATE = os.path.join(REPO, 'playbooks', 'integrate.yml')
@@ -51,6 +56,12 @@ class Bench:
         self.work = tempfile.mkdtemp(prefix='sapcloud-bench-')
         self.emulator = EmulatorProcess(self.work, tenants=tenants)
         self.hosts_files = {}
+        self.slow_down()
+
+    def slow_down(self):
+        self.emulator.clear_faults()
+        if LATENCY:
+            self.emulator.fault(delay=LATENCY, count=10 ** 9)  # every request, every host
 
     def hosts(self, count):
         """(inventory file, --limit) for the first `count` emulated tenants in group s4_tenants."""
@@ -68,6 +79,7 @@ class Bench:
     def fresh(self, name):
         """A clean emulator state and a clean run directory (password files, token cache, output): a first run."""
         self.emulator.reset()
+        self.slow_down()
         run_dir = os.path.join(self.work, name)
         shutil.rmtree(run_dir, ignore_errors=True)
         os.makedirs(os.path.join(run_dir, 'tmp'))
@@ -272,6 +284,8 @@ def main():
     bench = Bench(tenants=50 if FULL else 10)
     try:
         print('sapcloud.identity benchmark on %d cores, ansible-core from %s' % (os.cpu_count(), BIN))
+        if LATENCY:
+            print('emulator latency: %.0f ms before every answer (BENCH_LATENCY_MS)' % (LATENCY * 1000))
         task_cost(bench)
         ratios = {}
         for tenants in (1, 10):
