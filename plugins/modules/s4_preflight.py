@@ -267,13 +267,21 @@ def concurrency(facts, client, sets, params):
     rows = (body or {}).get('value') or []
     carried = 'entities carry ETags' if any('@odata.etag' in r for r in rows) else \
         ('no ETag on the entity read' if rows else 'no entity to read')
+    # The modules send If-Match with the ETag they read (use_etag, default true), so a tenant that requires it is
+    # served as it is; only use_etag=false, or a required ETag the entities do not carry, would make writes fail.
     fact = 'If-Match required (Core.OptimisticConcurrency)'
-    expected = 'not enforced (unconfirmed; a third-party client writes without If-Match)'
+    expected = 'If-Match sent where required (use_etag: %s)' % ('true' if params['use_etag'] else 'false')
     if not required:
         facts.add(fact, expected, 'not declared; %s' % carried, 'confirmed')
         return
-    to_set = '%s: true (%s)' % (facts.name('use_etag'), 'the default; keep it so' if params['use_etag'] else 'now false')
-    facts.add(fact, expected, 'required on %s; %s' % (', '.join(required), carried), 'different', to_set)
+    found = 'required on %s; %s' % (', '.join(required), carried)
+    if not params['use_etag']:
+        facts.add(fact, expected, found, 'different', '%s: true (the default)' % facts.name('use_etag'))
+    elif carried == 'no ETag on the entity read':
+        facts.add(fact, expected, found, 'unknown', 'a write shows it: without an ETag to send, S/4HANA refuses '
+                                                     'writes that need If-Match (HTTP 428)')
+    else:
+        facts.add(fact, expected, found, 'confirmed')
 
 
 def scenarios(facts, client, sets, types, params):

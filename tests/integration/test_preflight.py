@@ -71,13 +71,14 @@ def test_preflight_reports_each_difference_with_what_to_set_and_writes_nothing(a
     shorter = row(changed, 'CommunicationUsers.Name fits')
     assert shorter['verdict'] == 'different' and shorter['found'] == 'MaxLength 12'
     assert shorter['set'] == 'sapcloud_comm_user_name: at most 10 characters'  # _A/_B are added to it
+    # Required If-Match is what the modules send by default (use_etag: true): confirmed, not a difference.
     etag = row(changed, 'If-Match required')
-    assert etag['verdict'] == 'different' and etag['set'].startswith('use_etag of the s4_comm_* modules: true')
+    assert etag['verdict'] == 'confirmed' and etag['found'].startswith('required on '), etag
     scenario = row(changed, 'scenario SAP_COM_0066 offered')
     assert scenario['verdict'] == 'different' and scenario['set'] == 'sapcloud_profile: api_v1 (all its scenarios are offered)'
     assert row(changed, 'scenario SAP_COM_0093 offered')['verdict'] == 'confirmed'
     assert [r['fact'] for r in changed if r['verdict'] == 'different'] == [
-        renamed['fact'], shorter['fact'], etag['fact'], scenario['fact']]
+        renamed['fact'], shorter['fact'], scenario['fact']]
 
     # The unchanged tenant confirms the same facts; the shared Neo facts are listed once.
     assert [r['fact'] for r in plain if r['verdict'] != 'confirmed'] == []
@@ -115,6 +116,20 @@ def test_a_refused_logon_is_one_request_and_names_the_three_causes(module, emula
     admin = [u for u in emulator.state('s4_t1')['users'].values() if u['Name'] == DEMO['s4_admin_user']][0]
     assert admin['LockStatus'] == 'not_locked'
     emulator.reset()
+
+
+def test_required_if_match_differs_only_without_etags(module, emulator):
+    emulator.reset()
+    emulator.fault(host='s4_t1', action='enforce_etag', enabled=True)
+    conn = {'api_url': emulator.url('s4_t1'), 'api_user': DEMO['s4_admin_user'],
+            'api_password': DEMO['s4_admin_password'], 'setting_names': {'use_etag': 'use_etag'}}
+    try:
+        verdicts = dict((use_etag, row(module.task(S4, dict(conn, use_etag=use_etag)).data['facts'], 'If-Match required'))
+                        for use_etag in (True, False))
+    finally:
+        emulator.reset()
+    assert verdicts[True]['verdict'] == 'confirmed', verdicts
+    assert verdicts[False]['verdict'] == 'different' and verdicts[False]['set'] == 'use_etag: true (the default)', verdicts
 
 
 def test_a_missing_connection_option_names_its_environment_variable(module, emulator):
