@@ -278,8 +278,8 @@ def concurrency(facts, client, sets, params):
     if not params['use_etag']:
         facts.add(fact, expected, found, 'different', '%s: true (the default)' % facts.name('use_etag'))
     elif carried == 'no ETag on the entity read':
-        facts.add(fact, expected, found, 'unknown', 'a write shows it: without an ETag to send, S/4HANA refuses '
-                                                     'writes that need If-Match (HTTP 428)')
+        facts.add(fact, expected, found, 'unknown',
+                  'a write shows it: without an ETag to send, S/4HANA refuses writes that need If-Match (HTTP 428)')
     else:
         facts.add(fact, expected, found, 'confirmed')
 
