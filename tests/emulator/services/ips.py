@@ -354,8 +354,9 @@ class IpsTenant(Service):
         try:
             return call(self.backend(system))
         except BackendError as exc:
-            # The status IPS uses for a failing back end is not documented; the emulator answers 500.
-            raise scim_error(500, 'Back-end system call failed: %s' % exc)
+            # The status IPS uses for a failing back end is not documented; the emulator answers 500 (a tenant
+            # variant another status).
+            raise scim_error(self.switch('backend_failure_status', 500), 'Back-end system call failed: %s' % exc)
 
     @route('GET', PROXY + '/(?P<resource>Users|Groups)')
     def proxy_list(self, request, prefix, system_id, resource):
