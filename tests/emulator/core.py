@@ -211,7 +211,8 @@ class Stats:
             if internal:
                 entry['internal'][key] = entry['internal'].get(key, 0) + 1
             if len(self.log) < 20000:
-                self.log.append({'host': host, 'method': method, 'path': path, 'time': time.time()})
+                self.log.append({'host': host, 'method': method, 'path': path, 'time': time.time(),
+                                 'internal': internal})
 
     def snapshot(self, with_log=False):
         with self.lock:
