@@ -255,6 +255,10 @@ def ensure_arrangement(module):
     client = S4Client(params)
     ensure = Ensure(module)
     arrangements = client.arrangements
+    # Expand only the item navigations this task sends: their shapes are unconfirmed, and a tenant that does not
+    # declare them refuses the $expand.
+    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + [nav for nav in ('InboundServices',
+                                   'OutboundServices', 'Properties') if desired.get(nav) is not None])
     current = arrangements.find(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'])
     if params['state'] == 'absent':
         ensure.absent(current, arrangements.delete)
