@@ -343,6 +343,12 @@ class IpsTenant(Service):
         url, user, password, version = self.connection(system)
         session = emulated_session(self.emulator)
         session.auth = (user, password)
+        # The destination property sap-client (documented for BTP destinations; whether IPS passes it on to S/4HANA
+        # Cloud is unconfirmed) goes with every back-end call.
+        client = (self.destination(system['destinationName']) or {}).get('sap-client') \
+            if system.get('destinationName') else system['properties'].get('sap-client')
+        if client:
+            session.params = {'sap-client': client}
         if version == '3':
             return ScimBackend(url, session)
         if version == '1':
