@@ -42,8 +42,8 @@ VARIANTS = {
         's4', 'CommunicationUser.Name is limited to 12 characters (shorter than IDM_IPS_PROXY_A)',
         {'max_length': {'CommunicationUser.Name': 12}}, fix={'sapcloud_comm_user_name': 'IDM_PROXY'}),
     's4_short_system_id': variant(
-        's4', 'CommunicationSystem.ID is limited to 10 characters',
-        {'max_length': {'CommunicationSystem.ID': 10}}, fix={'sapcloud_comm_system_id': 'IDM_PROXY'}),
+        's4', 'CommunicationSystem.ID is limited to 8 characters (shorter than IPS_PROXY)',
+        {'max_length': {'CommunicationSystem.ID': 8}}, fix={'sapcloud_comm_system_id': 'IDMPROXY'}),
     's4_etag_required': variant(
         's4', 'every entity set is concurrency-controlled: PATCH and DELETE need If-Match (428 without)',
         {'etag_required': True}),

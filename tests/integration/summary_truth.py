@@ -140,6 +140,10 @@ def other_row(emulator, entry, check):
         if found and entry.get('id') and words.startswith(ACTIVE_WORDS) and found[0]['id'] not in str(entry['id']):
             out.append('IPS proxy system %s has ID %s, the row says %s' % (entry.get('name'), found[0]['id'], entry['id']))
         return out
+    if obj in ('proxy system (file)', 'SCIM repository (file)') and str(entry.get('id') or '').startswith('/'):
+        path = entry['id']
+        return ['%s %s: %s' % (obj, entry.get('name'), p)
+                for p in existence([path] if os.path.isfile(path) else [], words, check, 'its file %s' % path)]
     if obj == 'SCIM repository (api)':
         found = [r for r in emulator.state('idm')['repositories'].values() if r['name'] == entry.get('name')]
         return ['IDM repository %s: %s' % (entry.get('name'), p) for p in existence(found, words, check, 'it')]
