@@ -171,6 +171,15 @@ def csv_view(text):
     return out
 
 
+def is_repository_csv(text):
+    """Whether text is a repository CSV as idm_repository writes it (a header with Name and TypeQN, one value line)."""
+    try:
+        fields, _constants = parse_csv(text, 'dest')
+    except ValidationError:
+        return False
+    return bool(fields.get('Name')) and bool(fields.get('TypeQN'))
+
+
 def idm_argument_spec():
     """Options of the sapcloud.identity.idm doc fragment."""
     return dict(

@@ -184,8 +184,18 @@ options:
   dest:
     description:
       - CSV file to write with O(transport=file). It gets mode C(0600) because it holds secrets, and it is
-        rewritten only when its content would change.
+        rewritten only when its content would change. It is written to a temporary file in the same directory and
+        renamed.
+      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a repository CSV as this
+        module writes it, a regular file (a symbolic link is never followed) and owned by the user the task runs as.
+        Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
+  force:
+    description:
+      - Replace or remove O(dest) even when it is not this module's CSV, is a symbolic link (the link itself is
+        replaced, never the file it points to) or belongs to another user.
+    type: bool
+    default: false
   state:
     description:
       - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
@@ -306,7 +316,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.transport import
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
     JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec,
-    render_csv, server_view)
+    is_repository_csv, render_csv, server_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 CSV_MODE = 0o600
@@ -350,6 +360,7 @@ def argument_spec():
         initial_load_timeout=dict(type='int', default=900),
         transport=dict(type='str', default='file', choices=['api', 'file']),
         dest=dict(type='path'),
+        force=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(idm_argument_spec())
@@ -414,7 +425,7 @@ def initial_load(module, client, repo, ensure, desired):
 def apply_file(module, desired):
     p = module.params
     ensure = Ensure(module, SECRET_FIELDS)
-    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view)
+    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, 'a repository CSV', p['force'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)
         return ensure.result(path=p['dest'], next_step='Delete the repository %r in the IDM admin UI by hand (IDM has '

@@ -1,6 +1,7 @@
 """ips.py / idm.py helpers without a server: the file formats, URL patterns and input rules."""
 
 import json
+import os
 
 import pytest
 
@@ -128,13 +129,87 @@ def test_hand_off_file_rewrites_on_content_or_mode_only(tmp_path):
 
     def view(text):
         return {'text': text.strip()}
-    handoff.HandOffFile(str(path), 0o600, view).ensure(Ensure(Module()), 'a\n')
+    handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(Ensure(Module()), 'a\n')
     assert path.read_text() == 'a\n' and oct(path.stat().st_mode & 0o777) == '0o600'
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is False and ensure.actions == []
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(ensure, 'a\n') is False and ensure.actions == []
     path.chmod(0o644)
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is True and ensure.actions == ['update']
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(ensure, 'a\n') is True and ensure.actions == ['update']
     assert oct(path.stat().st_mode & 0o777) == '0o600'
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).absent(ensure) is True and not path.exists()
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').absent(ensure) is True and not path.exists()
+
+
+def OURS(text):
+    return text.startswith('a')
+
+
+class CheckModule:
+    check_mode = True
+
+
+class RealModule:
+    check_mode = False
+
+
+@pytest.mark.parametrize('module', [CheckModule, RealModule])
+def test_a_foreign_file_is_refused_in_check_mode_and_real_runs_alike(tmp_path, module):
+    path = tmp_path / 'out.json'
+    path.write_text('someone else\'s notes\n')
+    hand_off = handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'a test document')
+    with pytest.raises(ValidationError, match=r'^dest: .*out\.json is not a test document written by this collection; '
+                                              r'refusing .*force: true'):
+        hand_off.ensure(Ensure(module()), 'a\n')
+    with pytest.raises(ValidationError, match='refusing'):
+        hand_off.absent(Ensure(module()))
+    assert path.read_text() == 'someone else\'s notes\n'
+    forced = handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'a test document', force=True)
+    ensure = Ensure(module())
+    assert forced.ensure(ensure, 'a\n') is True and ensure.actions == ['update']
+    assert path.read_text() == ('a\n' if module is RealModule else 'someone else\'s notes\n')
+
+
+def test_a_symbolic_link_is_never_followed(tmp_path):
+    target = tmp_path / 'precious.txt'
+    target.write_text('a precious file\n')
+    link = tmp_path / 'out.json'
+    link.symlink_to(target)
+    hand_off = handoff.HandOffFile(str(link), 0o600, lambda text: {'text': text}, OURS, 'a test document')
+    with pytest.raises(ValidationError, match=r'is a symbolic link to .*precious\.txt'):
+        hand_off.ensure(Ensure(RealModule()), 'a\n')
+    forced = handoff.HandOffFile(str(link), 0o600, lambda text: {'text': text}, OURS, 'a test document', force=True)
+    forced.ensure(Ensure(RealModule()), 'a\n')
+    assert target.read_text() == 'a precious file\n' and not link.is_symlink() and link.read_text() == 'a\n'
+    link.unlink()
+    link.symlink_to(target)
+    forced.absent(Ensure(RealModule()))
+    assert target.read_text() == 'a precious file\n' and not os.path.lexists(str(link))
+
+
+def test_a_file_of_another_user_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / 'out.json'
+    path.write_text('a\n')
+    monkeypatch.setattr(handoff.os, 'geteuid', lambda: os.lstat(str(path)).st_uid + 1)
+    with pytest.raises(ValidationError, match='belongs to user id'):
+        handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'x').ensure(Ensure(RealModule()), 'a\n')
+
+
+@pytest.mark.parametrize('value, mode', [('0644', 0o644), ('644', 0o644), ('0o600', 0o600), ('0', 0), ('0750', 0o750)])
+def test_modes_accepted(value, mode):
+    assert handoff.parse_mode(value, 'mode') == mode
+
+
+@pytest.mark.parametrize('value, words', [
+    ('-1', 'octal'), ('4755', 'setuid'), ('07777', 'setuid'), ('1777', 'sticky'), ('0666', 'every user'),
+    ('0777', 'every user'), ('u+rw', 'octal'), (' 644', 'octal'), ('0644 ', 'octal'), ('8', 'octal'), ('', 'octal'),
+    (None, 'octal'), ('99999', 'octal')])
+def test_modes_refused(value, words):
+    with pytest.raises(ValidationError, match=words):
+        handoff.parse_mode(value, 'mode')
+
+
+def test_world_writable_only_when_asked():
+    assert handoff.parse_mode('0666', 'mode', world_writable=True) == 0o666
+    with pytest.raises(ValidationError, match='setuid'):
+        handoff.parse_mode('4777', 'mode', world_writable=True)
