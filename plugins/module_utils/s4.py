@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, env_option, require, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_length, check_sap_client
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
@@ -52,10 +53,26 @@ def s4_argument_spec(writes=True):
     return spec
 
 
+# Length limits checked before any request, with where each comes from. A limit the tenant's $metadata declares
+# differently is reported by s4_preflight.
+LIMITS = {
+    'user_name': (40, 'UNCONFIRMED: the length of a business user\'s UserName in the SOAP API; SAP documents none '
+                      'for communication users'),
+    'logical_system_id': (10, 'the MaxLength of LogicalSystemID, the LOGSYS domain'),
+    'arrangement_name': (80, 'the documented limit of a communication arrangement name'),
+}
+
+
 def check_connection(params):
     """The connection options, checked before any request: an empty user or password would only earn a 401."""
     require(params, ('api_url', 'api_user', 'api_password'))
     check_base_url(params['api_url'], 'api_url')
+    check_sap_client(params.get('sap_client'))
+
+
+def check_limit(value, parameter, limit):
+    """value within LIMITS[limit]."""
+    check_length(value, parameter, *LIMITS[limit])
 
 
 def check_password(value, parameter):

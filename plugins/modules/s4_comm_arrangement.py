@@ -168,7 +168,7 @@ actions:
 import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, check_limit, s4_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
@@ -251,6 +251,9 @@ def ensure_arrangement(module):
                               % params['scenario_id'])
     if not (params['system_id'] or '').strip():
         raise ValidationError('system_id must be the ID of a communication system, got %r' % params['system_id'])
+    check_limit(params['name'], 'name', 'arrangement_name')
+    for option in ('inbound_user', 'outbound_user'):
+        check_limit(params[option], option, 'user_name')
     desired = desired_items(params)
     client = S4Client(params)
     ensure = Ensure(module)

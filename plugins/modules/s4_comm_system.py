@@ -212,8 +212,9 @@ actions:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_host_name, check_port
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
-    AUTH_METHODS, SECRET_FIELDS, S4Client, s4_argument_spec)
+    AUTH_METHODS, SECRET_FIELDS, S4Client, check_limit, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 
 # Child collection, key of its items, action name.
@@ -229,18 +230,17 @@ def validate(params):
         return
     if not params['inbound_only'] and not params['host_name']:
         raise ValidationError('host_name is required unless inbound_only is true')
+    check_host_name(params['host_name'], 'host_name')
     if params['inbound_only'] and params['outbound_users']:
         raise ValidationError('outbound_users must be empty when inbound_only is true')
-    if len(params['logical_system_id'] or '') > 10:
-        raise ValidationError('logical_system_id must have at most 10 characters, got %d'
-                              % len(params['logical_system_id']))
-    if not 0 < params['port'] < 65536:
-        raise ValidationError('port must be between 1 and 65535, got %d' % params['port'])
+    check_limit(params['logical_system_id'], 'logical_system_id', 'logical_system_id')
+    check_port(params['port'], 'port')
     for option, key in (('inbound_users', 'user'), ('outbound_users', 'name')):
         names = [item[key] for item in params[option] or []]
         for index, name in enumerate(names):
             if not name:
                 raise ValidationError('%s[%d].%s must not be empty' % (option, index, key))
+            check_limit(name, '%s[%d].%s' % (option, index, key), 'user_name')
         if len(set(names)) != len(names):
             raise ValidationError('%s lists a %s twice' % (option, key))
     for index, item in enumerate(params['outbound_users'] or []):

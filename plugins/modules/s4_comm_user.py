@@ -119,7 +119,7 @@ actions:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
-    SECRET_FIELDS, S4Client, check_password, s4_argument_spec)
+    SECRET_FIELDS, S4Client, check_limit, check_password, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 
@@ -127,6 +127,7 @@ def ensure_user(module):
     params = module.params
     if ',' in params['name'] or not params['name'].strip():
         raise ValidationError('name must be a non-empty user name without a comma, got %r' % params['name'])
+    check_limit(params['name'], 'name', 'user_name')
     check_password(params['password'], 'password')
     client = S4Client(params)
     ensure = Ensure(module, SECRET_FIELDS)
