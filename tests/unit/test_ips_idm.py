@@ -213,3 +213,63 @@ def test_world_writable_only_when_asked():
     assert handoff.parse_mode('0666', 'mode', world_writable=True) == 0o666
     with pytest.raises(ValidationError, match='setuid'):
         handoff.parse_mode('4777', 'mode', world_writable=True)
+
+
+# ---- CSV values: quoting, separators, formula cells (issue 17) ----
+
+@pytest.mark.parametrize('value', ['=1+2', '+1', '-1', '@SUM(A1)', '\tx', "'quoted", "''=x", 'a,b;c|d', 'ünïcödé €',
+                                   ' blank around ', 'back\\slash', "it's"])
+def test_csv_values_round_trip_and_never_start_a_formula(value):
+    text = idm.render_csv('REPO', value, 'com.sap.idm.connector.scim:reptype.SCIM', False,
+                          {'SCIM_HOST': value, 'AUTH_PASSWORD': value})
+    import csv
+    import io
+    header, cells = list(csv.reader(io.StringIO(text)))
+    for column, cell in zip(header, cells):
+        if column in ('Description', 'SCIM_HOST'):  # what a spreadsheet shows: never a formula
+            assert not cell.startswith(('=', '+', '-', '@', '\t', '\r'))
+    assert len(header) == len(cells)
+    fields, constants = idm.parse_csv(text, 'dest')
+    assert fields['Description'] == value and constants['SCIM_HOST'] == value
+    assert constants['AUTH_PASSWORD'] == value  # a secret is written as given (IDM must import it as it is)
+
+
+def repository_params(**overrides):
+    params = dict(name='REPO', description=None, repository_type='com.sap.idm.connector.scim:reptype.SCIM',
+                  disabled=False, source_csv=None, proxy_system=None, scim_protocol='https', scim_host='h',
+                  scim_port=443, scim_path='/scim', auth_type='oauth', oauth_url='https://t.example.com',
+                  auth_user='u', auth_password='p', proxy_host=None, proxy_port=None, proxy_user=None,
+                  proxy_password=None, truststore=None, truststore_password=None, scim_assignment_method='PATCH',
+                  constants=None, update_password='on_create', include_secrets=True, initial_load='once',
+                  initial_load_timeout=900, transport='api', dest=None, state='present',
+                  idm_admin_url='https://idm.example.com', idm_admin_user='a', idm_admin_password='b')
+    params.update(overrides)
+    return params
+
+
+@pytest.mark.parametrize('overrides, words', [
+    ({'constants': {'A,B': 'x'}}, 'constants: the name'),
+    ({'constants': {'A\nB': 'x'}}, 'constants: the name'),
+    ({'constants': {'"A': 'x'}}, 'constants: the name'),
+    ({'constants': {'': 'x'}}, 'constants: the name'),
+    ({'repository_type': 'x\ny'}, 'repository_type'),
+    ({'repository_type': 'x"y'}, 'repository_type'),
+    ({'name': '=HYPERLINK("x")'}, 'name'),
+    ({'name': '@cmd'}, 'name must not begin'),
+    ({'name': '-x'}, 'name must not begin'),
+    ({'name': '+x'}, 'name must not begin'),
+    ({'scim_port': 0}, 'scim_port'),
+    ({'scim_port': 70000}, 'scim_port'),
+    ({'proxy_port': 0, 'proxy_host': 'p'}, 'proxy_port'),
+    ({'proxy_port': 65536, 'proxy_host': 'p'}, 'proxy_port'),
+    ({'constants': {'ZZ': 'a\rb'}}, 'constants.ZZ'),
+])
+def test_csv_breaking_input_is_refused(overrides, words):
+    with pytest.raises(ValidationError, match=words):
+        idm.DesiredRepository(repository_params(**overrides))
+
+
+def test_a_file_is_ours_only_when_it_is_our_document():
+    text = idm.render_csv('REPO', 'd', 'com.sap.idm.connector.scim:reptype.SCIM', False, {'SCIM_HOST': 'h'})
+    assert idm.is_repository_csv(text)
+    assert not idm.is_repository_csv('a,b\n1,2\n') and not idm.is_repository_csv('{"name": "x"}')
