@@ -105,14 +105,14 @@ def neo_url(params, option, prefix):
 def check_account(value, option):
     if value in (None, ''):
         raise ValidationError('%s is required' % option)
-    if not re.match(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$', value):
+    if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9_.-]*', value):
         raise ValidationError('%s must be a subaccount technical name (letters, digits, ".", "_", "-"), got %s'
                               % (option, value))
 
 
 def check_application(value):
     require({'application': value}, ['application'])
-    if not re.match(r'^[a-z0-9]{1,30}$', value):
+    if not re.fullmatch(r'[a-z0-9]{1,30}', value):
         raise ValidationError('application must be a Neo application name (lower-case letters and digits, at most '
                               '30), got %s' % value)
 
@@ -337,7 +337,7 @@ def check_destination_scope(params):
 
 
 def check_destination_name(name):
-    if name is not None and not DESTINATION_NAME.match(name):
+    if name is not None and not DESTINATION_NAME.fullmatch(name):
         raise ValidationError('name must have %s, got %r' % (DESTINATION_NAME_RULE, name[:250]))
 
 

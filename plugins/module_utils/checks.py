@@ -23,7 +23,7 @@ def check_host_name(value, parameter):
     """A host name such as ipsproxy.example.com; a URL, a port or blanks fail naming parameter."""
     if value is None:
         return
-    if not HOST_NAME.match(value):
+    if not HOST_NAME.fullmatch(value):
         raise ValidationError('%s must be a host name such as host.example.com (no scheme, path, port or blanks), '
                               'got %r' % (parameter, value))
 
@@ -34,7 +34,7 @@ def check_port(value, parameter):
 
 
 def check_sap_client(value, parameter='sap_client'):
-    if value not in (None, '') and not SAP_CLIENT.match(value):
+    if value not in (None, '') and not SAP_CLIENT.fullmatch(value):
         raise ValidationError('%s must be three digits such as 100, got %r' % (parameter, value))
 
 

@@ -75,7 +75,7 @@ def parse_mode(value, option, world_writable=False):
     the permission bits: setuid, setgid and sticky are refused, and so is write access for every user unless
     world_writable is set. Anything else (negative, symbolic, blanks) fails naming option before any write."""
     text = value if isinstance(value, str) else ''
-    match = re.match(r'^(?:0o?)?([0-7]{1,4})$', text)
+    match = re.fullmatch(r'(?:0o?)?([0-7]{1,4})', text)
     mode = int(match.group(1), 8) if match else None
     if mode is None:
         raise ValidationError('%s must be an octal mode such as 0644, got %r' % (option, value))

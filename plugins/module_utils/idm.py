@@ -89,7 +89,7 @@ class DesiredRepository:
             ps = p['proxy_system']
             out.update(constants_from_proxy(ps['infrastructure'], ps['proxy_url'], ps['system_id'], ps['token_url']))
         for name, value in (p['constants'] or {}).items():
-            if not re.match(fmt.CONSTANT_NAME_PATTERN, name):
+            if not re.fullmatch(fmt.CONSTANT_NAME_PATTERN, name):
                 raise ValidationError('constants: the name %r is not a constant name (letters, digits and "_", '
                                       'starting with a letter or "_"): it would be a column of the CSV header' % name)
             if name in fmt.ENCRYPTED_CONSTANTS or name in OPTION_OF:

@@ -246,7 +246,7 @@ def outbound_binding(ensure, system, params):
 
 def ensure_arrangement(module):
     params = module.params
-    if not SCENARIO_ID.match(params['scenario_id']):
+    if not SCENARIO_ID.fullmatch(params['scenario_id']):
         raise ValidationError('scenario_id must be SAP_COM_ or YY1_ followed by letters, digits or _, got %r'
                               % params['scenario_id'])
     if not (params['system_id'] or '').strip():

@@ -182,7 +182,7 @@ def argument_spec():
 
 def validate(params):
     require(params, ('client_id',))
-    if not CLIENT_ID.match(params['client_id']):
+    if not CLIENT_ID.fullmatch(params['client_id']):
         raise ValidationError('client_id must start with a letter or digit and hold only letters, digits, ".", "_", '
                               '"@" and "-" (at most 255), got %r' % params['client_id'][:260])
     check_account(params['subaccount'], 'subaccount')
@@ -191,7 +191,7 @@ def validate(params):
     if not params['roles']:
         raise ValidationError('roles must name at least one role')
     for role in params['roles']:
-        if not ROLE.match(role or ''):
+        if not ROLE.fullmatch(role or ''):
             raise ValidationError('roles must be role names (letters, digits, "_", ".", "-"), got %r' % role)
     require(params, ('platform_client_id', 'platform_client_secret'))
     if params['state'] == 'present':

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bad_inputs  # noqa: E402  pylint: disable=wrong-import-position
 import matrix  # noqa: E402  pylint: disable=wrong-import-position
 from harness import (  # noqa: E402  pylint: disable=wrong-import-position
-    TENANTS, Suite, demo_secrets, kept_passwords, secret_hits, unhandled_exceptions)
+    TENANTS, InProcess, Suite, demo_secrets, kept_passwords, secret_hits, unhandled_exceptions)
 
 
 class Table:
@@ -46,33 +46,45 @@ class Table:
 
 
 def bad_input_section(suite, table, quick):
-    """Every case in one playbook run (in the worker); the full suite repeats it with classic module processes."""
+    """Every module case in-process on its own, judged by the requests it made; roles and lookups (the quick suite)
+    or every case (the full suite, in the worker and as classic module processes) as the tasks of one playbook that
+    must make 0 requests. Returns (cases that held everywhere they ran, cases)."""
     tmp = os.path.join(suite.workdir, 'bad-input')
     os.makedirs(tmp, exist_ok=True)
-    case_list = bad_inputs.cases(tmp)
-    modes = [('in worker', {})] if quick else [('in worker', {}), ('module process', {'SAPCLOUD_IN_WORKER': 'false'})]
+    case_list = bad_inputs.collect(tmp)
     suite.extra_secrets.add(bad_inputs.PASSWORD)
-    rejected_all = total = 0
+    failed = set()
+    runner = InProcess(suite.emulator, tmp)
+    verdicts = bad_inputs.run_in_process(runner, suite.emulator, case_list, suite.texts)
+    for case_id, ok, reason in verdicts:
+        if not ok:
+            failed.add(case_id)
+            table.add('bad input (in process)', case_id, 1, reason, ok=False)
+    table.add('bad input (in process)', '%d module cases, each on its own' % len(verdicts), '-',
+              '%d failed before any request (reads only where the case allows them), naming the parameter'
+              % (len(verdicts) - len(failed)), ok=not failed)
+    in_playbook = [c for c in case_list if not c.reads and (not quick or c.kind != 'module')]
+    modes = [('in worker', {})] if quick else [('in worker', {}), ('module process', {'SAPCLOUD_IN_WORKER': 'false'})]
     for mode, env in modes:
         suite.emulator.reset_stats()
-        before = suite.state_writes()
-        run = suite.playbook('bad-input ' + mode, bad_inputs.playbook(case_list), env=env,
+        run = suite.playbook('bad-input ' + mode, bad_inputs.playbook(in_playbook), env=env,
                              extra_vars={'bad_input_password': bad_inputs.PASSWORD})
-        writes = suite.state_writes() - before
-        verdicts = bad_inputs.judge(case_list, run)
+        requests = suite.emulator.stats()['total']['requests']
+        verdicts = bad_inputs.judge_playbook(in_playbook, run)
+        problems = [c.check() for c in in_playbook if c.check]
         tracebacks = unhandled_exceptions(run.output)
-        rejected = sum(1 for v in verdicts if v[1])
-        for case_id, ok, reason, owner in verdicts:
+        for case_id, ok, reason in verdicts:
             if not ok:
-                note = ' [fix owned by the writing modules]' if owner else ''
-                table.add('bad input (%s)' % mode, case_id, 1, reason + note, ok=False)
-        table.add('bad input (%s)' % mode, '%d cases in one playbook' % len(case_list), 1,
-                  '%d rejected naming the parameter, %d writes, %d unhandled exceptions'
-                  % (rejected, writes, len(tracebacks)), ok=rejected == len(case_list) and writes == 0 and not tracebacks)
-        if writes == 0:
-            rejected_all += rejected
-        total += len(case_list)
-    return rejected_all, total
+                failed.add(case_id)
+                table.add('bad input (%s)' % mode, case_id, 1, reason, ok=False)
+        rejected = sum(1 for v in verdicts if v[1])
+        if requests or tracebacks or any(problems):
+            failed.update(c.id for c in in_playbook)
+        table.add('bad input (%s)' % mode, '%d cases in one playbook' % len(in_playbook), 1,
+                  '%d failed naming the parameter; %d requests, %d unhandled exceptions%s'
+                  % (rejected, requests, len(tracebacks), '; ' + '; '.join(p for p in problems if p) if any(problems)
+                     else ''), ok=rejected == len(in_playbook) and not requests and not tracebacks and not any(problems))
+    return len(case_list) - len(failed), len(case_list)
 
 
 def main():
