@@ -1,11 +1,14 @@
 """make faults: the collection under injected faults, interruptions, overlapping runs and bad input, on the emulator.
 
-    python tests/faults/run.py [--quick] [--out FILE] [--seed N] [--only bad,matrix,modules,kill,concurrency,secrets,groups]
+    python tests/faults/run.py [--quick] [--out FILE] [--seed N]
+                               [--only bad,trips,matrix,modules,kill,concurrency,secrets,groups]
 
 Prints one table (section, case, runs, outcome) and last the line
-`faults: R runs, D duplicates, T tracebacks, S secret hits, B of N bad inputs rejected with 0 writes`.
-Exit status 0 only when every case held: 0 duplicates, 0 tracebacks, 0 secret hits, every bad input rejected with 0
-writes, every faulted run converged or failed cleanly and converged on the re-run.
+`faults: R runs, D duplicates, T tracebacks, S secret hits, B of N bad inputs rejected with 0 requests,
+V of W accepted-value round trips unchanged or refused before any request` (one line).
+Exit status 0 only when every case held: 0 duplicates, 0 tracebacks, 0 secret hits, every bad input rejected before
+any request, every accepted value read back unchanged (or refused before any request), every fault case with the
+outcome it declares (matrix.FAULTS), every SIGKILL followed by a converging re-run and a third run with 0 writes.
 --quick (make test) runs a short version on one tenant; the full version (make faults) takes several minutes.
 """
 
@@ -22,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bad_inputs  # noqa: E402  pylint: disable=wrong-import-position
 import matrix  # noqa: E402  pylint: disable=wrong-import-position
+import round_trips  # noqa: E402  pylint: disable=wrong-import-position
 from harness import (  # noqa: E402  pylint: disable=wrong-import-position
     TENANTS, InProcess, Suite, demo_secrets, kept_passwords, secret_hits, unhandled_exceptions)
 
@@ -87,12 +91,31 @@ def bad_input_section(suite, table, quick):
     return len(case_list) - len(failed), len(case_list)
 
 
+def round_trip_section(suite, table):
+    """Accepted values through every output format. Returns (values that held, values)."""
+    suite.emulator.reset()
+    tmp = os.path.join(suite.workdir, 'round-trips')
+    results = round_trips.run(InProcess(suite.emulator, tmp), suite.emulator, tmp, bad_inputs.PASSWORD, suite.texts)
+    by_format = {}
+    for name, label, ok, outcome in results:
+        by_format.setdefault(name, []).append((label, ok, outcome))
+        if not ok:
+            table.add('round trip', '%s: %s' % (name, label), 2, outcome, ok=False)
+    for name, entries in by_format.items():
+        unchanged = sum(1 for _l, ok, outcome in entries if ok and outcome.startswith('unchanged'))
+        refused = [label for label, ok, outcome in entries if ok and outcome.startswith('refused')]
+        table.add('round trip', name, 2 * len(entries), '%d of %d values unchanged%s' % (
+            unchanged, len(entries), '; refused before any request: %s' % ', '.join(refused) if refused else ''),
+            ok=all(ok for _l, ok, _o in entries))
+    return sum(1 for r in results if r[2]), len(results)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--quick', action='store_true', help='the short version make test runs')
     parser.add_argument('--out', help='also write the table and the last line to this file')
     parser.add_argument('--seed', type=int, default=10, help='seed of the interruption points')
-    parser.add_argument('--only', default='bad,matrix,modules,kill,concurrency,secrets,groups')
+    parser.add_argument('--only', default='bad,trips,matrix,modules,kill,concurrency,secrets,groups')
     parser.add_argument('--keep', action='store_true', help='keep the work folder')
     args = parser.parse_args()
     sections = set(args.only.split(','))
@@ -102,10 +125,12 @@ def main():
     suite = Suite(workdir, tenants=len(TENANTS))
     table = Table()
     counts = {'duplicates': 0}
-    rejected = total = 0
+    rejected = total = held = trips = 0
     try:
         if 'bad' in sections:
             rejected, total = bad_input_section(suite, table, args.quick)
+        if 'trips' in sections:
+            held, trips = round_trip_section(suite, table)
         context = matrix.Context(suite, table, counts, tenants, random.Random(args.seed), args.quick)
         if sections & {'matrix', 'kill', 'concurrency', 'secrets'}:
             context.baseline()
@@ -144,8 +169,9 @@ def main():
                   ok=not hits)
     finally:
         suite.stop()
-    last = 'faults: %d runs, %d duplicates, %d tracebacks, %d secret hits, %d of %d bad inputs rejected with 0 writes' \
-        % (suite.runs, counts['duplicates'], len(tracebacks), len(hits), rejected, total)
+    last = 'faults: %d runs, %d duplicates, %d tracebacks, %d secret hits, %d of %d bad inputs rejected with 0 requests, ' \
+        '%d of %d accepted-value round trips unchanged or refused before any request' \
+        % (suite.runs, counts['duplicates'], len(tracebacks), len(hits), rejected, total, held, trips)
     text = '%s\n\n%s%s\n' % (table.render(), 'problems:\n  ' + '\n  '.join(table.problems) + '\n\n'
                              if table.problems else '', last)
     sys.stdout.write(text)

@@ -206,9 +206,12 @@ def properties_text(values):
                 out.append('\\' + char)
             elif char == ' ' and (key or index == 0):
                 out.append('\\ ')
-            elif char == '\n':
-                out.append('\\n')
-            elif ord(char) > 0x7e:
+            elif char in '\t\n\r\f':
+                out.append({'\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f'}[char])
+            elif ord(char) > 0xffff:  # Java strings are UTF-16: two \\u escapes for a character outside the BMP
+                code = ord(char) - 0x10000
+                out.append('\\u%04X\\u%04X' % (0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff)))
+            elif ord(char) > 0x7e or ord(char) < 0x20:
                 out.append('\\u%04X' % ord(char))
             else:
                 out.append(char)
