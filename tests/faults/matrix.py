@@ -415,6 +415,15 @@ class Context:
         self.table.add('secrets', 'integrate.yml --diff -vvv', 1, 'rc %d' % real.rc, ok=real.rc == 0)
         rotation = self.run('rotate diff -vvv', 'rotate.yml', case, diff=True, verbosity=3)
         self.table.add('secrets', 'rotate.yml --diff -vvv', 1, 'rc %d' % rotation.rc, ok=rotation.rc == 0)
+        # Results as JSON: the default callback's json result format and the tree callback's files (one JSON
+        # document per host); ansible.posix's json callback is not part of ansible-core.
+        tree = os.path.join(self.suite.workdir, 'tree')
+        as_json = self.run('rotate json results -v', 'rotate.yml', case, diff=True, verbosity=1, env={
+            'ANSIBLE_CALLBACK_RESULT_FORMAT': 'json', 'ANSIBLE_CALLBACKS_ENABLED': 'task_results,tree',
+            'ANSIBLE_CALLBACK_TREE_DIR': tree})
+        self.table.add('secrets', 'rotate.yml, results as JSON (result format, tree callback)', 1, 'rc %d, %d JSON files'
+                       % (as_json.rc, len(os.listdir(tree)) if os.path.isdir(tree) else 0),
+                       ok=as_json.rc == 0 and os.path.isdir(tree))
 
     def output_files(self):
         """(label, text) of every report the runs wrote (summaries, hand-off files)."""

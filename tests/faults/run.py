@@ -27,7 +27,7 @@ import bad_inputs  # noqa: E402  pylint: disable=wrong-import-position
 import matrix  # noqa: E402  pylint: disable=wrong-import-position
 import round_trips  # noqa: E402  pylint: disable=wrong-import-position
 from harness import (  # noqa: E402  pylint: disable=wrong-import-position
-    TENANTS, InProcess, Suite, demo_secrets, kept_passwords, secret_hits, unhandled_exceptions)
+    TENANTS, InProcess, Suite, demo_secrets, files_under, kept_passwords, secret_hits, unhandled_exceptions)
 
 
 class Table:
@@ -159,14 +159,19 @@ def main():
                         '%s\n%s' % (data.get('exception', ''), data.get('module_stderr', '')))]
         for label, name in tracebacks[:20]:
             table.add('tracebacks', label, '-', name, ok=False)
-        secrets = demo_secrets() + [(None, s) for s in suite.extra_secrets if s] + \
-            [(None, s) for s in kept_passwords(workdir)]
-        hits = secret_hits(suite.texts + context.output_files(), secrets)
+        suite.collect_tokens()
+        secrets = demo_secrets() + [(None, s) for s in suite.extra_secrets if s] + kept_passwords(workdir)
+        tokens = [(None, t) for t in sorted(suite.tokens)]
+        scanned = suite.texts + context.output_files() + files_under(workdir, 'ansible-tmp') + \
+            files_under(workdir, 'tree')
+        cache = files_under(workdir, 'token-cache')  # holds tokens by design: scanned for the other secrets
+        hits = secret_hits(scanned, secrets + tokens) + secret_hits(cache, secrets)
         for label, what in hits[:20]:
             table.add('secrets', label, '-', what, ok=False)
-        table.add('secrets', 'scan', '-', '%d secrets in plain, base64 (also user:secret), URL, JSON and .properties '
-                  'forms over %d outputs, logs and result files: %d hits' % (len(secrets), len(suite.texts), len(hits)),
-                  ok=not hits)
+        table.add('secrets', 'scan', '-', '%d hits: %d secrets (%d with their user), %d tokens; plain, URL, JSON, '
+                  '.properties, base64 at every alignment and user:secret; %d outputs, logs, results, temp and JSON '
+                  'files, %d token cache files' % (len(hits), len(secrets), sum(1 for user, _s in secrets if user),
+                                                   len(tokens), len(scanned), len(cache)), ok=not hits)
     finally:
         suite.stop()
     last = 'faults: %d runs, %d duplicates, %d tracebacks, %d secret hits, %d of %d bad inputs rejected with 0 requests, ' \
