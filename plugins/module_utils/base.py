@@ -119,7 +119,6 @@ def new_module(argument_spec, **kwargs):
 def string_problem(spec):
     """An option of type str given a dict or a list, or None (the arguments as the task gave them are read again:
     the module's params hold their string form already)."""
-    from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_strings
     try:
         given = _load_params()
     except Exception:  # pylint: disable=broad-except  # no arguments to read again: nothing more to check
@@ -144,3 +143,23 @@ def run(module, body):
         module.fail_json(msg='%s applied, then: %s' % (', '.join(exc.result['actions']), exc.cause), error=error,
                          **exc.result)
     module.exit_json(**result)
+
+
+def check_strings(spec, given, prefix=''):
+    """Options of type str (also inside suboptions) that the task gave a dict or a list: their string form would
+    reach the server as a name. given is the task's arguments as it passed them, before Ansible converted them."""
+    for name, option in spec.items():
+        value = (given or {}).get(name)
+        if value is None:
+            continue
+        label = prefix + name
+        if option.get('type', 'str') == 'str' and isinstance(value, (dict, list)):
+            raise ValidationError('%s must be a string, got a %s' % (label, 'dict' if isinstance(value, dict)
+                                                                     else 'list'))
+        suboptions = option.get('options')
+        if suboptions and isinstance(value, dict):
+            check_strings(suboptions, value, label + '.')
+        elif suboptions and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    check_strings(suboptions, item, '%s[%d].' % (label, index))

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, sapcloud.identity contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Input checks shared by the modules, made before any request: host names, ports, SAP clients, lengths, and
-options of type str that were given a dict or a list (Ansible would pass on their string form)."""
+"""Input checks shared by the modules, made before any request: host names, ports, SAP clients and lengths.
+(Options of type str given a dict or a list are refused for every module by base.new_module.)"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -42,23 +42,3 @@ def check_length(value, parameter, limit, source):
     """value at most limit characters (source says where the limit comes from)."""
     if value is not None and len(value) > limit:
         raise ValidationError('%s must have at most %d characters (%s), got %d' % (parameter, limit, source, len(value)))
-
-
-def check_strings(spec, given, prefix=''):
-    """Options of type str (also inside suboptions) that the task gave a dict or a list: their string form would
-    reach the server as a name. given is the task's arguments as it passed them, before Ansible converted them."""
-    for name, option in spec.items():
-        value = (given or {}).get(name)
-        if value is None:
-            continue
-        label = prefix + name
-        if option.get('type', 'str') == 'str' and isinstance(value, (dict, list)):
-            raise ValidationError('%s must be a string, got a %s' % (label, 'dict' if isinstance(value, dict)
-                                                                     else 'list'))
-        suboptions = option.get('options')
-        if suboptions and isinstance(value, dict):
-            check_strings(suboptions, value, label + '.')
-        elif suboptions and isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, dict):
-                    check_strings(suboptions, item, '%s[%d].' % (label, index))

@@ -60,7 +60,7 @@ MUTANTS = [
     ('an api_url port out of range let through', 'plugins/module_utils/base.py',
      "        return 'the port must be a number between 1 and 65535'\n    if port == 0:\n",
      "        return None\n    if port == 0:\n", [BAD_INPUT]),
-    ('a str option given a dict let through', 'plugins/module_utils/checks.py',
+    ('a str option given a dict let through', 'plugins/module_utils/base.py',
      "        if option.get('type', 'str') == 'str' and isinstance(value, (dict, list)):\n",
      "        if False:\n", [BAD_INPUT]),
 ]
