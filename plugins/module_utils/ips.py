@@ -54,9 +54,9 @@ def ips_proxy_argument_spec():
 
 def check_system_id(value, parameter):
     """A proxy system ID ends the SCIM URL path, so it must be one non-empty path segment."""
-    if not (value or '').strip() or re.search(r'[/?#\s]', value):
-        raise ValidationError('%s must be the ID of a proxy system in IPS (not empty, no "/", "?", "#" or blanks), got %r'
-                              % (parameter, value))
+    if not (value or '').strip() or re.search(r'[/?#\r\n\t]', value):
+        raise ValidationError('%s must be the ID of a proxy system in IPS (not empty, no "/", "?", "#" or line '
+                              'breaks), got %r' % (parameter, value))
 
 
 def scim_base_url(infrastructure, proxy_url, system_id):

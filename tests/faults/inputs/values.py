@@ -118,8 +118,8 @@ def cases(tmp):
         module_case('ips name ending in a line break', IPS, {'name': 'IT BAD\n'}, ['name']),
         module_case('ips integer property ending in a line break', IPS,
                     {'properties': {'s4hana.cloud.roles.page.size': '100\n'}}, ['s4hana.cloud.roles.page.size']),
-        module_case('ips system_id with a blank', IPS, {'transport': 'file', 'dest': tmp + '/ips-id.json',
-                                                       'system_id': 'abc def'}, ['system_id']),
+        module_case('ips system_id with a line break', IPS, {'transport': 'file', 'dest': tmp + '/ips-id.json',
+                                                            'system_id': 'abc\ndef'}, ['system_id']),
         module_case('destination name ending in a line break', DEST, {'name': 'IT_BAD\n'}, ['name']),
         module_case('idm proxy system_id with a line break', IDM, {
             'proxy_system': {'system_id': 'abc\n', 'proxy_url': 'https://p.example.com',
