@@ -146,14 +146,14 @@ def run(module, body):
 
 
 def check_strings(spec, given, prefix=''):
-    """Options of type str (also inside suboptions) that the task gave a dict or a list: their string form would
-    reach the server as a name. given is the task's arguments as it passed them, before Ansible converted them."""
+    """Options of type str or path (also inside suboptions) that the task gave a dict or a list: their string form
+    would reach the server or the disk as a name. given is the task's arguments as it passed them, before Ansible converted them."""
     for name, option in spec.items():
         value = (given or {}).get(name)
         if value is None:
             continue
         label = prefix + name
-        if option.get('type', 'str') == 'str' and isinstance(value, (dict, list)):
+        if option.get('type', 'str') in ('str', 'path') and isinstance(value, (dict, list)):
             raise ValidationError('%s must be a string, got a %s' % (label, 'dict' if isinstance(value, dict)
                                                                      else 'list'))
         suboptions = option.get('options')

@@ -80,7 +80,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import (
     file_mode, foreign, parse_mode, read_text, write_text)
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, string_problem
 
 
 def write_report(module):
@@ -104,11 +104,13 @@ def write_report(module):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
-                           mode=dict(type='str', default='0644'), directory_mode=dict(type='str', default='0755'),
-                           world_writable=dict(type='bool', default=False), force=dict(type='bool', default=False)),
-        supports_check_mode=True)
+    spec = dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
+                mode=dict(type='str', default='0644'), directory_mode=dict(type='str', default='0755'),
+                world_writable=dict(type='bool', default=False), force=dict(type='bool', default=False))
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    problem = string_problem(spec)
+    if problem:
+        module.fail_json(msg=problem)
     try:
         module.exit_json(**write_report(module))
     except ValidationError as exc:

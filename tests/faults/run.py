@@ -59,7 +59,12 @@ def bad_input_section(suite, table, quick):
     suite.extra_secrets.add(bad_inputs.PASSWORD)
     failed = set()
     runner = InProcess(suite.emulator, tmp)
-    verdicts = bad_inputs.run_in_process(runner, suite.emulator, case_list, suite.texts)
+    here = os.getcwd()
+    os.chdir(tmp)  # a bad input let through writes below the work folder, never into the checkout
+    try:
+        verdicts = bad_inputs.run_in_process(runner, suite.emulator, case_list, suite.texts)
+    finally:
+        os.chdir(here)
     for case_id, ok, reason in verdicts:
         if not ok:
             failed.add(case_id)

@@ -61,7 +61,7 @@ MUTANTS = [
      "        return 'the port must be a number between 1 and 65535'\n    if port == 0:\n",
      "        return None\n    if port == 0:\n", [BAD_INPUT]),
     ('a str option given a dict let through', 'plugins/module_utils/base.py',
-     "        if option.get('type', 'str') == 'str' and isinstance(value, (dict, list)):\n",
+     "        if option.get('type', 'str') in ('str', 'path') and isinstance(value, (dict, list)):\n",
      "        if False:\n", [BAD_INPUT]),
 ]
 
@@ -89,7 +89,8 @@ def main():
     chosen = [m for m in MUTANTS if not args.only or any(m[0].startswith(o) for o in args.only.split(','))]
     make_copy()
     baseline = {}
-    for part in sorted(set(p for m in chosen for p in m[4]), key=lambda p: p[0]):
+    parts = dict((part[0], part) for mutant in chosen for part in mutant[4])
+    for _name, part in sorted(parts.items()):
         ok, seconds, tail = run_part(part)
         baseline[part[0]] = ok
         print('baseline   %-30s %s (%.0f s)%s' % (part[0], 'passes' if ok else 'FAILS', seconds,

@@ -59,6 +59,9 @@ def cases(tmp):
         for name in names:
             out.append(module_case('%s %s given a dict' % (short, name), target, {name: {'key': 'value'}}, [name]))
             out.append(module_case('%s %s given a list' % (short, name), target, {name: ['a', 'b']}, [name]))
+    out.append(('report_file path given a dict', 'module', S4 + 'report_file', {'path': {'a': 1}, 'content': 'x'},
+                ['path']))
+    out.append(('idm dest given a list', 'module', IDM, dict(VALID[IDM], transport='file', dest=['a', 'b']), ['dest']))
     # The S/4 connection, on every writing S/4 module (a read-only module would prove nothing with 0 writes).
     for target in (USER, SYSTEM, ARRANGEMENT):
         short = target.split('.')[-1]
