@@ -99,6 +99,7 @@ def bad_input_section(suite, table, quick):
 def round_trip_section(suite, table):
     """Accepted values through every output format. Returns (values that held, values)."""
     suite.emulator.reset()
+    suite.extra_secrets.add(bad_inputs.PASSWORD)  # the communication users' password of the round trips
     tmp = os.path.join(suite.workdir, 'round-trips')
     results = round_trips.run(InProcess(suite.emulator, tmp), suite.emulator, tmp, bad_inputs.PASSWORD, suite.texts)
     by_format = {}

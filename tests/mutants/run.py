@@ -34,10 +34,13 @@ MUTANTS = [
      '            found = find()\n', '            found = None\n', [RESILIENCE, FAULT_MATRIX]),
     ('an input check removed (host_name)', 'plugins/module_utils/checks.py',
      '    if not HOST_NAME.fullmatch(value):\n', '    if False:\n', [BAD_INPUT]),
-    ('a password in a warning', 'plugins/modules/s4_comm_user.py',
+    # Ansible masks a no_log option's value wherever it appears as given, so the leak is a form Ansible cannot
+    # recognise: the password URL-encoded (as in a query string).
+    ('a password in a warning (URL-encoded)', 'plugins/modules/s4_comm_user.py',
      '    check_password(params[\'password\'], \'password\')\n',
      '    check_password(params[\'password\'], \'password\')\n'
-     '    module.warn(\'setting password %s\' % params[\'password\'])\n', [ROUND_TRIPS]),
+     '    from urllib.parse import quote\n'
+     '    module.warn(\'retry with ?password=%s\' % quote(params[\'password\'], safe=\'\'))\n', [ROUND_TRIPS]),
     ('a Basic header in a warning', 'plugins/modules/s4_comm_user.py',
      '    check_password(params[\'password\'], \'password\')\n',
      '    check_password(params[\'password\'], \'password\')\n'
@@ -73,11 +76,16 @@ def make_copy():
 
 
 def run_part(part):
-    """(passed?, seconds, last lines) of one part of the suite run in the copy."""
+    """(passed?, seconds, what it said) of one part of the suite run in the copy: the first problem the fault
+    suite listed, or pytest's last line."""
     started = time.time()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
     proc = subprocess.run(part[1], cwd=COPY, env=env, capture_output=True, text=True, timeout=3600, check=False)
-    lines = [line for line in (proc.stdout + proc.stderr).strip().splitlines() if line.strip()]
+    lines = [line.strip() for line in (proc.stdout + proc.stderr).strip().splitlines() if line.strip()]
+    if 'problems:' in lines:
+        lines = lines[lines.index('problems:') + 1:][:1]
+    elif any(line.startswith('FAILED ') for line in lines):
+        lines = [line for line in lines if line.startswith('FAILED ')][:1] + lines[-1:]
     return proc.returncode == 0, time.time() - started, lines[-3:]
 
 
@@ -117,7 +125,7 @@ def main():
         caught += bool(noticed) and all(v[1] for v in verdicts)
         for part, hit, seconds, tail in verdicts:
             print('%-8s %s: %s %s (%.0f s): %s' % ('caught' if hit else 'MISSED', name, part,
-                                                  'failed' if hit else 'passed', seconds, tail[-1][:200] if tail else ''),
+                                                  'failed' if hit else 'passed', seconds, ' | '.join(tail)[:300]),
                   flush=True)
     if not args.keep:
         shutil.rmtree(os.path.dirname(COPY), ignore_errors=True)
