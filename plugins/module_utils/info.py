@@ -65,8 +65,9 @@ def query_error(exc):
     """JMESPath's reason without the value it was given."""
     function = getattr(exc, 'function_name', None)
     if function and getattr(exc, 'expected_types', None):
-        return 'function %s() expects %s, got a %s' % (function, ' or '.join(exc.expected_types),
-                                                        getattr(exc, 'actual_type', 'value of another type'))
+        expected = ' or '.join(exc.expected_types)
+        return 'function %s() expects %s, got a %s' % (function, expected,
+                                                       getattr(exc, 'actual_type', 'value of another type'))
     if function:
         return 'function %s() was called wrongly (%s)' % (function, type(exc).__name__)
     return type(exc).__name__

@@ -149,8 +149,8 @@ def playbook(case_list):
             tasks.append(task)
         elif case.kind == 'lookup':
             options = ', '.join('%s=%r' % (k, v) for k, v in sorted(case.args.items()) if k != 'term')
-            call = "lookup('sapcloud.identity.s4_password', %r%s)" % (case.args['term'],
-                                                                       ', ' + options if options else '')
+            call = "lookup('sapcloud.identity.s4_password', %r%s)" % (
+                case.args['term'], ', ' + options if options else '')
             tasks.append({'name': name, 'ansible.builtin.set_fact': {'bad_password': '{{ %s }}' % call},
                           'no_log': False, 'ignore_errors': True})
         else:

@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 sys.path.insert(0, os.path.join(HERE, '..'))
 
-from conftest import DEMO, REPO, Ansible, EmulatorProcess, InProcess  # noqa: E402,F401  pylint: disable=wrong-import-position
+from conftest import DEMO, REPO, Ansible, EmulatorProcess, InProcess  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
 TENANTS = ('s4_t1', 's4_t2', 's4_t3')

@@ -290,8 +290,8 @@ class Context:
         if faulted.rc != 0:
             differs += self.undeclared_failures(faulted, expect)
         ok = not problems and not unclean and not dup_first and not first.startswith('finished') and not differs
-        detail = 'declared: %s; %d injected; %s; re-run %s' % (declared_outcome(expect), injected, first,
-                                                              'converged' if not problems else '; '.join(problems))
+        rerun_text = 'converged' if not problems else '; '.join(problems)
+        detail = 'declared: %s; %d injected; %s; re-run %s' % (declared_outcome(expect), injected, first, rerun_text)
         if differs:
             detail += '; OUTCOME CHANGED: ' + '; '.join(differs)[:300]
         if unclean:

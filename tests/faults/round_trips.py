@@ -9,7 +9,6 @@ no write. A value a format cannot carry must be refused with 0 requests; anythin
 """
 
 import csv
-import io
 import json
 import os
 
@@ -85,8 +84,8 @@ def formats(emulator, tmp, password):
         return emulator.state('neo_configapi')['destinations'].get(level, {}).get('IT_RT_%d' % index, {})
 
     def cf_dest(index):
-        return emulator.state('cf_destination')['subaccount'].get(DEMO['cf_subaccount_id'], {}).get('IT_RT_%d' % index,
-                                                                                                      {})
+        owned = emulator.state('cf_destination')['subaccount'].get(DEMO['cf_subaccount_id'], {})
+        return owned.get('IT_RT_%d' % index, {})
 
     def ips_system(index):
         return next((s for s in emulator.state('ips')['systems'].values() if s['name'] == 'IT RT %d' % index), {})

@@ -124,8 +124,8 @@ def main():
         noticed = [v for v in verdicts if v[1]]
         caught += bool(noticed) and all(v[1] for v in verdicts)
         for part, hit, seconds, tail in verdicts:
-            print('%-8s %s: %s %s (%.0f s): %s' % ('caught' if hit else 'MISSED', name, part,
-                                                  'failed' if hit else 'passed', seconds, ' | '.join(tail)[:300]),
+            verdict = ('caught', 'failed') if hit else ('MISSED', 'passed')
+            print('%-8s %s: %s %s (%.0f s): %s' % (verdict[0], name, part, verdict[1], seconds, ' | '.join(tail)[:300]),
                   flush=True)
     if not args.keep:
         shutil.rmtree(os.path.dirname(COPY), ignore_errors=True)

@@ -55,7 +55,7 @@ def module_case(case_id, target, changes, expect, **options):
 def cases(tmp):
     out = []
     for target, names in sorted(STRING_OPTIONS.items()):
-        short = target.split('.')[-1]
+        short = target.rsplit('.', maxsplit=1)[-1]
         for name in names:
             out.append(module_case('%s %s given a dict' % (short, name), target, {name: {'key': 'value'}}, [name]))
             out.append(module_case('%s %s given a list' % (short, name), target, {name: ['a', 'b']}, [name]))
@@ -64,7 +64,7 @@ def cases(tmp):
     out.append(('idm dest given a list', 'module', IDM, dict(VALID[IDM], transport='file', dest=['a', 'b']), ['dest']))
     # The S/4 connection, on every writing S/4 module (a read-only module would prove nothing with 0 writes).
     for target in (USER, SYSTEM, ARRANGEMENT):
-        short = target.split('.')[-1]
+        short = target.rsplit('.', maxsplit=1)[-1]
         for what, url in sorted(BAD_BASE_URLS.items()):
             out.append(module_case('%s api_url %s' % (short, what), target,
                                    {'api_url': url.replace('{url}', '{{ emulator_urls.s4_t1 }}')}, ['api_url']))
@@ -121,8 +121,8 @@ def cases(tmp):
         module_case('ips name ending in a line break', IPS, {'name': 'IT BAD\n'}, ['name']),
         module_case('ips integer property ending in a line break', IPS,
                     {'properties': {'s4hana.cloud.roles.page.size': '100\n'}}, ['s4hana.cloud.roles.page.size']),
-        module_case('ips system_id with a line break', IPS, {'transport': 'file', 'dest': tmp + '/ips-id.json',
-                                                            'system_id': 'abc\ndef'}, ['system_id']),
+        module_case('ips system_id with a line break', IPS,
+                    {'transport': 'file', 'dest': tmp + '/ips-id.json', 'system_id': 'abc\ndef'}, ['system_id']),
         module_case('destination name ending in a line break', DEST, {'name': 'IT_BAD\n'}, ['name']),
         module_case('idm proxy system_id with a line break', IDM, {
             'proxy_system': {'system_id': 'abc\n', 'proxy_url': 'https://p.example.com',
@@ -143,6 +143,6 @@ def cases(tmp):
                                (S4 + 's4_comm_arrangement_info', 'abs(@)'),
                                (S4 + 'idm_repository_info', 'abs(@)'),
                                (S4 + 'ips_proxy_system_info', 'abs(@)')):
-        out.append(('%s query failing on the data' % target.split('.')[-1], 'module', target, {'query': expression},
+        out.append(('%s query failing on the data' % target.rsplit('.', maxsplit=1)[-1], 'module', target, {'query': expression},
                     ['query failed'], {'reads': True}))
     return out
