@@ -113,6 +113,8 @@ def write_text(path, text, mode, parameter='dest'):
         os.fchmod(fd, mode)
         with os.fdopen(fd, 'wb') as handle:
             handle.write(text.encode('utf-8'))
+            handle.flush()
+            os.fsync(handle.fileno())  # the new content is on disk before the rename makes it the file
         os.rename(tmp, path)
     except (IOError, OSError) as exc:
         if tmp and os.path.exists(tmp):
