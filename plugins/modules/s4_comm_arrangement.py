@@ -45,6 +45,7 @@ options:
     description:
       - Arrangement name. A new arrangement is named O(scenario_id) unless this is given; an existing arrangement
         keeps its name unless this is given.
+      - At most 80 characters (the documented limit), checked before any request.
     type: str
   inbound_user:
     description:

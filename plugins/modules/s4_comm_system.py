@@ -44,6 +44,8 @@ options:
   host_name:
     description:
       - Host name the tenant calls for outbound communication, for example C(ips.example.com).
+      - A host name only, without scheme, path, port (give O(port)) or blanks; anything else fails before any
+        request.
       - Required unless O(inbound_only=true).
     type: str
   port:

@@ -33,6 +33,8 @@ options:
     description:
       - User name of the communication user (the logon name, shown as User Name in the Fiori app).
       - It must not contain a comma, which SAP Identity Provisioning rejects in user names.
+      - At most 40 characters, checked before any request. SAP documents no limit for communication users; 40 is
+        the length of a business user's name (UNCONFIRMED for communication users).
     type: str
     required: true
   description:
