@@ -33,11 +33,16 @@ options:
   name:
     description:
       - Repository name, unique in IDM. It identifies the repository. The system privilege is C(PRIV:SYSTEM:<name>).
+      - It may not begin with C(=), C(+), C(-), C(@) or a tab (a spreadsheet would run the CSV cell as a formula),
+        nor hold double quotes or line breaks.
     type: str
     required: true
   description:
     description:
       - Description of the repository. Taken from O(source_csv) when not given; not compared when neither gives it.
+      - In the CSV, a description (or constant value) that begins with C(=), C(+), C(-), C(@) or a tab gets a single
+        quote in front, so a spreadsheet shows it as text; reading the file back takes it off. Encrypted constants
+        are written as given.
     type: str
   repository_type:
     description:
@@ -142,6 +147,7 @@ options:
   constants:
     description:
       - Any other constants, by name (for example C(READ_TIMEOUT), C(SCIM_MODIFY_METHOD)). Values are kept as text.
+      - A name is a column of the CSV header: letters, digits and C(_) only.
       - Not for the constants that have an option of their own, and never for encrypted ones.
       - Constants on the repository that are not listed are kept.
     type: dict
