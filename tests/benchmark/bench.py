@@ -85,13 +85,19 @@ class Bench:
         os.makedirs(os.path.join(run_dir, 'tmp'))
         return run_dir
 
+    repo = REPO
+
+    def command(self, playbook, run_dir, tenants, forks=10):
+        """The ansible-playbook command line of one run."""
+        inventory, limit = self.hosts(tenants)
+        return [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', inventory, '--limit', limit, playbook,
+                '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
+                '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
+                '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
+
     def playbook(self, playbook, run_dir, tenants, forks=10, env=None):
         """(wall seconds, peak RSS MiB, requests, writes, stats) of one ansible-playbook run."""
-        inventory, limit = self.hosts(tenants)
-        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', inventory, '--limit', limit, playbook,
-               '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
-               '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
-               '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
+        cmd = self.command(playbook, run_dir, tenants, forks)
         self.emulator.reset_stats()
         start = time.perf_counter()
         out = subprocess.run([sys.executable, '-c', RSS_PROBE] + cmd, cwd=REPO, env=dict(self.env(run_dir), **(env or {})),
