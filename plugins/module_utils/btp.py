@@ -295,11 +295,13 @@ class CfDestinations:
         return found
 
     def create(self, destination):
-        """POST; returns False on 409 Duplicate key (it exists: the caller reads it and converges)."""
+        """POST. On 409 Duplicate key (created meanwhile, by a parallel run for example) the destination is
+        overwritten with a PUT, so create is an upsert on both platforms (Neo's upload is one)."""
         def post():
             response = self.http.request('POST', self.collection, json_body=destination, ok=(201, 409))
             return response.status_code == 201
-        return create_confirmed(post, lambda: self.get(destination['Name']) and True)
+        if not create_confirmed(post, lambda: self.get(destination['Name']) and True):
+            self.update(destination)
 
     def update(self, destination):
         self.http.request('PUT', self.collection, json_body=destination)
