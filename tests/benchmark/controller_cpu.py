@@ -107,19 +107,19 @@ def host_tasks(bench, playbook, run_dir, tenants):
 
 
 def controller_cpu(bench, tenants):
-    """(CPU s a host-task above an empty play, templating share of it, host-tasks) of a no-op run."""
-    from bench import INTEGRATE  # pylint: disable=import-outside-toplevel
+    """(CPU s a host-task above an empty play, templating share of it, host-tasks) of a no-op integrate.yml run."""
+    playbook = os.path.join(bench.repo, 'playbooks', 'integrate.yml')
     empty = os.path.join(bench.work, 'empty-cpu.yml')
     with open(empty, 'w') as handle:
         json.dump([{'hosts': 's4_tenants', 'gather_facts': False, 'connection': 'local', 'tasks': []}], handle)
     run_dir = bench.fresh('cpu')
-    bench.playbook(INTEGRATE, run_dir, tenants)  # the first run; the measured ones are no-op runs after it
-    count = host_tasks(bench, INTEGRATE, run_dir, tenants)
+    bench.playbook(playbook, run_dir, tenants)  # the first run; the measured ones are no-op runs after it
+    count = host_tasks(bench, playbook, run_dir, tenants)
     runs = {}
-    for name, playbook in (('empty', empty), ('integrate', INTEGRATE)):
+    for name, path in (('empty', empty), ('integrate', playbook)):
         results = []
         for attempt in range(3):  # pylint: disable=unused-variable
-            cmd = bench.command(playbook, run_dir, tenants)[1:]
+            cmd = bench.command(path, run_dir, tenants)[1:]
             results.append(measure(cmd, bench.env(run_dir), bench.repo))
         runs[name] = sorted(results)[1]  # the median by CPU seconds
     cpu, total, templating = runs['integrate']
