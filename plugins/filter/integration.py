@@ -18,6 +18,8 @@ __metaclass__ = type
 import os
 import re
 
+import yaml
+
 try:
     from urllib.parse import urlsplit
 except ImportError:  # Python 2: the controller never is, but sanity imports it there
@@ -27,6 +29,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import ips_proxy_url, neo_app_token_url
+from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 
 # Every input a step needs, checked before any request (playbooks/tasks/settings.yml): the variable, the environment
 # variable that stands in for it (a module's fallback, or one the plan reads), and the step that needs it.
@@ -52,15 +55,35 @@ INPUTS = (
     ('sapcloud_idm_admin_password', 'SAP_IDM_ADMIN_PASSWORD', 'idm_api'),
 )
 
-# The choices among the settings, with their defaults (the profile's choices are the profiles' names).
+# The choices among the settings, with their defaults, and where their allowed values are declared: the role
+# option (role, option) the setting feeds, whose argument spec (roles/<role>/meta/argument_specs.yml) lists them,
+# or here for a setting no role takes. The profile's choices are the profiles' names.
 CHOICES = (
     ('sapcloud_profile', 'guide', None),
-    ('sapcloud_infrastructure', 'neo', ('neo', 'sci')),
-    ('sapcloud_ips_transport', 'file', ('api', 'file')),
-    ('sapcloud_idm_transport', 'file', ('api', 'file')),
-    ('sapcloud_idm_initial_load', 'once', ('once', 'always', 'never')),
+    ('sapcloud_infrastructure', 'neo', ('ips_proxy_system', 'ips_proxy_system_infrastructure')),
+    ('sapcloud_ips_transport', 'file', ('ips_proxy_system', 'ips_proxy_system_transport')),
+    ('sapcloud_idm_transport', 'file', ('idm_repository', 'idm_repository_transport')),
+    ('sapcloud_idm_initial_load', 'once', ('idm_repository', 'idm_repository_initial_load')),
     ('sapcloud_preflight', 'first', ('first', 'always', 'never')),
 )
+ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
+_SPECS = {}
+
+
+def role_choices(role, option):
+    """The choices the role's argument spec declares for option (its main entry point)."""
+    if role not in _SPECS:
+        with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml')) as handle:
+            _SPECS[role] = yaml.safe_load(handle)['argument_specs']['main']['options']
+    return tuple(_SPECS[role][option]['choices'])
+
+
+def allowed_values(declared, profiles):
+    if declared is None:
+        return tuple(profiles)
+    if len(declared) == 2 and declared[1].startswith(declared[0] + '_'):
+        return role_choices(*declared)
+    return declared
 
 # Values a profile's proxy property may take from the settings: '{name}' in the profile data.
 PLACEHOLDER = re.compile(r'^\{([a-z0-9_]+)\}$')
@@ -157,8 +180,8 @@ def problems(choices, profiles, missing, host, infrastructure, ips_transport, id
     every input the chosen infrastructure and transports need, each with the environment variable that can stand
     in for it."""
     out = []
-    for name, _default, allowed in CHOICES:
-        allowed = allowed or tuple(profiles)
+    for name, _default, declared in CHOICES:
+        allowed = allowed_values(declared, profiles)
         if choices[name] not in allowed:
             out.append('%s must be one of: %s, got: %s.' % (name, ', '.join(allowed), choices[name]))
     if missing:
@@ -326,7 +349,33 @@ def integration_values(plan, results, ips_system_id='', user_name=''):
     }
 
 
+def integration_entries(plan, reports, ips_system_id='', given_system_id='', idm_imported=False, host=''):
+    """What integrate.yml reports: the steps' entries (reports), the file hand-offs the run can see done closed, and
+    an IDM entry waiting for the admin's IPS import when that import is what the IDM step waits for. IPS gave the
+    import an ID, which the admin passed in (given_system_id) and the IDM step used; the IDM import and load only
+    the admin can confirm (idm_imported)."""
+    reports = list(reports or [])
+    objects = set(entry.get('object') for entry in reports)
+    closed = {}
+    if given_system_id and 'SCIM repository (%s)' % plan['idm_transport'] in objects:
+        closed['proxy system (file)'] = ('imported: sapcloud_ips_system_id is %s, the ID IPS gave the import, and '
+                                         'the IDM step used it' % given_system_id)
+    if truthy(idm_imported):
+        closed['SCIM repository (file)'] = ('the admin confirmed the import and the initial load '
+                                            '(sapcloud_idm_repository_imported: true)')
+    hints = {'SCIM repository (file)': 'When done, set sapcloud_idm_repository_imported to true for %s: the run '
+                                       'cannot see into IDM, so this closes the step in the summary.' % host}
+    entries = close_steps(reports, closed, hints)
+    if plan['ips_transport'] == 'file' and not ips_system_id and 'proxy system (file)' in objects:
+        entries.append({
+            'system': 'SAP Identity Management', 'object': 'SCIM repository (%s)' % plan['idm_transport'],
+            'name': plan['idm_repository_name'], 'changed': False, 'actions': [], 'outcome': 'waiting',
+            'next_step': 'After the IPS import, set sapcloud_ips_system_id for %s to the ID IPS gave the proxy '
+                         'system and run again: the IDM repository needs it (SCIM_PATH).' % host})
+    return entries
+
+
 class FilterModule(object):
     def filters(self):
         return {'integration_plan': integration_plan, 'integration_values': integration_values,
-                'integration_ips_system_id': integration_ips_system_id}
+                'integration_ips_system_id': integration_ips_system_id, 'integration_entries': integration_entries}

@@ -8,7 +8,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.filter.integration import (
-    integration_ips_system_id, integration_plan, integration_values)
+    integration_entries, integration_ips_system_id, integration_plan, integration_values)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 with open(os.path.join(REPO, 'playbooks', 'vars', 'profiles.yml')) as handle:
@@ -132,3 +132,32 @@ def test_system_id_and_values():
     assert values['IPS proxy system ID'] == '' and values['proxy SCIM URL'] == 'https://scim'
     assert values['token URL (OAUTH_URL)'] == p['token_url'] and values['Neo destination'] == 'S4HC_S4_T1'
     assert integration_values(p, {}, 'S1', 'IDM_IPS_PROXY_B')['communication user'] == 'IDM_IPS_PROXY_B'
+
+
+def test_choices_come_from_the_roles_argument_specs():
+    with open(os.path.join(REPO, 'roles', 'idm_repository', 'meta', 'argument_specs.yml')) as handle:
+        spec = yaml.safe_load(handle)['argument_specs']['main']['options']
+    problem = plan(sapcloud_idm_initial_load='sometimes')['problems']
+    assert problem == ['sapcloud_idm_initial_load must be one of: %s, got: sometimes.'
+                       % ', '.join(spec['idm_repository_initial_load']['choices'])]
+
+
+def test_file_hand_off_entries():
+    files = plan(sapcloud_ips_transport='file', sapcloud_idm_transport='file')
+    ips = {'system': 'SAP Identity Provisioning', 'object': 'proxy system (file)', 'changed': False,
+           'next_step': 'Import it.'}
+    idm = {'system': 'SAP Identity Management', 'object': 'SCIM repository (file)', 'changed': False,
+           'next_step': 'Import the CSV.'}
+    # Before the admin's IPS import: the IDM step waits for the ID.
+    waiting = integration_entries(files, [ips], '', '', False, 's4_t1')
+    assert [e.get('outcome') for e in waiting] == [None, 'waiting']
+    assert 'set sapcloud_ips_system_id for s4_t1' in waiting[1]['next_step']
+    # The admin gave the ID and the IDM step ran: the IPS step is closed, the IDM one says how to close it.
+    given = integration_entries(files, [ips, idm], 'ID1', 'ID1', False, 's4_t1')
+    assert given[0]['next_step'] == '' and 'sapcloud_ips_system_id is ID1' in given[0]['closed']
+    assert given[1]['next_step'].endswith('closes the step in the summary.') and len(given) == 2
+    done = integration_entries(files, [ips, idm], 'ID1', 'ID1', 'true', 's4_t1')
+    assert done[1]['next_step'] == '' and 'sapcloud_idm_repository_imported' in done[1]['closed']
+    # api transports: nothing waits, nothing closes.
+    assert integration_entries(plan(), [dict(ips, object='proxy system (api)')], '', '', False, 'h') == [
+        dict(ips, object='proxy system (api)')]
