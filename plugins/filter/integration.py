@@ -270,7 +270,6 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         inputs_missing=missing,
         settings={'connector profile': profile_name, 'IPS infrastructure': infrastructure,
                   'IPS transport': ips_transport, 'IDM transport': idm_transport, 'password files': secrets_root},
-        manual=manual_steps(infrastructure, ips_transport, idm_transport, client_id, provider),
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
         preflight_scenarios=[s['id'] for s in profile.get('scenarios') or []],
@@ -280,21 +279,24 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
     return plan
 
 
-def manual_steps(infrastructure, ips_transport, idm_transport, client_id, provider):
-    """The manual objects of the landscape that no task creates, for the summary."""
+def integration_manual(plan, registration_verified=False):
+    """The manual objects of the landscape that no task creates, for the summary; registration_verified: the OAuth
+    client step holds a token issued to IDM's client (btp_oauth_client_result.registration_verified)."""
     out = ['SAP_COM_0A48 bootstrap in every tenant (communication user, system, arrangement; Fiori apps, by hand): '
            'the user this run called S/4HANA Cloud with.']
-    if infrastructure == 'neo':
+    if plan['infrastructure'] == 'neo':
         out += ['Neo platform API client (cockpit, Security > OAuth > Platform API) with the Authorization '
                 'Management and destination scopes.',
-                'Neo OAuth client %s registered for %s/ipsproxy (cockpit, Security > OAuth > Clients; no API); the '
-                'run verified it with a token request.' % (client_id, provider)]
+                'Neo OAuth client %s registered for %s/ipsproxy (cockpit, Security > OAuth > Clients; no API); %s'
+                % (plan['client_id'], plan['neo_provider'],
+                   'the run verified it: it holds a token issued to that client (requested now or cached earlier).'
+                   if truthy(registration_verified) else 'not verified by this run.')]
     else:
         out.append('IAS administrator of type System with Access Proxy System API and its secret (admin console; '
                    'no API).')
-    if ips_transport == 'file':
+    if plan['ips_transport'] == 'file':
         out.append('IPS proxy systems imported from files stay in the IPS console until deleted there.')
-    if idm_transport == 'file':
+    if plan['idm_transport'] == 'file':
         out.append('IDM repositories imported from files stay in IDM until deleted in the admin UI.')
     return out
 
@@ -330,13 +332,15 @@ def integration_values(plan, results, ips_system_id='', user_name=''):
     s4, ips, idm, oauth = (results.get(name) or {} for name in (
         's4_communication', 'ips_proxy_system', 'idm_repository', 'btp_oauth_client'))
     user = s4.get('user_name') or user_name
+    password_file = os.path.join(plan['secrets_dir'], user)
 
     def with_id(name, ident):
         return '%s (%s)' % (name, ident) if ident else name
     return {
         'S/4HANA Cloud API URL': plan['s4_api_url'] or '',
         'communication user': with_id(user, s4.get('user_id')),
-        'password file of the communication user': os.path.join(plan['secrets_dir'], user),
+        # Named only when it is on disk (a stopped tenant or a check-mode run has not written it).
+        'password file of the communication user': password_file if os.path.isfile(password_file) else '',
         'communication system': with_id(plan['comm_system_id'], s4.get('system_uuid')),
         'Neo destination': plan['destination_name'] if plan['infrastructure'] == 'neo' else '',
         'IPS proxy system ID': ips_system_id if ips_system_id != '(new system)' else '',
@@ -378,4 +382,5 @@ def integration_entries(plan, reports, ips_system_id='', given_system_id='', idm
 class FilterModule(object):
     def filters(self):
         return {'integration_plan': integration_plan, 'integration_values': integration_values,
-                'integration_ips_system_id': integration_ips_system_id, 'integration_entries': integration_entries}
+                'integration_ips_system_id': integration_ips_system_id, 'integration_entries': integration_entries,
+                'integration_manual': integration_manual}

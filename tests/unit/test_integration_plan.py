@@ -8,7 +8,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.filter.integration import (
-    integration_entries, integration_ips_system_id, integration_plan, integration_values)
+    integration_entries, integration_ips_system_id, integration_manual, integration_plan, integration_values)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 with open(os.path.join(REPO, 'playbooks', 'vars', 'profiles.yml')) as handle:
@@ -60,7 +60,7 @@ def test_sci_and_environment_fallbacks():
     assert p['client_id'] == 'env-id' and p['s4'] == {'api_url': 'https://x-api.example.test'}
     assert [m['var'] for m in p['inputs_missing']] == [
         'sapcloud_s4_api_user', 'sapcloud_s4_api_password', 'sapcloud_ias_client_secret']
-    assert not any('Neo' in step for step in p['manual'])
+    assert not any('Neo' in step for step in integration_manual(p))
 
 
 def test_missing_inputs_follow_the_steps_that_run():
@@ -128,7 +128,7 @@ def test_system_id_and_values():
                                     'ips_proxy_system': {'scim_url': 'https://scim'}}, '(new system)', 'X')
     assert values['communication user'] == 'IDM_IPS_PROXY_A (CC1)'
     assert values['communication system'] == 'IPS_PROXY (U1)'
-    assert values['password file of the communication user'].endswith('/s4_t1/IDM_IPS_PROXY_A')
+    assert values['password file of the communication user'] == ''  # not on disk
     assert values['IPS proxy system ID'] == '' and values['proxy SCIM URL'] == 'https://scim'
     assert values['token URL (OAUTH_URL)'] == p['token_url'] and values['Neo destination'] == 'S4HC_S4_T1'
     assert integration_values(p, {}, 'S1', 'IDM_IPS_PROXY_B')['communication user'] == 'IDM_IPS_PROXY_B'
@@ -161,3 +161,14 @@ def test_file_hand_off_entries():
     # api transports: nothing waits, nothing closes.
     assert integration_entries(plan(), [dict(ips, object='proxy system (api)')], '', '', False, 'h') == [
         dict(ips, object='proxy system (api)')]
+
+
+def test_manual_steps_and_the_password_file_on_disk(tmp_path):
+    p = plan(sapcloud_secrets_dir=str(tmp_path))
+    unverified, verified = integration_manual(p), integration_manual(p, True)
+    assert unverified[2].endswith('not verified by this run.') and 'idm-client registered for ipsprovider' in verified[2]
+    assert verified[2].endswith('(requested now or cached earlier).') and len(verified) == 5  # both file transports
+    (tmp_path / 's4_t1').mkdir()
+    (tmp_path / 's4_t1' / 'IDM_IPS_PROXY_A').write_text('x')
+    values = integration_values(p, {}, '', 'IDM_IPS_PROXY_A')
+    assert values['password file of the communication user'] == str(tmp_path / 's4_t1' / 'IDM_IPS_PROXY_A')
