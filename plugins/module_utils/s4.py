@@ -152,6 +152,11 @@ class EntitySet:
             return entity
         return self.keep(self.service.read(self.path(entity), expand=self.expand)) or entity
 
+    def read_again(self, entity):
+        """Read entity anew by its key (None when it is gone): what an earlier task read may be stale, and a write
+        needs the entity's current ETags."""
+        return self.keep(self.service.read(self.path(entity), expand=self.expand))
+
     def create(self, body, parent_path=None):
         """POST body to the set, or through the navigation of the entity at parent_path."""
         target = '%s/%s' % (parent_path, self.name) if parent_path else self.name
@@ -224,13 +229,16 @@ class S4Client:
                                       expand=ARRANGEMENT_EXPAND,
                                       nested=(('InboundUser', _nav_path), ('OutboundUser', _nav_path)))
 
-    def user_ids(self, names, parameter, missing=None):
-        """{name: CC... ID} for communication user names (one request). A name that does not exist fails naming
-        parameter, unless missing(message) (Ensure.missing: check mode) lets it through with the ID ''."""
-        wanted = sorted(set(names))
+    def user_ids(self, names, parameter, missing=None, known=None):
+        """{name: CC... ID} for communication user names (one request for those known does not name). A name that
+        does not exist fails naming parameter, unless missing(message) (Ensure.missing: check mode) lets it through
+        with the ID ''."""
+        known = dict((name, user_id) for name, user_id in (known or {}).items() if user_id and name in names)
+        wanted = sorted(set(names) - set(known))
         if not wanted:
-            return {}
+            return known
         ids = dict((u['Name'], u['ID']) for u in self.users.list(any_of('Name', wanted)))
+        ids.update(known)
         absent = [n for n in wanted if n not in ids]
         if absent:
             message = '%s: communication user %s does not exist' % (parameter, ', '.join(absent))

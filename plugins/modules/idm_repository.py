@@ -409,7 +409,7 @@ def initial_load(module, client, repo, ensure, desired):
     if not running:
         if p['initial_load'] == 'once' and status.get('lastSucceeded'):
             return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
-        view = ensure.after if ensure.changed else server_view(repo)
+        view = ensure.outcome(server_view(repo))
         job = ensure.write('initial_load', view, view, client.start_initial_load, repo['id'])
         if job is None:  # check mode
             return {'status': 'would start'}
@@ -446,7 +446,7 @@ def apply_file(module, desired):
     repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
     repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
     return ensure.result(path=p['dest'], repository=repo,
-                         next_step=file_next_step(p, constants, 'update' in ensure.actions),
+                         next_step=file_next_step(p, constants, ensure.has_planned('update')),
                          initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
 
 

@@ -80,6 +80,12 @@ options:
             run may create it.
         type: str
         required: true
+      user_id:
+        description:
+          - The communication user's ID (C(CC...)) when an earlier task of the run knows it
+            (RV(sapcloud.identity.s4_comm_user#module:user_id)); the module then does not look the user up. Empty
+            or omitted, it reads the ID itself.
+        type: str
       authentication_method:
         description:
           - How the user authenticates.
@@ -284,7 +290,8 @@ def ensure_system(module):
     ensure = Ensure(module, SECRET_FIELDS)
     present = params['state'] == 'present'
     listed = [u['user'] for u in params['inbound_users'] or []]
-    user_ids = client.user_ids(listed, 'inbound_users', ensure.missing) if present else {}
+    known_ids = dict((u['user'], u['user_id']) for u in params['inbound_users'] or [])
+    user_ids = client.user_ids(listed, 'inbound_users', ensure.missing, known_ids) if present else {}
     current = client.systems.find(ID=params['system_id'])
     if not present:
         ensure.absent(current, client.systems.delete)
@@ -319,6 +326,7 @@ def main():
              business_system_id=dict(type='str'),
              inbound_users=dict(type='list', elements='dict', options=dict(
                  user=dict(type='str', required=True),
+                 user_id=dict(type='str'),
                  authentication_method=dict(type='str', choices=list(AUTH_METHODS), default='basic'))),
              outbound_users=dict(type='list', elements='dict', options=dict(
                  name=dict(type='str', required=True),

@@ -81,6 +81,9 @@ VARIANTS = {
     's4_csrf_every_write': variant(
         's4', 'the CSRF token expires after every write (the next write gets 403 x-csrf-token: Required)',
         {'csrf_expire_after_write': True}),
+    's4_soap_scs_only': variant(
+        's4', 'QueryBusinessUserIn and ManageBusinessUserIn are served only under /sap/bc/srt/scs/ (not scs_ext)',
+        {'soap_endpoint': 'scs'}),
     # ---- SAP BTP Neo ----
     'neo_destination_password': variant(
         'neo_configapi', 'the configuration service returns Password when a destination is read',
