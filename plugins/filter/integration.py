@@ -85,6 +85,7 @@ def allowed_values(declared, profiles):
         return role_choices(*declared)
     return declared
 
+
 # Values a profile's proxy property may take from the settings: '{name}' in the profile data.
 PLACEHOLDER = re.compile(r'^\{([a-z0-9_]+)\}$')
 
