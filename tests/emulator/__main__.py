@@ -29,6 +29,8 @@ def main(argv=None):
     parser.add_argument('--keep-state', action='store_true', help='keep what an earlier run created (default: start fresh)')
     parser.add_argument('--seed-demo', action='store_true', help='seed the manual prerequisites of the demo')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throw-away CA (ca.pem in state-dir)')
+    parser.add_argument('--mtls', action='store_true', help='--tls that also verifies client certificates against a '
+                        'test client CA (client-ca.pem and client-ca-key.pem in state-dir)')
     args = parser.parse_args(argv)
 
     os.makedirs(args.state_dir, exist_ok=True)
@@ -37,12 +39,16 @@ def main(argv=None):
             os.remove(path)
     kinds = available_kinds()
     topology = default_topology(args.tenants)
-    tls = None
-    if args.tls:
+    tls = client_ca = None
+    if args.mtls:
+        from emulator.tls import server_context
+        tls, client_ca = server_context(args.state_dir, mtls=True)
+    elif args.tls:
         from emulator.tls import server_context
         tls = server_context(args.state_dir)
     try:
-        emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls)
+        emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls,
+                            client_ca=client_ca)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
@@ -64,7 +70,9 @@ def main(argv=None):
     with open(os.path.join(args.state_dir, 'vars.json'), 'w') as handle:
         json.dump({'emulator_urls': dict((n, h['url']) for n, h in hosts.items()),
                    'emulator_demo': DEMO,
-                   'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None},
+                   'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None,
+                   'emulator_client_ca_path': (os.path.abspath(os.path.join(args.state_dir, 'client-ca.pem'))
+                                               if client_ca else None)},
                   handle, indent=1, sort_keys=True)
     print('state: %s (%s)' % (args.state_dir, 'kept' if args.keep_state else 'fresh'))
     for name, host in hosts.items():
