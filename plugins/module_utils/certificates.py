@@ -121,14 +121,14 @@ def key_file_mode_problem(path, parameter):
 def load_key(path, parameter, passphrase=None, passphrase_parameter='passphrase'):
     """(private key, warnings) of a PEM key file; its permissions, its PEM and its passphrase checked."""
     text = _read_text(path, parameter)
-    problem = key_file_mode_problem(path, parameter)
-    if problem and not problem.startswith('warning:'):
-        raise ValidationError(problem)
-    warnings = [problem[len('warning: '):]] if problem else []
     if not KEY_MARKER.search(text):
         if CERT_BLOCK.search(text):
             raise ValidationError('%s: %s holds a certificate, not a private key' % (parameter, path))
         raise ValidationError('%s: %s is not a PEM private key (no BEGIN PRIVATE KEY block)' % (parameter, path))
+    problem = key_file_mode_problem(path, parameter)
+    if problem and not problem.startswith('warning:'):
+        raise ValidationError(problem)
+    warnings = [problem[len('warning: '):]] if problem else []
     encrypted = 'ENCRYPTED' in text
     if encrypted and not passphrase:
         raise ValidationError('%s: %s is encrypted; give its passphrase in %s' % (parameter, path,

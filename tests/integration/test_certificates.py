@@ -7,6 +7,7 @@ written to the test's temporary folder; none is committed. Requests and writes a
 import json
 import os
 import shutil
+import sys
 
 import pytest
 
@@ -194,3 +195,26 @@ def test_switch_inbound_user_basic_and_x509(mtls, run, tmp_path):
     assert after == before
     bound = [a for a in state['arrangements'].values() if a['CommunicationSystemID'] == system_id]
     assert bound[0]['InboundUser']['CommunicationSystemInboundUserUUID'] == before[0]
+
+
+def test_certificate_bad_inputs(mtls, run, tmp_path):
+    """The certificate bad inputs of make faults (tests/faults/certificate_inputs.py), in process: every case fails
+    naming its option, before any request; no key or passphrase shows in any result."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'faults'))
+    import certificate_inputs
+    wrong = 'Wrong-Passphrase-For-Tests-1'
+    case_list = certificate_inputs.cases(str(tmp_path))
+    assert len(case_list) >= 12
+    conn = s4_connection(mtls, HOST)
+    mtls.reset_stats()
+    texts = []
+    for case_id, _kind, module_name, args, expect, _owner in case_list:
+        args = dict((k, wrong if v == '{{ bad_input_password }}' else v) for k, v in args.items())
+        result = run.task(module_name, args, defaults=conn)
+        texts.append(json.dumps(result.data))
+        assert result.failed, case_id
+        assert all(word.lower() in result.msg.lower() for word in expect), (case_id, result.msg)
+        assert 'Traceback' not in result.msg, case_id
+    assert mtls.requests() == 0
+    for secret in certificate_inputs.secrets(str(tmp_path)) + [wrong]:
+        assert not any(secret in text for text in texts), secret
