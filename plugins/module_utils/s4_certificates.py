@@ -89,6 +89,12 @@ class UserCertificates:
         return self.service.delete(path)
 
 
+def holds(held, certificate):
+    """Whether one of the held entries has the subject and issuer of certificate."""
+    key = identity(certificate.subject.rfc4514_string(), certificate.issuer.rfc4514_string())
+    return any(identity(e.get('Subject'), e.get('Issuer')) == key for e in held)
+
+
 def plan(held, wanted, purge):
     """(add, keep, remove): wanted certificates (cryptography objects) the user lacks, the held entries that match
     one, and with purge the held entries that match none."""
