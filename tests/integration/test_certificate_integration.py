@@ -125,3 +125,34 @@ def test_verify_warns_before_the_certificate_expires(mtls, ansible, tmp_path):
     # The emulator's certificate is valid for 365 days: a 400-day threshold names user, subject and date.
     warned = ok(run(ansible, tmp_path, 'verify.yml', dict(certificate, sapcloud_certificate_expiry_days=400)))
     assert 'communication user %s (subject' % USER_A in warned.output and 'expires on' in warned.output
+
+
+@pytest.mark.parametrize('infrastructure', ['neo', 'sci'])
+def test_rotate_certificate_by_cut_over(mtls, ansible, tmp_path, infrastructure):
+    ips_host = 'ips' if infrastructure == 'neo' else 'ias'
+    old_file = download_certificate(mtls, str(tmp_path / 'ips-certificate-1.pem'), ips_host)
+    settings = {'sapcloud_infrastructure': infrastructure, 'sapcloud_ips_s4_authentication': 'certificate',
+                'sapcloud_ips_certificate_file': old_file}
+    ok(run(ansible, tmp_path, 'integrate.yml', settings))
+    old_subjects = held_subjects(mtls)
+
+    # Generate again in IPS: from now on IPS presents the new certificate, which the user does not hold yet.
+    new_file = download_certificate(mtls, str(tmp_path / 'ips-certificate-2.pem'), ips_host)
+    rotated = dict(settings, sapcloud_ips_certificate_file=new_file)
+    broken = run(ansible, tmp_path, 'verify.yml', rotated)
+    assert broken.rc != 0  # the window between Generate in IPS and the upload
+
+    rotation = ok(run(ansible, tmp_path, 'rotate.yml', rotated))
+    new_subjects = held_subjects(mtls)
+    assert len(new_subjects) == 1 and new_subjects != old_subjects
+    assert inbound_methods(mtls) == [(USER_A, 'x509')]
+    assert rotation.task('Upload the new certificate beside the old one')['result']['actions'] == ['add_certificate']
+    assert rotation.task('Remove the old certificates')['result']['actions'] == ['remove_certificate']
+    ok(run(ansible, tmp_path, 'verify.yml', rotated))
+    # Repeating the rotation changes nothing; integrate.yml with the new file is a no-op as well.
+    mtls.reset_stats()
+    again = ok(run(ansible, tmp_path, 'rotate.yml', rotated))
+    assert changed(again) == 0 and state_writes(mtls) == 0
+    mtls.reset_stats()
+    integrate = ok(run(ansible, tmp_path, 'integrate.yml', rotated))
+    assert changed(integrate) == 0 and state_writes(mtls) == 0

@@ -277,8 +277,12 @@ class IpsTenant(Service):
         if authority is None:
             raise contract_error(409, 'NO_CA', 'Generating certificates needs the emulator started with --mtls')
         from emulator import certs
-        certificate, key = authority.issue('Identity Provisioning %s' % self.name, organization='SAP IPS emulator',
-                                           days=int(request.query.get('days') or 365))
+        # Each generation gets its own subject here, so a rotation is a real cut-over between two certificates
+        # (whether IPS keeps the subject when it generates again is not documented).
+        generation = self.state.get('certificate_generation', 0) + 1
+        self.state['certificate_generation'] = generation
+        certificate, key = authority.issue('Identity Provisioning %s %d' % (self.name, generation),
+                                           organization='SAP IPS emulator', days=int(request.query.get('days') or 365))
         self.state['certificate'] = {'pem': certs.pem(certificate).decode('ascii'),
                                      'key': certs.key_pem(key).decode('ascii')}
         self.save()
