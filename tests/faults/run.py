@@ -21,6 +21,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bad_inputs  # noqa: E402  pylint: disable=wrong-import-position
+import certificate_faults  # noqa: E402  pylint: disable=wrong-import-position
+import certificate_inputs  # noqa: E402  pylint: disable=wrong-import-position
 import matrix  # noqa: E402  pylint: disable=wrong-import-position
 from harness import (  # noqa: E402  pylint: disable=wrong-import-position
     TENANTS, Suite, demo_secrets, kept_passwords, secret_hits, unhandled_exceptions)
@@ -49,9 +51,10 @@ def bad_input_section(suite, table, quick):
     """Every case in one playbook run (in the worker); the full suite repeats it with classic module processes."""
     tmp = os.path.join(suite.workdir, 'bad-input')
     os.makedirs(tmp, exist_ok=True)
-    case_list = bad_inputs.cases(tmp)
+    case_list = bad_inputs.cases(tmp) + certificate_inputs.cases(tmp)
     modes = [('in worker', {})] if quick else [('in worker', {}), ('module process', {'SAPCLOUD_IN_WORKER': 'false'})]
     suite.extra_secrets.add(bad_inputs.PASSWORD)
+    suite.extra_secrets.update(certificate_inputs.secrets(tmp))
     rejected_all = total = 0
     for mode, env in modes:
         suite.emulator.reset_stats()
@@ -80,7 +83,7 @@ def main():
     parser.add_argument('--quick', action='store_true', help='the short version make test runs')
     parser.add_argument('--out', help='also write the table and the last line to this file')
     parser.add_argument('--seed', type=int, default=10, help='seed of the interruption points')
-    parser.add_argument('--only', default='bad,matrix,modules,kill,concurrency,secrets,groups')
+    parser.add_argument('--only', default='bad,matrix,modules,kill,concurrency,secrets,groups,certificate')
     parser.add_argument('--keep', action='store_true', help='keep the work folder')
     args = parser.parse_args()
     sections = set(args.only.split(','))
@@ -109,6 +112,12 @@ def main():
             context.visibility_runs()
         if 'groups' in sections and not args.quick:
             context.group_defaults()
+        if 'certificate' in sections:
+            # Its own emulator speaking mutual TLS; its outputs and private keys join the scans below.
+            runs, texts, keys = certificate_faults.certificate_section(workdir, table, context.rng, args.quick)
+            suite.runs += runs
+            suite.texts.extend(texts)
+            suite.extra_secrets.update(keys)
         tracebacks = []
         for label, text in suite.texts:
             if label.endswith('output'):
