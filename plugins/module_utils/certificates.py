@@ -13,10 +13,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import contextlib
 import datetime
 import os
 import re
+import shutil
 import stat
+import tempfile
 
 from ansible.module_utils.common.warnings import warn
 
@@ -170,6 +173,37 @@ def client_certificate(params, names):
     for message in warnings:
         warn(message)
     return params[cert_name], params[key_name], params.get(passphrase_name)
+
+
+def check_pem_pair(cert_text, key_text, cert_name, key_name):
+    """A certificate and key given as PEM text (an X.509 service key), checked like files: PEM, valid now, matching."""
+    found = certificates_in(cert_text or '', cert_name, 'the value')
+    check_validity(found[0], cert_name, 'the value')
+    if not KEY_MARKER.search(key_text or ''):
+        raise ValidationError('%s is not a PEM private key' % key_name)
+    try:
+        key = serialization.load_pem_private_key(key_text.encode('ascii'), None)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        raise ValidationError('%s holds a damaged or encrypted private key' % key_name)
+    check_pair(found[0], key, cert_name, key_name)
+
+
+@contextlib.contextmanager
+def pem_files(cert_text, key_text):
+    """(cert file, key file, None) for HttpClient while the block runs: a private folder (0700, files 0600) that is
+    removed afterwards. The TLS context loads both at once, so the key is on disk only for that moment."""
+    folder = tempfile.mkdtemp(prefix='sapcloud-x509-')
+    try:
+        paths = []
+        for name, text in (('cert.pem', cert_text), ('key.pem', key_text)):
+            path = os.path.join(folder, name)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(text)
+            paths.append(path)
+        yield paths[0], paths[1], None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fingerprint(certificate):

@@ -218,3 +218,39 @@ def test_certificate_bad_inputs(mtls, run, tmp_path):
     assert mtls.requests() == 0
     for secret in certificate_inputs.secrets(str(tmp_path)) + [wrong]:
         assert not any(secret in text for text in texts), secret
+
+
+def x509_service_key(mtls, certificate, key, client_id):
+    return {'clientid': client_id, 'credential-type': 'x509', 'certurl': mtls.url('cf_uaa'),
+            'url': mtls.url('cf_uaa'), 'certificate': certs.pem(certificate).decode(),
+            'key': certs.key_pem(key).decode(), 'uri': mtls.url('cf_destination')}
+
+
+def test_cf_x509_service_key(mtls, run, tmp_path):
+    """An X.509 Destination service key: the token request authenticates with the key's certificate (mutual TLS)
+    and sends no secret; a certificate the token endpoint does not know fails cleanly, and no key shows."""
+    from emulator.services.cf import DEMO_INSTANCE_ID
+    certificate, key = mtls.client_ca.issue('sb-x509-client')
+    client_id = unique('sb-x509')
+    mtls.seed('cf_uaa', {'clients': {client_id: {'certificate_subject': certificate.subject.rfc4514_string(),
+                                                 'subaccount': DEMO['cf_subaccount_id'],
+                                                 'instance': DEMO_INSTANCE_ID}}})
+    service_key = x509_service_key(mtls, certificate, key, client_id)
+    info = 'sapcloud.identity.scp_destination_info'
+    result, requests, writes = measure(mtls, lambda: run.task(info, {'platform': 'cf', 'service_key': service_key}))
+    assert not result.failed, result.msg
+    token_calls = [e for e in mtls.requests_log() if e['host'] == 'cf_uaa']
+    assert token_calls, 'no token request'
+    key_body = certs.key_pem(key).decode().splitlines()[1]
+    assert key_body not in json.dumps(result.data)
+
+    other, other_key = mtls.client_ca.issue('sb-unknown-client')
+    result = run.task(info, {'platform': 'cf', 'service_key': x509_service_key(mtls, other, other_key, client_id)})
+    assert result.failed and '401' in result.msg, result.msg
+    assert certs.key_pem(other_key).decode().splitlines()[1] not in json.dumps(result.data)
+
+    # A key that does not belong to the certificate: refused before any request, naming the field.
+    mtls.reset_stats()
+    result = run.task(info, {'platform': 'cf', 'service_key': x509_service_key(mtls, certificate, other_key,
+                                                                               client_id)})
+    assert result.failed and 'service_key.key' in result.msg and mtls.requests() == 0, result.msg
