@@ -39,9 +39,8 @@ PASSWORD_RULE = ('at least 20 characters with an upper-case letter, a lower-case
                  'character, and no comma (IPS rejects commas in user and password)')
 
 
-def s4_argument_spec(writes=True, client_certificate=True):
-    """Options of the sapcloud.identity.s4 doc fragment; without use_etag for a caller that only reads, without the
-    client certificate options for a caller that nests them (ips_proxy_check's s4_connection)."""
+def s4_argument_spec(writes=True):
+    """Options of the sapcloud.identity.s4 doc fragment; without use_etag for a caller that only reads."""
     spec = dict(
         # Required, but checked by check_connection so the message names the environment variable too.
         api_url=env_option('SAP_S4_API_URL'),
@@ -49,8 +48,7 @@ def s4_argument_spec(writes=True, client_certificate=True):
         api_password=env_option('SAP_S4_API_PASSWORD', no_log=True),
         sap_client=env_option('SAP_S4_CLIENT'),
     )
-    if client_certificate:
-        spec.update(s4_client_certificate_spec())
+    spec.update(s4_client_certificate_spec())
     if writes:
         spec['use_etag'] = dict(type='bool', default=True)
     return spec

@@ -64,6 +64,22 @@ options:
           - Optional C(sap-client) query parameter.
           - If not set, the value of the E(SAP_S4_CLIENT) environment variable is used.
         type: str
+      api_client_cert:
+        description:
+          - PEM file with the client certificate of the SAP_COM_0A48 communication user, which then logs on by mutual
+            TLS instead of O(s4_connection.api_user) and O(s4_connection.api_password).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_CERT) environment variable is used.
+        type: path
+      api_client_key:
+        description:
+          - PEM file with the private key of O(s4_connection.api_client_cert).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_KEY) environment variable is used.
+        type: path
+      api_client_key_passphrase:
+        description:
+          - Passphrase of an encrypted O(s4_connection.api_client_key).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_KEY_PASSPHRASE) environment variable is used.
+        type: str
   comm_user_certificate:
     description:
       - PEM file of the certificate O(comm_user) logs on with, when IPS authenticates with a client certificate
@@ -169,7 +185,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.certificates imp
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4_certificates import UserCertificates, holds
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
+    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec,
+    proxy_client_credentials, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
@@ -192,7 +209,7 @@ def argument_spec():
     spec = dict(
         system_id=dict(type='str', required=True),
         comm_user=dict(type='str'),
-        s4_connection=dict(type='dict', options=s4_argument_spec(writes=False, client_certificate=False)),
+        s4_connection=dict(type='dict', options=s4_argument_spec(writes=False)),
         comm_user_certificate=dict(type='path'),
         certificate_expiry_days=dict(type='int', default=30),
     )
@@ -203,7 +220,8 @@ def argument_spec():
 
 def validate(p):
     check_system_id(p['system_id'], 'system_id')
-    require(p, ('proxy_url', 'client_id', 'client_secret'), 'to call the proxy')
+    require(p, ('proxy_url', 'client_id'), 'to call the proxy')
+    proxy_client_credentials(p)
     check_base_url(p['proxy_url'], 'proxy_url')
     token_url = p['token_url'] or default_token_url(p['infrastructure'], p['proxy_url'])
     if not token_url:
@@ -218,8 +236,9 @@ def validate(p):
         raise ValidationError('s4_connection is required with comm_user (to read its status through SAP_COM_0A48)')
     if p['s4_connection']:
         connection = p['s4_connection']
-        spec = s4_argument_spec(writes=False, client_certificate=False)
-        for name in ('api_url', 'api_user', 'api_password'):
+        spec = s4_argument_spec(writes=False)
+        names = ('api_url',) if connection.get('api_client_cert') else ('api_url', 'api_user', 'api_password')
+        for name in names:
             if not connection.get(name):
                 raise ValidationError('s4_connection.%s is required with comm_user; set it or the environment '
                                       'variable %s' % (name, spec[name]['fallback'][1][0]))

@@ -156,3 +156,32 @@ def test_rotate_certificate_by_cut_over(mtls, ansible, tmp_path, infrastructure)
     mtls.reset_stats()
     integrate = ok(run(ansible, tmp_path, 'integrate.yml', rotated))
     assert changed(integrate) == 0 and state_writes(mtls) == 0
+
+
+def test_bootstrap_user_with_client_certificate(mtls, ansible, tmp_path):
+    """The SAP_COM_0A48 bootstrap user logs on with a client certificate (sapcloud_s4_api_client_cert/key; its
+    password emptied): integrate.yml and verify.yml run through, the re-run is a no-op."""
+    from emulator import certs
+    authority = certs.Authority.load(mtls.state_dir)
+    certificate, key = authority.issue('COMM_0A48_X509')
+    cert_path, key_path = certs.write_pem_files(str(tmp_path), 'bootstrap', certificate, key, 'Bootstrap-Key-Pass-1')
+    mtls.seed(TENANT, {'users': [{'Name': 'COMM_0A48_X509', 'Description': 'bootstrap by certificate',
+                                  'certificates': [certs.pem(certificate).decode()]}],
+                       'systems': [{'ID': 'COMM_MGMT_X509', 'IsInboundOnly': True,
+                                    'InboundUsers': [{'user': 'COMM_0A48_X509', 'AuthenticationMethod': 'x509'}]}],
+                       'arrangements': [{'CommunicationScenarioID': 'SAP_COM_0A48', 'Name': 'SAP_COM_0A48_X509',
+                                         'CommunicationSystemID': 'COMM_MGMT_X509', 'inbound_user': 'COMM_0A48_X509'}]})
+    by_certificate = {'sapcloud_s4_api_user': '', 'sapcloud_s4_api_password': '',
+                      'sapcloud_s4_api_client_cert': cert_path, 'sapcloud_s4_api_client_key': key_path,
+                      'sapcloud_s4_api_client_key_passphrase': 'Bootstrap-Key-Pass-1'}
+    first = ok(run(ansible, tmp_path, 'integrate.yml', by_certificate))
+    assert changed(first) > 0
+    ok(run(ansible, tmp_path, 'verify.yml', by_certificate))
+    mtls.reset_stats()
+    again = ok(run(ansible, tmp_path, 'integrate.yml', by_certificate))
+    assert changed(again) == 0 and state_writes(mtls) == 0
+    assert 'Bootstrap-Key-Pass-1' not in first.output + again.output
+    # Every S/4HANA Cloud change was made by the certificate's user.
+    state = mtls.state(TENANT)
+    x509_id = next(u['ID'] for u in state['users'].values() if u['Name'] == 'COMM_0A48_X509')
+    assert next(u for u in state['users'].values() if u['Name'] == USER_A)['ChangedBy'] == x509_id

@@ -254,3 +254,22 @@ def test_cf_x509_service_key(mtls, run, tmp_path):
     result = run.task(info, {'platform': 'cf', 'service_key': x509_service_key(mtls, certificate, other_key,
                                                                                client_id)})
     assert result.failed and 'service_key.key' in result.msg and mtls.requests() == 0, result.msg
+
+
+def test_ias_administrator_with_certificate(mtls, run, tmp_path):
+    """The IAS token endpoint with X.509 client authentication: an administrator of type System that has a
+    certificate instead of a secret gets a token (ips_preflight), and a certificate IAS does not know does not."""
+    cert, key, certificate = issue(mtls, tmp_path, unique('IAS-ADMIN'))
+    client_id = unique('ias-x509')
+    mtls.seed('ias', {'system_admins': {client_id: {'certificate_subject': certificate.subject.rfc4514_string(),
+                                                    'permissions': ['Access Proxy System API']}}})
+    args = {'infrastructure': 'sci', 'proxy_url': mtls.url('ias'), 'client_id': client_id,
+            'client_cert': cert, 'client_key': key}
+    result = run.task('sapcloud.identity.ips_preflight', args)
+    assert not result.failed, result.msg
+    token_fact = next(f for f in result.data['facts'] if 'gets a token' in f['fact'])
+    assert token_fact['verdict'] == 'confirmed', token_fact
+    other_cert, other_key, _other = issue(mtls, tmp_path, unique('IAS-OTHER'))
+    result = run.task('sapcloud.identity.ips_preflight', dict(args, client_cert=other_cert, client_key=other_key))
+    token_fact = next(f for f in result.data.get('facts', []) if 'gets a token' in f['fact'])
+    assert token_fact['verdict'] == 'different', token_fact
