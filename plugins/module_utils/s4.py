@@ -73,7 +73,7 @@ def check_connection(params):
     check_base_url(params['api_url'], 'api_url')
     certificate = client_certificate(params, CLIENT_CERT_OPTIONS)
     if certificate is None:
-        require(params, ('api_user', 'api_password'), why='unless api_client_cert and api_client_key are given')
+        require(params, ('api_user', 'api_password'))
     return certificate
 
 

@@ -41,6 +41,11 @@ def write_shape_from_metadata(text):
         sets = edmx.parse(text)[0]
     except edmx.MetadataError:
         return None
+    return write_shape(sets)
+
+
+def write_shape(sets):
+    """(property, encoding) from parsed entity sets (edmx.parse), or None when Certificates does not tell."""
     info = sets.get(CERTIFICATES)
     if not info:
         return None
@@ -49,6 +54,30 @@ def write_shape_from_metadata(text):
     if len(candidates) != 1:
         return None
     return candidates[0][0], ENCODINGS[candidates[0][1]]
+
+
+def certificate_facts(facts, sets):
+    """The preflight's certificate facts from the communication user service's $metadata: the Certificates entity
+    set with its documented keys, and the (unconfirmed) property and encoding a certificate is written with."""
+    info = sets.get(CERTIFICATES)
+    keys = ['UserID', 'SubjectHash', 'IssuerHash']
+    fact = 'Certificates entity set (certificate authentication)'
+    if info is None:
+        facts.add(fact, 'declared, keys %s' % ', '.join(keys), 'not declared', 'different',
+                  'sapcloud_ips_s4_authentication: basic (this tenant offers no certificate writes)')
+        return
+    if sorted(info['keys']) != sorted(keys):
+        facts.add(fact, 'keys %s' % ', '.join(keys), 'keys %s' % ', '.join(info['keys']), 'different',
+                  'no setting: report the $metadata of the communication user service to the collection')
+    else:
+        facts.add(fact, 'declared, keys %s' % ', '.join(keys), 'declared', 'confirmed')
+    shape = write_shape(sets)
+    fact = 'certificate written as'
+    if shape is None:
+        facts.add(fact, 'one Edm.Binary or Edm.String property besides keys and names', 'not clear from $metadata',
+                  'unknown', 'certificate_property and certificate_encoding of s4_comm_user')
+    else:
+        facts.add(fact, 'a property read from $metadata', '%s (%s)' % shape, 'confirmed')
 
 
 class UserCertificates:

@@ -273,3 +273,14 @@ def test_ias_administrator_with_certificate(mtls, run, tmp_path):
     result = run.task('sapcloud.identity.ips_preflight', dict(args, client_cert=other_cert, client_key=other_key))
     token_fact = next(f for f in result.data.get('facts', []) if 'gets a token' in f['fact'])
     assert token_fact['verdict'] == 'different', token_fact
+
+
+@pytest.mark.parametrize('shape, expected', [('binary', 'Certificate (base64)'), ('pem', 'CertificateContent (pem)')])
+def test_preflight_reads_the_certificate_facts(mtls, run, shape, expected):
+    variant(mtls, shape=shape)
+    result = run.task('sapcloud.identity.s4_preflight', {}, defaults=s4_connection(mtls, HOST))
+    assert not result.failed, result.msg
+    facts = dict((f['fact'], f) for f in result.data['facts'])
+    assert facts['Certificates entity set (certificate authentication)']['verdict'] == 'confirmed'
+    assert facts['certificate written as']['found'] == expected
+    assert facts['certificate written as']['verdict'] == 'confirmed'
