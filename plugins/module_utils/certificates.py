@@ -116,8 +116,8 @@ def key_file_mode_problem(path, parameter):
         return ('%s: %s is readable by every user of this machine (mode %04o); make it private with chmod 600'
                 % (parameter, path, mode))
     if mode & stat.S_IRGRP:
-        return 'warning: %s: %s is readable by its group (mode %04o); chmod 600 keeps it private' % (parameter, path,
-                                                                                                  mode)
+        return ('warning: %s: %s is readable by its group (mode %04o); chmod 600 keeps it private'
+                % (parameter, path, mode))
     return None
 
 
@@ -134,8 +134,8 @@ def load_key(path, parameter, passphrase=None, passphrase_parameter='passphrase'
     warnings = [problem[len('warning: '):]] if problem else []
     encrypted = 'ENCRYPTED' in text
     if encrypted and not passphrase:
-        raise ValidationError('%s: %s is encrypted; give its passphrase in %s' % (parameter, path,
-                                                                                 passphrase_parameter))
+        raise ValidationError('%s: %s is encrypted; give its passphrase in %s'
+                              % (parameter, path, passphrase_parameter))
     try:
         key = serialization.load_pem_private_key(text.encode('ascii'), passphrase.encode('utf-8')
                                                  if encrypted else None)

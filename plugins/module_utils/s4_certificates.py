@@ -110,7 +110,8 @@ class UserCertificates:
         return unconfirmed('Uploading a certificate with property %s (%s)' % (prop, encoding),
                            'check certificate_property and certificate_encoding against the tenant and whether it '
                            'limits how many certificates a user holds (then remove one first with purge_certificates, '
-                           'or cut over to a second user), or upload it in the Maintain Communication Users app', lambda: self.service.create(CERTIFICATES, body))
+                           'or cut over to a second user), or upload it in the Maintain Communication Users app',
+                           lambda: self.service.create(CERTIFICATES, body))
 
     def remove(self, entry):
         path = '%s(UserID=%s,SubjectHash=%s,IssuerHash=%s)' % (

@@ -12,7 +12,7 @@ import shutil
 import pytest
 import requests
 
-from conftest import Ansible, EmulatorProcess, REPO
+from conftest import Ansible, EmulatorProcess
 from test_integrate import changed, ok, play, state_writes
 
 TENANT = 's4_t1'
@@ -39,9 +39,8 @@ def download_certificate(emulator, path, host='ips'):
     """The manual step, stood in for by the emulator: IPS Certificate tab, Generate, Download."""
     demo = emulator.demo
     token = base64.b64encode(('%s:%s' % (demo['ips_admin_user'], demo['ips_admin_password'])).encode()).decode()
-    response = requests.post(emulator.url(host) + '/emulator-ui/ips/certificate', headers={'Authorization': 'Basic '
-                                                                                                     + token},
-                             verify=emulator.ca_path, timeout=30)
+    response = requests.post(emulator.url(host) + '/emulator-ui/ips/certificate',
+                             headers={'Authorization': 'Basic ' + token}, verify=emulator.ca_path, timeout=30)
     response.raise_for_status()
     with open(path, 'w') as handle:
         handle.write(response.text)
