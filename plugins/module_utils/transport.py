@@ -252,6 +252,12 @@ def _subject(body):
     return None
 
 
+def refused_client_certificate(exc):
+    """Whether a TLS failure looks like the server refusing the client certificate: an alert about it, or the
+    connection ended mid-handshake (how a TLS 1.3 server answers a certificate it does not trust)."""
+    return bool(re.search(r'alert.(?:bad|unknown|certificate|handshake)|unknown.ca|EOF occurred', str(exc), re.I))
+
+
 def client_certificate_adapter(cert_path, key_path, passphrase=None):
     """A requests adapter whose TLS connections present a client certificate. requests takes only unencrypted key
     files; an SSLContext also takes an encrypted key with its passphrase, so the key never lands on disk in clear."""
@@ -311,6 +317,7 @@ class HttpClient:
         self.session.headers.update(headers or {})
         if auth:
             self.session.auth = auth
+        self.client_cert = client_cert
         if client_cert:
             self.session.mount('https://', client_certificate_adapter(*client_cert))
             self.secrets.extend(s for s in client_cert[2:] if s)
@@ -375,6 +382,10 @@ class HttpClient:
             if re.search(r'wrong.version.number|unknown.protocol|record.layer.failure', str(exc), re.I):
                 text = ('TLS handshake failed (%s): the port does not speak HTTPS; use http:// or the HTTPS port'
                         % reason)
+            elif self.client_cert and refused_client_certificate(exc):
+                text = ('TLS handshake failed (%s): the server did not accept the client certificate %s; check that '
+                        'a certificate authority the server trusts issued it, that it is still valid and, for '
+                        'S/4HANA Cloud, that it is uploaded to the communication user' % (reason, self.client_cert[0]))
             else:
                 text = 'TLS verification failed (%s): %s' % (reason, TLS_HINT)
         elif isinstance(exc, requests.exceptions.Timeout):

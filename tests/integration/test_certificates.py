@@ -284,3 +284,13 @@ def test_preflight_reads_the_certificate_facts(mtls, run, shape, expected):
     assert facts['Certificates entity set (certificate authentication)']['verdict'] == 'confirmed'
     assert facts['certificate written as']['found'] == expected
     assert facts['certificate written as']['verdict'] == 'confirmed'
+
+
+def test_client_certificate_the_server_does_not_trust(mtls, run, tmp_path):
+    """A certificate from a CA the tenant does not trust: one clean failure that names the certificate file."""
+    authority = certs.Authority('a CA the emulator does not trust')
+    certificate, key = authority.issue('ADMIN_OTHER_CA')
+    cert_path, key_path = certs.write_pem_files(str(tmp_path), 'other-ca', certificate, key)
+    conn = {'api_url': mtls.url(HOST), 'api_client_cert': cert_path, 'api_client_key': key_path}
+    result = run.task(USER_INFO, {}, defaults=conn)
+    assert result.failed and 'did not accept the client certificate %s' % cert_path in result.msg, result.msg
