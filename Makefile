@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo demo-certificate emulator bench clean test-matrix docs ee preflight faults
+.PHONY: help venv test unit integration sanity lint demo demo-certificate emulator bench clean test-matrix docs ee preflight faults variants
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
@@ -15,6 +15,7 @@ help:
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
+	@echo "make variants  the playbooks on every tenant variant of the emulator (each open SAP fact; minutes)"
 	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
@@ -73,6 +74,11 @@ test-matrix: venv
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
+
+# Every tenant variant (tests/emulator/variants.py): preflight, integrate twice, verify; its table and last line
+# also go to .tmp/variants.txt. make test runs a quick subset.
+variants: venv
+	$(BIN)/python tests/variants/run.py --out .tmp/variants.txt
 
 # The full fault suite; its table and last line also go to .tmp/faults.txt.
 faults: venv

@@ -176,8 +176,19 @@ def preflight_tenant_rows(tenant):
     return ['tenant %s:' % tenant.get('tenant')] + [preflight_row(f) for f in tenant.get('facts') or []]
 
 
+def preflight_stops(facts, results=None):
+    """The facts that stop an integration run (verdict different), and one row per preflight module that failed
+    (its check could not run, so nothing says the tenant is fit)."""
+    stops = [f for f in facts or [] if f.get('verdict') == 'different']
+    for result in results or []:
+        if isinstance(result, dict) and result.get('failed'):
+            stops.append(dict(fact='the preflight check ran', expected='a table of facts', verdict='different',
+                              found=result.get('msg') or 'failed', set='fix this and run preflight again'))
+    return stops
+
+
 class FilterModule(object):
 
     def filters(self):
         return {'summary': summary, 'close_steps': close_steps, 'preflight': preflight, 'preflight_row': preflight_row,
-                'preflight_tenant_rows': preflight_tenant_rows}
+                'preflight_tenant_rows': preflight_tenant_rows, 'preflight_stops': preflight_stops}

@@ -59,6 +59,16 @@ options:
       - When omitted, the arrangement's outbound user is left as it is. Some scenarios need one
         (error C(CM_APS_CA/027)).
     type: str
+  outbound_user_optional:
+    description:
+      - Bind O(outbound_user) only where the tenant requires one. A new arrangement is created without it, and
+        again with it when the tenant answers C(CM_APS_CA/027) (no suitable outbound user); an existing
+        arrangement keeps its outbound user as it is.
+      - Which scenarios need an outbound user, and whether a scenario without outbound communication refuses one,
+        is unconfirmed (the 2019 integration guide binds a dummy user to C(SAP_COM_0066)); this serves both.
+    type: bool
+    default: false
+    version_added: 0.2.0
   inbound_services:
     description:
       - Inbound services to switch on or off. Services not listed are left as they are.
@@ -170,6 +180,7 @@ import re
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 # Services and properties, sent inside the arrangement's create and update (a deep update the server merges by
@@ -255,6 +266,10 @@ def ensure_arrangement(module):
     client = S4Client(params)
     ensure = Ensure(module)
     arrangements = client.arrangements
+    # Expand only the item navigations this task sends: their shapes are unconfirmed, and a tenant that does not
+    # declare them refuses the $expand.
+    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + [nav for nav in ('InboundServices',
+                                   'OutboundServices', 'Properties') if desired.get(nav) is not None])
     current = arrangements.find(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'])
     if params['state'] == 'absent':
         ensure.absent(current, arrangements.delete)
@@ -265,7 +280,9 @@ def ensure_arrangement(module):
         ensure.missing('system_id: communication system %s does not exist' % params['system_id'])
         system = {'ID': params['system_id']}  # check mode: without users until an earlier task creates it
     outbound = outbound_binding(ensure, system, params)  # needs no request, so it may fail first
-    bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current), 'OutboundUser': outbound}
+    optional = params['outbound_user_optional'] and outbound is not None
+    bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current),
+                'OutboundUser': None if optional else outbound}
     desired.update(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
                    Name=params['name'] or (params['scenario_id'] if current is None else None))
     desired.update((b, {'CommunicationSystem%sUUID' % b: uuid}) for b, uuid in bindings.items() if uuid is not None)
@@ -277,7 +294,17 @@ def ensure_arrangement(module):
             client.bind_arrangement_user(arrangement, binding, value['CommunicationSystem%sUUID' % binding])
         return BINDINGS[binding], write
 
-    arrangement = ensure.present(current, desired, arrangements.create, arrangements.update, children=ITEMS,
+    create = arrangements.create
+    if optional:
+        def create(body):
+            try:
+                return arrangements.create(body)
+            except ApiError as exc:
+                if exc.status != 400 or 'CM_APS_CA/027' not in '%s %s' % (exc.code, exc):
+                    raise
+            return arrangements.create(dict(body, OutboundUser={'CommunicationSystemOutboundUserUUID': outbound}))
+
+    arrangement = ensure.present(current, desired, create, arrangements.update, children=ITEMS,
                                  separate=dict((b, bind(b)) for b in BINDINGS), placeholder={'UUID': ''})
     return ensure.result(arrangement_uuid=arrangement['UUID'], arrangement=arrangement)
 
@@ -292,6 +319,7 @@ def main():
              name=dict(type='str'),
              inbound_user=dict(type='str'),
              outbound_user=dict(type='str'),
+             outbound_user_optional=dict(type='bool', default=False),
              inbound_services=service,
              outbound_services=dict(service),
              properties=dict(type='raw'),

@@ -388,6 +388,12 @@ class IpsTenant(Service):
             session.cert = self.certificate_files()
         else:
             session.auth = (user, password)
+        # The destination property sap-client (documented for BTP destinations; whether IPS passes it on to S/4HANA
+        # Cloud is unconfirmed) goes with every back-end call.
+        client = (self.destination(system['destinationName']) or {}).get('sap-client') \
+            if system.get('destinationName') else system['properties'].get('sap-client')
+        if client:
+            session.params = {'sap-client': client}
         if version == '3':
             return ScimBackend(url, session)
         if version == '1':
@@ -399,8 +405,9 @@ class IpsTenant(Service):
         try:
             return call(self.backend(system))
         except BackendError as exc:
-            # The status IPS uses for a failing back end is not documented; the emulator answers 500.
-            raise scim_error(500, 'Back-end system call failed: %s' % exc)
+            # The status IPS uses for a failing back end is not documented; the emulator answers 500 (a tenant
+            # variant another status).
+            raise scim_error(self.switch('backend_failure_status', 500), 'Back-end system call failed: %s' % exc)
 
     @route('GET', PROXY + '/(?P<resource>Users|Groups)')
     def proxy_list(self, request, prefix, system_id, resource):

@@ -318,7 +318,7 @@ class NeoConfigApi(Service):
         if name not in items:
             return text_response(404, 'Not Found')
         values = dict(items[name])
-        if not self.state['options']['return_password']:
+        if not (self.state['options']['return_password'] or self.switch('return_password')):
             values.pop('Password', None)
         return text_response(200, properties_text(values), content_type='application/octet-stream')
 

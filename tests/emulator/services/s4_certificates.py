@@ -2,8 +2,9 @@
 
 S4Tenant (services/s4.py) mixes this in. Documented: the communication user service has the entity set
 `Certificates`, read with the keys UserID, SubjectHash, IssuerHash and the fields Issuer and Subject; an inbound
-user of a communication system may authenticate with `x509`. UNCONFIRMED, and therefore tenant variants set with
-`POST /_emulator/faults {"host": "s4_t1", "action": "certificates", ...}` (emulator-only):
+user of a communication system may authenticate with `x509`. UNCONFIRMED, and therefore tenant variants (variants.py: s4_certificate_pem, s4_one_certificate,
+s4_password_required), or set with `POST /_emulator/faults {"host": "s4_t1", "action": "certificates", ...}`
+(emulator-only):
 - `shape`: the property a certificate is written with, `binary` (Certificate, Edm.Binary: base64 of DER) or `pem`
   (CertificateContent, Edm.String: the PEM text); $metadata declares the one in force;
 - `max_certificates`: how many certificates a user may hold (null: no limit);
@@ -43,7 +44,15 @@ class S4Certificates:
     """Routes of the Certificates entity set and the certificate logon; state['certificates'] holds the entities."""
 
     def certificate_variant(self):
-        return dict(VARIANT_DEFAULTS, **(self.state.get('certificate_variant') or {}))
+        """The unconfirmed certificate facts of this tenant: the host's tenant variants (variants.py: switches
+        certificate_shape, max_certificates, password_required), overridden by the faults action."""
+        out = dict(VARIANT_DEFAULTS)
+        for key, switch in (('shape', 'certificate_shape'), ('max_certificates', 'max_certificates'),
+                            ('password_required', 'password_required')):
+            if self.switch(switch) is not None:
+                out[key] = self.switch(switch)
+        out.update(self.state.get('certificate_variant') or {})
+        return out
 
     def certificates(self):
         return self.state.setdefault('certificates', {})
