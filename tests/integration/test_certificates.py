@@ -45,7 +45,18 @@ def variant(emulator, **settings):
 
 @pytest.fixture(autouse=True)
 def default_variant(mtls):
+    """The base tenant: no tenant variant, no certificate setting of an earlier test."""
+    mtls._call('POST', 'variants', json={'host': HOST, 'names': []})
     variant(mtls, shape='binary', max_certificates=None, password_required=False)
+    yield
+    mtls._call('POST', 'variants', json={'host': HOST, 'names': []})
+
+
+def tenant_variant(mtls, name):
+    """A named tenant variant (tests/emulator/variants.py) instead of the faults action: the base settings go
+    first, since a faults setting wins over a variant."""
+    mtls.reset(HOST)
+    mtls._call('POST', 'variants', json={'host': HOST, 'names': [name]})
 
 
 def issue(emulator, directory, common_name, passphrase=None, **kwargs):
@@ -294,3 +305,26 @@ def test_client_certificate_the_server_does_not_trust(mtls, run, tmp_path):
     conn = {'api_url': mtls.url(HOST), 'api_client_cert': cert_path, 'api_client_key': key_path}
     result = run.task(USER_INFO, {}, defaults=conn)
     assert result.failed and 'did not accept the client certificate %s' % cert_path in result.msg, result.msg
+
+
+@pytest.mark.parametrize('name, check', [
+    ('s4_certificate_pem', 'pem'), ('s4_one_certificate', 'limit'), ('s4_password_required', 'password')])
+def test_certificate_tenant_variants(mtls, run, tmp_path, name, check):
+    """The registered tenant variants of the unconfirmed certificate facts, as make variants applies them."""
+    tenant_variant(mtls, name)
+    conn = s4_connection(mtls, HOST)
+    first, _k, _c = issue(mtls, tmp_path, unique('IPS'))
+    second, _k2, _c2 = issue(mtls, tmp_path, unique('IPS'))
+    args = {'name': unique('CERT_USER'), 'description': 'x', 'certificates': [first]}
+    result = run.task(USER, args, defaults=conn)
+    if check == 'password':
+        assert result.failed and 'Password' in result.msg, result.msg
+        return
+    assert not result.failed, result.msg
+    if check == 'pem':
+        preflight = run.task('sapcloud.identity.s4_preflight', {}, defaults=conn)
+        found = dict((f['fact'], f['found']) for f in preflight.data['facts'])
+        assert found['certificate written as'] == 'CertificateContent (pem)'
+        return
+    result = run.task(USER, dict(args, certificates=[first, second]), defaults=conn)
+    assert result.failed and 'limits how many certificates' in result.msg, result.msg

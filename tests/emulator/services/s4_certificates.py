@@ -158,5 +158,5 @@ class S4Certificates:
         variant = dict((k, params[k]) for k in VARIANT_DEFAULTS if k in params)
         if variant.get('shape', 'binary') not in ('binary', 'pem'):
             raise ValueError('shape must be binary or pem')
-        self.state['certificate_variant'] = dict(self.certificate_variant(), **variant)
+        self.state['certificate_variant'] = dict(self.state.get('certificate_variant') or {}, **variant)
         self.save()
