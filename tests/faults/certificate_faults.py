@@ -26,6 +26,7 @@ class CertificateFaults:
         self.rng = rng
         self.quick = quick
         self.cases = 0
+        self.keys = []  # the private key of every certificate the emulated IPS generated, for the secret scan
 
     def stop(self):
         self.suite.stop()
@@ -43,6 +44,8 @@ class CertificateFaults:
         return path
 
     def new_case(self, name):
+        if self.cases:
+            self.keys += self.secrets()  # before the reset drops the last case's IPS key
         self.cases += 1
         self.suite.emulator.reset()
         case = '%s-%d' % (name, self.cases)
@@ -115,7 +118,7 @@ class CertificateFaults:
             if self.run('rotate setup', 'integrate.yml', self.extra(case, first)).rc != 0:
                 self.table.add('certificate', 'rotate setup', 1, 'integrate.yml (certificate) failed', ok=False)
                 continue
-            second = self.download(os.path.join(folder, 'ips-certificate-2.pem'))
+            second = self.download_keeping(os.path.join(folder, 'ips-certificate-2.pem'))
             at = self.kill_point(2)  # the rotation writes: the new certificate, the old one's removal
             proc, files = self.suite.start('killed rotate', 'rotate.yml', self.extra(case, second), limit=TENANT)
             rc, _output = self.suite.finish(proc, files, kill_at=at)
@@ -127,6 +130,11 @@ class CertificateFaults:
                                'killed' if rc < 0 else 'had ended rc=%d' % rc) if not problems
                            else '; '.join(problems), ok=not problems)
 
+    def download_keeping(self, path):
+        """download(), keeping the key it replaces for the scan."""
+        self.keys += self.secrets()
+        return self.download(path)
+
     def secrets(self):
         """The private key of the emulated IPS (its certificate's key) as scan entries: the PEM body lines."""
         state = self.suite.emulator.state('ips')
@@ -137,13 +145,11 @@ class CertificateFaults:
 def certificate_section(workdir, table, rng, quick):
     """Run the certificate kills; returns (runs, texts, secrets) for the suite's totals and scans."""
     faults = CertificateFaults(workdir, table, rng, quick)
-    keys = []
     try:
         kills = 1 if quick else 3
         faults.switch_kills(kills)
-        keys += faults.secrets()
         faults.rotate_kills(kills)
-        keys += faults.secrets()
+        faults.keys += faults.secrets()
     finally:
         faults.stop()
-    return faults.suite.runs, faults.suite.texts, keys
+    return faults.suite.runs, faults.suite.texts, sorted(set(faults.keys))
