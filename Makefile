@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo demo-certificate emulator bench clean test-matrix docs ee preflight faults variants
+.PHONY: help venv test unit integration sanity lint demo demo-certificate emulator bench clean test-matrix docs ee preflight faults variants mutants
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
@@ -17,6 +17,7 @@ help:
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
 	@echo "make variants  the playbooks on every tenant variant of the emulator (each open SAP fact; minutes)"
 	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
+	@echo "make mutants   seeds known defects into a copy of the code, one at a time: does the suite catch each?"
 	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
@@ -83,3 +84,8 @@ variants: venv
 # The full fault suite; its table and last line also go to .tmp/faults.txt.
 faults: venv
 	$(BIN)/python tests/faults/run.py --out .tmp/faults.txt
+
+# Known defects seeded one at a time into a copy of the checkout (.tmp/mutants/tree); last line
+# `mutants: K seeded defects, C caught`, exit 0 only when every one was caught.
+mutants: venv
+	$(BIN)/python tests/mutants/run.py

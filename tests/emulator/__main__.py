@@ -50,8 +50,8 @@ def main(argv=None):
         tls = server_context(args.state_dir)
     chosen = {}
     for item in args.variant:
-        host, _, name = item.partition('=')
-        if not name:
+        host, equals, name = item.partition('=')
+        if not (equals and name):
             parser.error('--variant takes HOST=NAME, got %s' % item)
         chosen.setdefault(host, []).append(name)
     try:

@@ -81,6 +81,9 @@ VARIANTS = {
     's4_csrf_every_write': variant(
         's4', 'the CSRF token expires after every write (the next write gets 403 x-csrf-token: Required)',
         {'csrf_expire_after_write': True}),
+    's4_soap_scs_only': variant(
+        's4', 'QueryBusinessUserIn and ManageBusinessUserIn are served only under /sap/bc/srt/scs/ (not scs_ext)',
+        {'soap_endpoint': 'scs'}),
     # ---- S/4HANA Cloud, certificates (issue 19; services/s4_certificates.py) ----
     's4_certificate_pem': variant(
         's4', 'a certificate is written as PEM text in CertificateContent (Edm.String), not base64 of DER in '

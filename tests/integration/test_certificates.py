@@ -211,8 +211,8 @@ def test_switch_inbound_user_basic_and_x509(mtls, run, tmp_path):
 def test_certificate_bad_inputs(mtls, run, tmp_path):
     """The certificate bad inputs of make faults (tests/faults/certificate_inputs.py), in process: every case fails
     naming its option, before any request; no key or passphrase shows in any result."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'faults'))
-    import certificate_inputs
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'faults', 'inputs'))
+    import certificates as certificate_inputs
     wrong = 'Wrong-Passphrase-For-Tests-1'
     case_list = certificate_inputs.cases(str(tmp_path))
     assert len(case_list) >= 12

@@ -210,16 +210,18 @@ NOT_NEEDED = [
 
 
 def test_each_required_setting_missing_in_turn(ansible, emulator, tmp_path):
-    """One play runs the playbooks' settings check once per case (the real integrate.yml run below shows it comes
-    before any request)."""
+    """One play derives the plan and runs the playbooks' settings check once per case (the real integrate.yml run
+    below shows it comes before any request)."""
     cases = [dict(spec[1], **{name: ''}) for name, spec in INPUTS.items()]
     cases += [dict(choices, **{name: ''}) for name, choices in NOT_NEEDED]
     settings = os.path.join(REPO, 'playbooks', 'tasks', 'settings.yml')
+    plan = os.path.join(REPO, 'roles', 'integration', 'tasks', 'main.yml')  # the plan of each case's settings
     files = []
     for index, case in enumerate(cases):  # block vars outrank the inventory, as a user's own setting would
         path = tmp_path / ('case-%d.yml' % index)
         path.write_text(yaml.safe_dump([{'vars': case, 'block': [
-            {'import_tasks': settings}, {'set_fact': {'outcomes': '{{ outcomes + ["passed"] }}'}}],
+            {'import_tasks': plan}, {'import_tasks': settings},
+            {'set_fact': {'outcomes': '{{ outcomes + ["passed"] }}'}}],
             'rescue': [{'set_fact': {'outcomes': '{{ outcomes + [ansible_failed_result.msg] }}'}}]}]))
         files.append(str(path))
     playbook = [{'hosts': 's4_t1', 'connection': 'local', 'gather_facts': False,

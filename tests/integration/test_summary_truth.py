@@ -31,7 +31,7 @@ class Runner:
                                     extra_vars=settings, check=check)
         assert (run.rc == 0) == (rc == 0), run.output[-5000:]
         untrue = untrue_rows(self.emulator, run, playbook, settings, self.emulator.requests_log()[logged:])
-        assert untrue == [], untrue
+        assert untrue == [], (playbook, check, untrue)
         return run
 
 

@@ -73,3 +73,21 @@ def test_the_truth_check_catches_the_old_rotate_row_and_a_removal_without_a_dele
     rows = untrue_rows(gone, FakeRun(report('IDM_IPS_PROXY_A, IDM_IPS_PROXY_B', '', 'removed')), 'teardown.yml', {},
                        [{'host': 's4_t1', 'method': 'DELETE', 'path': "/x/CommunicationUsers('CC1')"}])
     assert rows and 'the run deleted 1 communication user(s)' in rows[0]
+
+
+def test_the_ips_file_step_speaks_of_the_inventory_variable():
+    from ansible_collections.sapcloud.identity.plugins.filter.summary import ips_file_step
+    module_words = ('In the IPS admin console, ... import /o/ips.json (...). Then enter the credential properties '
+                    'Password on its Properties tab: they are never written to the file. IPS gives the imported '
+                    'system a new ID, the GUID at the end of the system\'s URL: pass it as system_id here and as '
+                    'proxy_system.system_id to sapcloud.identity.idm_repository, or ... source_csv.')
+    first = ips_file_step({'path': '/o/ips.json', 'system_id': '', 'next_step': module_words, 'changed': True},
+                          'sapcloud_ips_system_id', 's4_t1')
+    assert 'set sapcloud_ips_system_id for s4_t1' in first and 'source_csv' not in first
+    assert 'import /o/ips.json' in first and 'Then enter the credential properties Password' in first
+    given = {'path': '/o/ips.json', 'system_id': 'abc', 'next_step': 'System ID abc given. Pass ...'}
+    assert ips_file_step(dict(given, changed=False), 'sapcloud_ips_system_id', 's4_t1') == ''
+    assert 'proxy system abc in the IPS console' in ips_file_step(dict(given, changed=True), 'v', 'h')
+    # The api transport, or a standalone use of the role, keeps the module's words.
+    assert ips_file_step({'next_step': 'x'}, 'v', 'h') == 'x'
+    assert ips_file_step(dict(given, changed=False), '', 'h') == given['next_step']

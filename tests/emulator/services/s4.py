@@ -98,6 +98,9 @@ class S4Tenant(S4Certificates, S4BusinessApis, ODataEntities, Service):
     def handle(self, request):
         try:
             self.check_client(request)
+            served = self.switch('soap_endpoint')
+            if served and request.path.startswith('/sap/bc/srt/') and not request.path.startswith('/sap/bc/srt/%s/' % served):
+                raise HttpError(self.not_found(request))  # variant: the SOAP services only under one ICF path
             self.caller = self.logon(request)
             self.authorize(self.caller, request.path)
             protected = request.path.startswith(CSRF_PROTECTED)

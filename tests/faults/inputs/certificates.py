@@ -1,6 +1,6 @@
-"""Certificate bad input: files made at test time (tests/emulator/certs.py) in the fault run's own folder, each
-case a task that must fail before any request, naming the option. Shapes like bad_inputs.cases():
-(id, 'module', module, args, expected words, owner).
+"""Certificate bad input (issue 19): files made at test time (tests/emulator/certs.py) in the fault run's own
+folder, each case a module run that must fail before any request, naming the option. Rows as every table here:
+(id, 'module', module, args, expected words).
 
 secrets(tmp) are the private keys made here (each key's PEM body lines) and the passphrase of the encrypted one:
 the secret scan looks for them in every output.
@@ -10,7 +10,7 @@ import datetime
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 
 from emulator import certs  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -89,7 +89,7 @@ def cases(tmp):
         ('user certificate_encoding unknown', user, dict(new_user, certificates=[f['cert']],
                                                          certificate_encoding='der'), ['certificate_encoding']),
     ]
-    return [(case_id, 'module', module, args, expect, None) for case_id, module, args, expect in out]
+    return [(case_id, 'module', module, args, expect) for case_id, module, args, expect in out]
 
 
 def secrets(tmp):
