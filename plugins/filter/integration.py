@@ -194,7 +194,7 @@ def problems(choices, profiles, missing, host, infrastructure, ips_transport, id
     return out
 
 
-def certificate_plan(inputs, choices, tenant_output_dir, host):
+def certificate_plan(inputs, choices, tenant_output_dir, host, ips_system_name):
     """Certificate authentication (issue 19): how IPS logs on to S/4HANA Cloud, the file of the certificate IPS
     generated (a manual download), the bootstrap user's client certificate, and the problem that stops a run before
     any request while the IPS certificate file is missing."""
@@ -210,7 +210,7 @@ def certificate_plan(inputs, choices, tenant_output_dir, host):
             'Identity Provisioning admin console open Proxy Systems, %s (or any system of the tenant), tab '
             'Certificate, choose Generate, then Download, and save the PEM file as %s (or set '
             'sapcloud_ips_certificate_file to where it is). Then run again; nothing was requested or written yet.'
-            % (host, certificate_file, inputs.get('sapcloud_ips_system_name', 'the proxy system'), certificate_file))
+            % (host, certificate_file, ips_system_name, certificate_file))
     return dict(ips_s4_auth=auth, ips_certificate_file=certificate_file, s4_client_certificate=bootstrap,
                 s4_by_certificate=bool(inputs.given('sapcloud_s4_api_client_cert', 'SAP_S4_API_CLIENT_CERT')),
                 certificate_problems=problems)
@@ -250,7 +250,8 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
     values = {'s4_roles_url': s4_roles_url, 'hr_switch': truthy(inputs.get('sapcloud_hr_switch', True)),
               'guide_client': inputs.get('sapcloud_guide_client', '100')}
     tenant_output_dir = os.path.join(output_dir, tenant)
-    certificate = certificate_plan(inputs, choices, tenant_output_dir, inventory_host)
+    certificate = certificate_plan(inputs, choices, tenant_output_dir, inventory_host,
+                                   inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant))
     steps_run = ['s4', infrastructure] + (['ips_api'] if ips_transport == 'api' else []) + (
         ['idm_api'] if idm_transport == 'api' else []) + ([] if certificate['s4_by_certificate'] else ['s4_basic'])
     missing = [{'var': var, 'env': env_name} for var, env_name, step in INPUTS

@@ -219,7 +219,7 @@ def test_certificate_bad_inputs(mtls, run, tmp_path):
     conn = s4_connection(mtls, HOST)
     mtls.reset_stats()
     texts = []
-    for case_id, _kind, module_name, args, expect, _owner in case_list:
+    for case_id, _kind, module_name, args, expect in case_list:
         args = dict((k, wrong if v == '{{ bad_input_password }}' else v) for k, v in args.items())
         result = run.task(module_name, args, defaults=conn)
         texts.append(json.dumps(result.data))
