@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults variants mutants
+.PHONY: help venv test unit integration sanity lint demo demo-certificate emulator bench clean test-matrix docs ee preflight faults variants mutants
 # The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
 MATRIX ?= 2.16@3.10 2.21@3.13
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
+	@echo "make demo-certificate  the same with certificate authentication from IPS to S/4HANA Cloud over mutual TLS"
 	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
@@ -53,6 +54,9 @@ demo: venv
 
 preflight: venv
 	bash playbooks/demo.sh preflight
+
+demo-certificate: venv
+	bash playbooks/demo.sh certificate
 
 emulator: venv
 	PYTHONPATH=tests $(BIN)/python -m emulator --state-dir $(STATE) --seed-demo $(EMULATOR_ARGS)

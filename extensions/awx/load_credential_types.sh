@@ -17,6 +17,10 @@ create btp_neo 'SAP BTP Neo platform API client' \
   'Platform API client and ipsproxy subaccounts on SAP BTP Neo (sapcloud.identity)'
 create btp_cf_destination 'SAP BTP Cloud Foundry Destination service key' \
   'Service key of a Destination service instance (sapcloud.identity)'
+create s4hana_cloud_certificate 'SAP S/4HANA Cloud communication management (certificate)' \
+  'SAP_COM_0A48 communication user of one tenant, client certificate (sapcloud.identity)'
+create ips_proxy_client_certificate 'SAP IPS proxy client (certificate)' \
+  'IAS administrator of type System with a certificate (sapcloud.identity)'
 create ips_proxy_client 'SAP IPS proxy client' \
   'Neo OAuth client for ipsproxy or IAS technical user (sapcloud.identity)'
 create ips_admin 'SAP IPS administration (api contract)' \

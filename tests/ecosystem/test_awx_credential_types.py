@@ -15,7 +15,9 @@ TYPES = os.path.join(REPO, 'extensions', 'awx', 'credential_types')
 LOADER = os.path.join(REPO, 'extensions', 'awx', 'load_credential_types.sh')
 FOLDERS = sorted(os.path.basename(d) for d in glob.glob(os.path.join(TYPES, '*')) if os.path.isdir(d))
 # Optional inputs render as '' when not given; these variables are read so that '' means "not set".
-EMPTY_MEANS_UNSET = {'SAP_IAS_URL'}
+EMPTY_MEANS_UNSET = {'SAP_IAS_URL', 'SAP_S4_API_CLIENT_KEY_PASSPHRASE', 'SAP_IPS_CLIENT_KEY_PASSPHRASE'}
+# A file injector (certificates and keys): AWX writes the input to a private file and names it tower.filename.<x>.
+FILE_TEMPLATE = re.compile(r'^template\.([a-z_]+)$')
 
 
 def read(*parts):
@@ -51,6 +53,9 @@ def env_vars_read():
     names = {name for name, _line in fallback_lines()}
     for text in sources('playbooks', 'roles'):
         names.update(re.findall(r"lookup\('(?:ansible\.builtin\.)?env', '([A-Z0-9_]+)'\)", text))
+    # The integration plan (plugins/filter/integration.py) reads the ones that stand in for inventory variables.
+    for text in sources('plugins', suffixes=('.py',)):
+        names.update(re.findall(r"given\('[a-z0-9_]+', '([A-Z0-9_]+)'", text))
     return names
 
 
@@ -67,7 +72,8 @@ def load(folder):
 
 
 def test_the_five_systems_have_types():
-    assert FOLDERS == ['btp_cf_destination', 'btp_neo', 'idm_admin', 'ips_admin', 'ips_proxy_client', 's4hana_cloud']
+    assert FOLDERS == ['btp_cf_destination', 'btp_neo', 'idm_admin', 'ips_admin', 'ips_proxy_client',
+                       'ips_proxy_client_certificate', 's4hana_cloud', 's4hana_cloud_certificate']
 
 
 @pytest.mark.parametrize('folder', FOLDERS)
@@ -75,9 +81,10 @@ def test_injectors_fill_what_the_collection_reads(folder):
     inputs, injectors = load(folder)
     fields = {field['id']: field for field in inputs['fields']}
     assert set(inputs['required']) <= set(fields)
-    assert set(injectors) <= {'env', 'extra_vars'}
+    assert set(injectors) <= {'env', 'extra_vars', 'file'}
     env = injectors.get('env', {})
     extra_vars = injectors.get('extra_vars', {})
+    files = dict((FILE_TEMPLATE.match(k).group(1), v) for k, v in injectors.get('file', {}).items())
     assert env or extra_vars
 
     known_env, known_vars = env_vars_read(), variables_read()
@@ -87,8 +94,13 @@ def test_injectors_fill_what_the_collection_reads(folder):
 
     environment = jinja2.Environment()
     used = set()
+    for name, template in files.items():
+        assert jinja2.meta.find_undeclared_variables(environment.parse(template)) == {name}, name
+        assert any('tower.filename.%s' % name in t for t in env.values()), 'file %s is named nowhere' % name
     for name, template in list(env.items()) + list(extra_vars.items()):
         referenced = jinja2.meta.find_undeclared_variables(environment.parse(template))
+        if referenced == {'tower'}:
+            referenced = set(re.findall(r'tower\.filename\.([a-z_]+)', template))
         assert referenced and referenced <= set(fields), (name, referenced)
         used |= referenced
         optional = referenced - set(inputs['required'])
