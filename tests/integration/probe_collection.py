@@ -1,0 +1,52 @@
+"""A test-only collection, sapcloud_test.probe, whose one module is routed to this collection's action plugin (as
+every sapcloud.identity module is): it warns and deprecates with its no_log option's value in the text, so a test can
+compare the in-worker runner with a module process on the masking ansible-core applies."""
+
+import os
+
+MODULE = '''#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(secret=dict(type='str', no_log=True), name=dict(type='str')),
+                           supports_check_mode=True)
+    secret = module.params['secret']
+    module.warn('the probe saw %s' % secret)
+    module.deprecate('the probe option %s goes away' % secret, version='9.0.0', collection_name='sapcloud_test.probe')
+    module.exit_json(changed=not module.check_mode, msg='probe %s done' % module.params['name'],
+                     diff=dict(before='name: old\\n', after='name: %s\\n' % module.params['name']))
+
+
+if __name__ == '__main__':
+    main()
+'''
+
+RUNTIME = '''requires_ansible: '>=2.16.0'
+plugin_routing:
+  action:
+    warn_secret:
+      redirect: sapcloud.identity.in_worker
+'''
+
+
+def write_probe_collection(root):
+    """Writes ansible_collections/sapcloud_test/probe under root; returns root (a collections path)."""
+    base = os.path.join(root, 'ansible_collections', 'sapcloud_test', 'probe')
+    os.makedirs(os.path.join(base, 'plugins', 'modules'), exist_ok=True)
+    os.makedirs(os.path.join(base, 'meta'), exist_ok=True)
+    with open(os.path.join(base, 'plugins', 'modules', 'warn_secret.py'), 'w') as handle:
+        handle.write(MODULE)
+    with open(os.path.join(base, 'meta', 'runtime.yml'), 'w') as handle:
+        handle.write(RUNTIME)
+    return root
+
+
+def parity_play(secret, python):
+    """One play: the probe in the worker, then as a module process, with diff; both results registered."""
+    task = {'sapcloud_test.probe.warn_secret': {'secret': secret, 'name': 'p1'}, 'diff': True}
+    return [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        dict(task, name='in the worker'),
+        dict(task, name='as a module process',
+             vars={'sapcloud_in_worker': False, 'ansible_python_interpreter': python}),
+    ]}]
