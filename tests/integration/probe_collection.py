@@ -42,11 +42,17 @@ def write_probe_collection(root):
     return root
 
 
+PARITY_KEYS = ('changed', 'msg', 'diff', 'warnings', 'deprecations')
+
+
 def parity_play(secret, python):
-    """One play: the probe in the worker, then as a module process, with diff; both results registered."""
+    """One play: the probe in the worker, then as a module process, with diff; then an assert that both results
+    agree on PARITY_KEYS."""
     task = {'sapcloud_test.probe.warn_secret': {'secret': secret, 'name': 'p1'}, 'diff': True}
     return [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
-        dict(task, name='in the worker'),
-        dict(task, name='as a module process',
+        dict(task, name='in the worker', register='in_worker'),
+        dict(task, name='as a module process', register='as_process',
              vars={'sapcloud_in_worker': False, 'ansible_python_interpreter': python}),
+        {'name': 'both agree', 'ansible.builtin.assert': {'that': [
+            'in_worker[%r] | default(None) == as_process[%r] | default(None)' % (key, key) for key in PARITY_KEYS]}},
     ]}]
