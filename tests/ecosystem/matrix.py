@@ -185,8 +185,11 @@ def parity(bindir, env, work, lines):
     rc, out = run([os.path.join(bindir, 'ansible-playbook'), '-v', play], env=probe_env, cwd=work)
     shown = [out.split('TASK [%s]' % task, 1)[-1].split('TASK [', 1)[0].count(PROBE_SECRET)
              for task in ('in the worker', 'as a module process')]
-    lines.append('  %-34s rc=%d secret shown %d x in the worker, %d x by the module process'
-                 % ('probe: worker against process', rc, shown[0], shown[1]))
+    fallback = re.search(r'runs its modules as module processes.*?relies on: (.*?)\. Please report it',
+                         ' '.join(out.split()))
+    lines.append('  %-34s rc=%d secret shown %d x in the worker, %d x by the module process; runner: %s'
+                 % ('probe: worker against process', rc, shown[0], shown[1],
+                    'module processes (%s)' % fallback.group(1) if fallback else 'in the worker'))
     if rc or shown[0] != shown[1]:
         raise MatrixError('the worker and the module process differ:\n' + out[-6000:])
 
@@ -228,7 +231,9 @@ def main(specs):
             core, why = resolve(asked, python)
             print('== ansible-core %s on Python %s: %s' % (core, python_version, why))
             venv = make_venv(core, python)
-            print('\n'.join(smoke(core, venv, tarball, work)))
+            lines = smoke(core, venv, tarball, work)
+            print('\n'.join(lines))
+            core = lines[0].split()[1]  # the version that ran
             print('PASSED ansible-core %s' % core)
             ran.append('%s passed' % core)
             shutil.rmtree(work, ignore_errors=True)
