@@ -18,8 +18,10 @@ declare -A stages=(
   [lint]="bash tests/lint.sh"
   [faults]="$bin/python tests/faults/run.py --quick"
   [ecosystem]="bash tests/ecosystem/run.sh"
+  [importer]="bash tests/ecosystem/importer.sh"
+  [docs]="PATH=$bin:\$PATH bash docs/docsite/site/build.sh"
 )
-order=(tests sanity faults ecosystem lint)
+order=(tests sanity faults ecosystem importer docs lint)
 
 declare -A pids started
 for stage in "${order[@]}"; do
@@ -39,7 +41,7 @@ for stage in "${order[@]}"; do
   seconds=$(( $(cat "$logs/$stage.end") - start ))
   printf '%-10s %8d  %s\n' "$stage" "$seconds" "$([ "$rc" = 0 ] && echo passed || echo "FAILED (rc $rc)")"
   # The last lines of each stage: pass counts, ansible-playbook runs, the faults line.
-  grep -E 'passed|failed|ansible-playbook runs|^faults:|Passed|FATAL' "$logs/$stage.log" | tail -4 | sed 's/^/           /'
+  grep -E 'passed|failed|ansible-playbook runs|^faults:|Passed|FATAL|^galaxy-importer|^Docs site' "$logs/$stage.log" | tail -4 | sed 's/^/           /'
   [ "$rc" = 0 ] || failed+=("$stage")
 done
 for stage in "${failed[@]}"; do
