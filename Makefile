@@ -12,11 +12,11 @@ MATRIX ?= oldest@3.10 newest@3.13
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
-	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
+	@echo "make test      every test: unit, integration, sanity, lint, faults (quick), galaxy-importer, docs"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
 	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
-	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
+	@echo "make test-matrix  the built tarball on the oldest ansible-core and the newest on PyPI (smoke set)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
 
