@@ -6,7 +6,7 @@
 The modules only talk HTTP to SAP services, and the shipped playbooks run them with `connection: local`. A module
 task normally starts a fresh Python (AnsiballZ: build, transfer, interpreter start, imports) for each task and host;
 that start-up was about 85% of a no-op run. When the task would run on the controller anyway, the action plugin
-(plugins/action/in_worker.py, routed to every module in meta/runtime.yml) calls the same module `main()` in the
+(plugins/action/<module>.py, each on plugin_utils/in_worker_action.py) calls the same module `main()` in the
 worker instead: the same AnsibleModule argument spec, check mode, diff, no_log censoring and result, without the new
 process. Anything else (another connection, become, async, or `sapcloud_in_worker: false`) runs the module the
 classic way.
@@ -35,9 +35,7 @@ import traceback
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
-from ansible.plugins.loader import module_loader
 
 try:  # ansible-core before 2.21 cleans a parsed module result with this function
     from ansible.vars.clean import remove_internal_keys
@@ -259,69 +257,3 @@ def capability_problem():
 def fallback_warning(problem):
     return ('sapcloud.identity runs its modules as module processes (slower, same results): this ansible-core '
             'changed what running them in the worker relies on: %s. Please report it.' % problem)
-
-
-class InWorkerAction(ActionBase):
-    """Action plugin of every module of this collection (meta/runtime.yml routes them here)."""
-
-    def _runs_in_worker(self, task_vars):
-        wanted = task_vars.get('sapcloud_in_worker', os.environ.get('SAPCLOUD_IN_WORKER', True))
-        return (boolean(wanted, strict=False)
-                and getattr(self._connection, 'transport', None) == 'local'
-                and not self._play_context.become
-                and not self._task.async_val)
-
-    def run(self, tmp=None, task_vars=None):
-        task_vars = task_vars or {}
-        result = super(InWorkerAction, self).run(tmp, task_vars)
-        name = self._module_name()
-        if not self._runs_in_worker(task_vars) or capability_problem():
-            return self._module_process(result, name, task_vars)
-
-        args = dict(self._task.args)
-        environment = {}
-        try:
-            self._update_module_args(name, args, task_vars)
-            self._compute_environment_string(environment)
-        except Exception as exc:  # pylint: disable=broad-except  # nothing has run yet: the classic way is safe
-            return self._module_process(result, name, task_vars, 'preparing the task raised %s: %s'
-                                        % (type(exc).__name__, exc))
-        stdout, stderr = run_module(name, args, environment)
-        raw = {'rc': 0 if stdout.strip() else 1, 'stdout': stdout, 'stderr': stderr}
-        try:
-            result.update(module_result(self._parse_returned_data, raw))
-        except Exception as exc:  # pylint: disable=broad-except
-            unread = '%s: %s' % (type(exc).__name__, exc)
-            printed = last_json(stdout)
-            if printed is not None and not printed.get('changed'):  # it wrote nothing: running it again is safe
-                return self._module_process(result, name, task_vars, 'reading the result raised ' + unread)
-            result.update(self._unread_result(name, args, printed, unread))
-        return result
-
-    def _module_name(self):
-        """The module's FQCN (the task's resolved action is this plugin, which every module is routed to)."""
-        found = module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
-        return found.resolved_fqcn if found.resolved else self._task.action
-
-    def _module_process(self, result, name, task_vars, problem=None):
-        """The task as a classic module process; problem: why, when the worker found it during this task."""
-        result.update(self._execute_module(module_name=name, task_vars=task_vars))
-        if problem:
-            result.setdefault('warnings', []).append(fallback_warning(problem))
-        return result
-
-    @staticmethod
-    def _unread_result(name, args, printed, unread):
-        """The module ran and may have written, but this ansible-core could not take its result: fail, keeping the
-        write visible."""
-        target = object_named(name, args)
-        if printed is None:
-            return {'failed': True, 'changed': False,
-                    'msg': 'The in-worker runner could not read the result of %s (%s) and cannot tell whether it '
-                           'wrote: run the task again (it reads before it writes) to see what holds.'
-                           % (target, unread)}
-        return {'failed': True, 'changed': True,
-                'msg': '%s changed %s (its result says so), but this ansible-core could not take the result (%s). '
-                       'The change is applied; run the task again to see the object as it is now.'
-                       % (name, target, unread)}
-

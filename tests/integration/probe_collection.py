@@ -1,5 +1,5 @@
-"""A test-only collection, sapcloud_test.probe, whose one module is routed to this collection's action plugin (as
-every sapcloud.identity module is): it warns and deprecates with its no_log option's value in the text, so a test can
+"""A test-only collection, sapcloud_test.probe, whose one module has this collection's action plugin class (as every
+sapcloud.identity module has): it warns and deprecates with its no_log option's value in the text, so a test can
 compare the in-worker runner with a module process on the masking ansible-core applies."""
 
 import os
@@ -22,11 +22,11 @@ if __name__ == '__main__':
     main()
 '''
 
-RUNTIME = '''requires_ansible: '>=2.16.0'
-plugin_routing:
-  action:
-    warn_secret:
-      redirect: sapcloud.identity.in_worker
+ACTION = '''from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker_action import InWorkerAction
+
+
+class ActionModule(InWorkerAction):
+    pass
 '''
 
 
@@ -34,11 +34,11 @@ def write_probe_collection(root):
     """Writes ansible_collections/sapcloud_test/probe under root; returns root (a collections path)."""
     base = os.path.join(root, 'ansible_collections', 'sapcloud_test', 'probe')
     os.makedirs(os.path.join(base, 'plugins', 'modules'), exist_ok=True)
-    os.makedirs(os.path.join(base, 'meta'), exist_ok=True)
+    os.makedirs(os.path.join(base, 'plugins', 'action'), exist_ok=True)
     with open(os.path.join(base, 'plugins', 'modules', 'warn_secret.py'), 'w') as handle:
         handle.write(MODULE)
-    with open(os.path.join(base, 'meta', 'runtime.yml'), 'w') as handle:
-        handle.write(RUNTIME)
+    with open(os.path.join(base, 'plugins', 'action', 'warn_secret.py'), 'w') as handle:
+        handle.write(ACTION)
     return root
 
 
