@@ -107,4 +107,3 @@ class InWorkerAction(ActionBase):
                 'msg': '%s changed %s (its result says so), but this ansible-core could not take the result (%s). '
                        'The change is applied; run the task again to see the object as it is now.'
                        % (name, target, unread)}
-

@@ -34,7 +34,7 @@ def flat(text):
     return ' '.join(text.split())  # the display wraps long warnings
 
 
-@pytest.mark.parametrize('change,named', CHANGES, ids=[c for c, _ in CHANGES])
+@pytest.mark.parametrize('change,named', CHANGES, ids=[change for change, _named in CHANGES])
 def test_a_changed_internal_falls_back_to_module_processes_with_one_warning(ansible, emulator, change, named):
     user = {'name': unique('IT_FALLBACK'), 'description': 'fallback', 'password': PASSWORD}
     tasks = [{'name': 'create', 'sapcloud.identity.s4_comm_user': user},

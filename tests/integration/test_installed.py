@@ -81,19 +81,18 @@ def test_the_runbook_installs_and_runs_the_collection_outside_the_checkout(tmp_p
     assert (installed / 'MANIFEST.json').is_file() and not os.path.islink(str(installed))
     with open(str(installed / 'MANIFEST.json')) as handle:
         assert json.load(handle)['collection_info']['name'] == 'identity'
-    playbooks = [(re.search(r'sapcloud\.identity\.(\w+)', line).group(1), rc, out, writes)
-                 for line, rc, out, writes in runs if line.startswith('ansible-playbook')]
-    assert [name for name, _rc, _out, _writes in playbooks] == ['preflight', 'integrate', 'integrate', 'verify',
-                                                                 'teardown']
-    for name, _rc, out, _writes in playbooks:
+    # (playbook, output, writes) of each ansible-playbook line
+    playbooks = [(re.search(r'sapcloud\.identity\.(\w+)', line).group(1), out, writes)
+                 for line, _rc, out, writes in runs if line.startswith('ansible-playbook')]
+    assert [run[0] for run in playbooks] == ['preflight', 'integrate', 'integrate', 'verify', 'teardown']
+    for name, out, _writes in playbooks:
         assert 'PLAY RECAP' in out and recap(out)[1] == 0, (name, out[-3000:])
         # The playbook ran from the installed copy, not from this checkout.
         assert REPO not in out, name
-    (_, _, preflight, preflight_writes), (_, _, first, first_writes), (_, _, again, again_writes) = playbooks[:3]
-    assert preflight_writes == 0
-    assert recap(first)[0] > 0 and first_writes > 0
-    assert recap(again)[0] == 0 and again_writes == 0, again[-3000:]
-    teardown_writes = playbooks[4][3]
-    assert recap(playbooks[4][2])[0] > 0 and teardown_writes > 0
+    preflight, first, again, _verify, teardown = playbooks
+    assert preflight[2] == 0
+    assert recap(first[1])[0] > 0 and first[2] > 0
+    assert recap(again[1])[0] == 0 and again[2] == 0, again[1][-3000:]
+    assert recap(teardown[1])[0] > 0 and teardown[2] > 0
     # What the runs left in the user's directory: the generated passwords and the summaries.
     assert (work / 'secrets').is_dir() and (work / 'output').is_dir()
