@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults variants mutants
 # The oldest ansible-core meta/runtime.yml supports and the newest on the package registry (pre-releases included),
 # each on a Python it supports.
 MATRIX ?= oldest@3.10 newest@3.13
@@ -15,7 +15,9 @@ help:
 	@echo "make test      every test: unit, integration, sanity, lint, faults (quick), galaxy-importer, docs"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
+	@echo "make variants  the playbooks on every tenant variant of the emulator (each open SAP fact; minutes)"
 	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
+	@echo "make mutants   seeds known defects into a copy of the code, one at a time: does the suite catch each?"
 	@echo "make test-matrix  the built tarball on the oldest ansible-core and the newest on PyPI (smoke set)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
@@ -71,6 +73,16 @@ test-matrix: venv
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
 
+# Every tenant variant (tests/emulator/variants.py): preflight, integrate twice, verify; its table and last line
+# also go to .tmp/variants.txt. make test runs a quick subset.
+variants: venv
+	$(BIN)/python tests/variants/run.py --out .tmp/variants.txt
+
 # The full fault suite; its table and last line also go to .tmp/faults.txt.
 faults: venv
 	$(BIN)/python tests/faults/run.py --out .tmp/faults.txt
+
+# Known defects seeded one at a time into a copy of the checkout (.tmp/mutants/tree); last line
+# `mutants: K seeded defects, C caught`, exit 0 only when every one was caught.
+mutants: venv
+	$(BIN)/python tests/mutants/run.py

@@ -38,7 +38,8 @@ options:
     type: str
   sap_client:
     description:
-      - SAP client, sent as the C(sap-client) query parameter on every request.
+      - SAP client, sent as the C(sap-client) query parameter on every request. Three digits, such as C(100);
+        anything else fails before any request.
       - Whether public-edition API hosts need it is unconfirmed; leave it unset to use the tenant's default client.
       - If not set, the value of the environment variable E(SAP_S4_CLIENT) is used.
     type: str

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible.errors import AnsibleFilterError
 
 CREATES = ('create', 'assign')
@@ -176,8 +178,40 @@ def preflight_tenant_rows(tenant):
     return ['tenant %s:' % tenant.get('tenant')] + [preflight_row(f) for f in tenant.get('facts') or []]
 
 
+def ips_file_step(result, variable, host):
+    """The next step of ips_proxy_system's file hand-off in a playbook's words: the ID IPS gives the import goes
+    into the inventory variable (not into module options), and once it is there the playbook passes it on itself,
+    so only a changed file leaves a step (the same change by hand in the console)."""
+    result = result or {}
+    step = result.get('next_step') or ''
+    if not step or not variable or result.get('path') is None:
+        return step
+    if result.get('system_id'):
+        if not result.get('changed'):
+            return ''
+        return ('The import file changed: make the same change to proxy system %s in the IPS console by hand (the '
+                'diff shows it); a new import would create another system with another ID.' % result['system_id'])
+    enter = re.search(r' Then enter the credential properties [^.]*\.[^.]*\.', step)
+    return ('In the IPS admin console, open Proxy Systems > Add > Define from File and import %s (the JSON shape is '
+            'unconfirmed, see docs/ips-idm-contract.md).%s IPS gives the imported system a new ID, the GUID at the '
+            'end of the system\'s URL: set %s for %s to it and run again.'
+            % (result['path'], enter.group(0) if enter else '', variable, host))
+
+
+def preflight_stops(facts, results=None):
+    """The facts that stop an integration run (verdict different), and one row per preflight module that failed
+    (its check could not run, so nothing says the tenant is fit)."""
+    stops = [f for f in facts or [] if f.get('verdict') == 'different']
+    for result in results or []:
+        if isinstance(result, dict) and result.get('failed'):
+            stops.append(dict(fact='the preflight check ran', expected='a table of facts', verdict='different',
+                              found=result.get('msg') or 'failed', set='fix this and run preflight again'))
+    return stops
+
+
 class FilterModule(object):
 
     def filters(self):
         return {'summary': summary, 'close_steps': close_steps, 'preflight': preflight, 'preflight_row': preflight_row,
-                'preflight_tenant_rows': preflight_tenant_rows}
+                'preflight_tenant_rows': preflight_tenant_rows, 'preflight_stops': preflight_stops,
+                'ips_file_step': ips_file_step}

@@ -7,9 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import (
     ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
@@ -65,10 +66,36 @@ def require(params, names, why=''):
 
 def check_base_url(value, parameter):
     """value without a trailing slash; ValidationError naming parameter unless it is an http(s) URL with a host."""
-    parts = urlsplit(value or '')
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise ValidationError('%s must be a full base URL such as https://host[:port], got %r' % (parameter, value))
+    problem = base_url_problem(value)
+    if problem:
+        raise ValidationError('%s must be a full base URL such as https://host[:port] (%s), got %r'
+                              % (parameter, problem, value))
     return value.rstrip('/')
+
+
+def base_url_problem(value):
+    """What keeps value from being a base URL the transport can call, or None: checked before any request, so a
+    blank or a port out of range fails naming the option instead of as "no response"."""
+    if not isinstance(value, str) or not value:
+        return 'it is empty'
+    if re.search(r'\s', value):
+        return 'it contains a blank or line break'
+    parts = urlsplit(value)
+    if parts.scheme not in ('http', 'https'):
+        return 'the scheme must be https or http'
+    if not parts.hostname:
+        return 'it has no host'
+    if parts.username is not None or parts.password is not None:
+        return 'credentials do not belong in the URL'
+    if parts.query or parts.fragment:
+        return 'a base URL has no query or fragment'
+    try:
+        port = parts.port
+    except ValueError:
+        return 'the port must be a number between 1 and 65535'
+    if port == 0:
+        return 'the port must be a number between 1 and 65535'
+    return None
 
 
 def new_module(argument_spec, **kwargs):
@@ -83,7 +110,24 @@ def new_module(argument_spec, **kwargs):
                              'included), got %s' % module.params['timeout'])
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    problem = string_problem(spec)
+    if problem:
+        module.fail_json(msg=problem)
     return module
+
+
+def string_problem(spec):
+    """An option of type str given a dict or a list, or None (the arguments as the task gave them are read again:
+    the module's params hold their string form already)."""
+    try:
+        given = _load_params()
+    except Exception:  # pylint: disable=broad-except  # no arguments to read again: nothing more to check
+        return None
+    try:
+        check_strings(spec, given if isinstance(given, dict) else {})
+    except ValidationError as exc:
+        return str(exc)
+    return None
 
 
 def run(module, body):
@@ -99,3 +143,23 @@ def run(module, body):
         module.fail_json(msg='%s applied, then: %s' % (', '.join(exc.result['actions']), exc.cause), error=error,
                          **exc.result)
     module.exit_json(**result)
+
+
+def check_strings(spec, given, prefix=''):
+    """Options of type str or path (also inside suboptions) that the task gave a dict or a list: their string form
+    would reach the server or the disk as a name. given is the task's arguments as it passed them, before Ansible converted them."""
+    for name, option in spec.items():
+        value = (given or {}).get(name)
+        if value is None:
+            continue
+        label = prefix + name
+        if option.get('type', 'str') in ('str', 'path') and isinstance(value, (dict, list)):
+            raise ValidationError('%s must be a string, got a %s' % (label, 'dict' if isinstance(value, dict)
+                                                                     else 'list'))
+        suboptions = option.get('options')
+        if suboptions and isinstance(value, dict):
+            check_strings(suboptions, value, label + '.')
+        elif suboptions and isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    check_strings(suboptions, item, '%s[%d].' % (label, index))

@@ -105,14 +105,14 @@ def neo_url(params, option, prefix):
 def check_account(value, option):
     if value in (None, ''):
         raise ValidationError('%s is required' % option)
-    if not re.match(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$', value):
+    if not re.fullmatch(r'[A-Za-z0-9][A-Za-z0-9_.-]*', value):
         raise ValidationError('%s must be a subaccount technical name (letters, digits, ".", "_", "-"), got %s'
                               % (option, value))
 
 
 def check_application(value):
     require({'application': value}, ['application'])
-    if not re.match(r'^[a-z0-9]{1,30}$', value):
+    if not re.fullmatch(r'[a-z0-9]{1,30}', value):
         raise ValidationError('application must be a Neo application name (lower-case letters and digits, at most '
                               '30), got %s' % value)
 
@@ -124,8 +124,16 @@ def neo_platform_tokens(params):
                        params['platform_client_secret'], grant_in_query=True, **tls_options(params))
 
 
-def neo_app_token_url(oauth_url):
-    return oauth_url.rstrip('/') + NEO_APP_TOKEN_PATH
+def neo_app_token_url(params):
+    """The token URL of a registered Neo OAuth client: <oauth_url>/oauth2/api/v1/token, the OAuth host being
+    https://oauthasservices-<subaccount>.<landscape_host> unless oauth_url is given."""
+    return neo_url(params, 'oauth_url', 'oauthasservices-' + params['subaccount']).rstrip('/') + NEO_APP_TOKEN_PATH
+
+
+def ips_proxy_url(params):
+    """The IPS proxy a consumer subaccount reaches: proxy_url, else
+    https://ipsproxy<provider_subaccount>-<subaccount>.<landscape_host> (the subscription's application URL)."""
+    return neo_url(params, 'proxy_url', 'ipsproxy%s-%s' % (params['provider_subaccount'], params['subaccount']))
 
 
 def neo_app_tokens(params, token_url, client_id, client_secret):
@@ -295,11 +303,13 @@ class CfDestinations:
         return found
 
     def create(self, destination):
-        """POST; returns False on 409 Duplicate key (it exists: the caller reads it and converges)."""
+        """POST. On 409 Duplicate key (created meanwhile, by a parallel run for example) the destination is
+        overwritten with a PUT, so create is an upsert on both platforms (Neo's upload is one)."""
         def post():
             response = self.http.request('POST', self.collection, json_body=destination, ok=(201, 409))
             return response.status_code == 201
-        return create_confirmed(post, lambda: self.get(destination['Name']) and True)
+        if not create_confirmed(post, lambda: self.get(destination['Name']) and True):
+            self.update(destination)
 
     def update(self, destination):
         self.http.request('PUT', self.collection, json_body=destination)
@@ -337,7 +347,7 @@ def check_destination_scope(params):
 
 
 def check_destination_name(name):
-    if name is not None and not DESTINATION_NAME.match(name):
+    if name is not None and not DESTINATION_NAME.fullmatch(name):
         raise ValidationError('name must have %s, got %r' % (DESTINATION_NAME_RULE, name[:250]))
 
 

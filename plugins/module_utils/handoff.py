@@ -4,16 +4,22 @@
 """The two transports of the IPS/IDM hand-off: the collection's own REST contract (`api`, options <admin>_url,
 _user, _password; ContractClient) or a file an admin imports by hand (`file`, option dest; HandOffFile).
 
-A hand-off file is one document: it is written whole and atomically, with a fixed mode, and only when what it
-says or its mode would change. Every file problem fails naming `dest` (or the option that names the file) and the
-cause, never with a traceback.
+A hand-off file is one document: it is written whole and atomically (a temporary file in the same directory, then
+a rename), with a fixed mode, and only when what it says or its mode would change. An existing file is replaced or
+removed only when it is the collection's own document of that kind, a regular file (never a symbolic link, which
+is not followed) and owned by the user the task runs as; anything else is refused unless the user sets
+`force: true`. The refusal comes before any write, in check mode too, so check mode says what a real run does.
+Every file problem fails naming `dest` (or the option that names the file) and the cause, never with a traceback.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import os
+import re
+import stat
 import tempfile
 
 from ansible.module_utils.six.moves.urllib.parse import quote
@@ -23,10 +29,13 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
 
 
-def read_text(path, parameter='dest'):
-    """A file's text, or None when it does not exist; any other problem fails naming parameter."""
+def read_text(path, parameter='dest', follow=True):
+    """A file's text, or None when it does not exist; any other problem fails naming parameter. With
+    follow=False a symbolic link is not opened (the caller refuses links before reading)."""
+    flags = os.O_RDONLY | (0 if follow else getattr(os, 'O_NOFOLLOW', 0))
     try:
-        with open(path, 'rb') as handle:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, 'rb') as handle:
             return handle.read().decode('utf-8')
     except (IOError, OSError) as exc:
         if not os.path.lexists(path):
@@ -37,10 +46,46 @@ def read_text(path, parameter='dest'):
 
 
 def file_mode(path):
+    """The permission bits of path itself (a symbolic link is not followed), or None when it does not exist."""
     try:
-        return os.stat(path).st_mode & 0o777
+        return os.lstat(path).st_mode & 0o7777
     except OSError:
         return None
+
+
+def foreign(path):
+    """Why the existing path is not a file this collection may replace as it is, or None (also when missing)."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        return 'cannot be inspected (%s)' % (exc.strerror or exc)
+    if stat.S_ISLNK(info.st_mode):
+        return 'is a symbolic link to %s (a hand-off file is never written through a link)' % os.readlink(path)
+    if not stat.S_ISREG(info.st_mode):
+        return 'is not a regular file'
+    if hasattr(os, 'geteuid') and info.st_uid != os.geteuid():
+        return 'belongs to user id %d, not to the user the task runs as (%d)' % (info.st_uid, os.geteuid())
+    return None
+
+
+def parse_mode(value, option, world_writable=False):
+    """An octal permission string as ansible.builtin.file takes it ('0644', '644', '0o644') as an int, limited to
+    the permission bits: setuid, setgid and sticky are refused, and so is write access for every user unless
+    world_writable is set. Anything else (negative, symbolic, blanks) fails naming option before any write."""
+    text = value if isinstance(value, str) else ''
+    match = re.fullmatch(r'(?:0o?)?([0-7]{1,4})', text)
+    mode = int(match.group(1), 8) if match else None
+    if mode is None:
+        raise ValidationError('%s must be an octal mode such as 0644, got %r' % (option, value))
+    if mode & 0o7000:
+        raise ValidationError('%s %s sets the setuid, setgid or sticky bit, which a report or hand-off file never '
+                              'needs; give permission bits only (at most 0777)' % (option, value))
+    if mode & 0o002 and not world_writable:
+        raise ValidationError('%s %s lets every user write; give a mode without write access for others, or set '
+                              'world_writable: true to ask for it' % (option, value))
+    return mode
 
 
 def check_dest(path, parameter='dest'):
@@ -68,6 +113,8 @@ def write_text(path, text, mode, parameter='dest'):
         os.fchmod(fd, mode)
         with os.fdopen(fd, 'wb') as handle:
             handle.write(text.encode('utf-8'))
+            handle.flush()
+            os.fsync(handle.fileno())  # the new content is on disk before the rename makes it the file
         os.rename(tmp, path)
     except (IOError, OSError) as exc:
         if tmp and os.path.exists(tmp):
@@ -85,19 +132,36 @@ def remove(path, parameter='dest'):
 
 class HandOffFile:
     """The file at dest as a document for Ensure.replace: {'text', 'mode'}; view(text) is what is compared and
-    shown in the diff (secrets masked by the Ensure's secret fields)."""
+    shown in the diff (secrets masked by the Ensure's secret fields). owned(text) says whether a file's text is the
+    collection's own document of this kind (`what`, for messages); force=True replaces or removes anything else."""
 
-    def __init__(self, path, mode, view):
+    def __init__(self, path, mode, view, owned, what, force=False, parameter='dest'):
         self.path = path
         self.mode = mode
         self.text_view = view
+        self.owned = owned
+        self.what = what
+        self.force = force
+        self.parameter = parameter
 
     def current(self):
-        text = read_text(self.path)
-        return None if text is None else {'text': text, 'mode': file_mode(self.path)}
+        """The file as a document, None when missing; a file that is not ours fails unless force is set."""
+        problem = foreign(self.path)
+        text = None if problem else read_text(self.path, self.parameter, follow=False)
+        if text is None and not problem:
+            return None
+        if not problem and not self.owned(text):
+            problem = 'is not %s written by this collection' % self.what
+        if problem and not self.force:
+            raise ValidationError('%s: %s %s; refusing to replace or remove it (set force: true to do so)'
+                                  % (self.parameter, self.path, problem))
+        return {'text': text, 'mode': file_mode(self.path), 'foreign': problem}
 
     def view(self, document):
-        out = dict(self.text_view(document['text']))
+        if document.get('foreign'):
+            out = {'content': 'a file that %s' % document['foreign']}
+        else:
+            out = dict(self.text_view(document['text']))
         out['file_mode'] = '%04o' % document['mode'] if document['mode'] is not None else None
         return out
 
@@ -108,10 +172,11 @@ class HandOffFile:
 
     def absent(self, ensure):
         current = self.current()
-        return ensure.absent(None if current is None else self.view(current), lambda _view: remove(self.path))
+        return ensure.absent(None if current is None else self.view(current),
+                             lambda _view: remove(self.path, self.parameter))
 
     def _write(self, document):
-        write_text(self.path, document['text'], self.mode)
+        write_text(self.path, document['text'], self.mode, self.parameter)
 
 
 class ContractClient:

@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import csv
 import io
+import re
 from urllib.parse import urlsplit
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
@@ -62,8 +63,12 @@ class DesiredRepository:
             raise ValidationError('initial_load_timeout must be 0 or more seconds')
         check_csv_text(params['name'], 'name')
         check_csv_text(params['description'], 'description')
+        check_csv_text(params['repository_type'], 'repository_type')
         if not params['name'].strip():
             raise ValidationError('name must not be empty')
+        if params['name'].startswith(fmt.CSV_FORMULA_PREFIXES):
+            raise ValidationError('name must not begin with %s: a spreadsheet would read the CSV cell as a formula'
+                                  % ' '.join(repr(c) for c in fmt.CSV_FORMULA_PREFIXES))
         self.constants = self._constants() if params['state'] == 'present' else {}
 
     def _constants(self):
@@ -84,6 +89,9 @@ class DesiredRepository:
             ps = p['proxy_system']
             out.update(constants_from_proxy(ps['infrastructure'], ps['proxy_url'], ps['system_id'], ps['token_url']))
         for name, value in (p['constants'] or {}).items():
+            if not re.fullmatch(fmt.CONSTANT_NAME_PATTERN, name):
+                raise ValidationError('constants: the name %r is not a constant name (letters, digits and "_", '
+                                      'starting with a letter or "_"): it would be a column of the CSV header' % name)
             if name in fmt.ENCRYPTED_CONSTANTS or name in OPTION_OF:
                 raise ValidationError('constants.%s: use the option %s instead' % (name, OPTION_OF.get(name, name)))
             if value is None or isinstance(value, (dict, list)):
@@ -113,8 +121,10 @@ class DesiredRepository:
             raise ValidationError('%s must be one of %s' % (parameter_of('AUTH_TYPE'), ', '.join(fmt.AUTH_TYPES)))
         constants['AUTH_TYPE'] = auth_type
         for name in ('SCIM_PORT', 'PROXY_PORT'):
-            if constants.get(name) and not constants[name].isdigit():
-                raise ValidationError('%s must be a port number' % parameter_of(name))
+            value = constants.get(name)
+            if value and not (value.isdigit() and value.isascii() and 0 < int(value) < 65536):
+                raise ValidationError('%s must be a port number between 1 and 65535, got %r'
+                                      % (parameter_of(name), value))
         if not constants['SCIM_PATH'].startswith('/'):
             raise ValidationError('%s must start with "/"' % parameter_of('SCIM_PATH'))
         if constants.get('OAUTH_URL'):
@@ -171,6 +181,15 @@ def csv_view(text):
     return out
 
 
+def is_repository_csv(text):
+    """Whether text is a repository CSV as idm_repository writes it (a header with Name and TypeQN, one value line)."""
+    try:
+        fields, _constants = parse_csv(text, 'dest')
+    except ValidationError:
+        return False
+    return bool(fields.get('Name')) and bool(fields.get('TypeQN'))
+
+
 def idm_argument_spec():
     """Options of the sapcloud.identity.idm doc fragment."""
     return dict(
@@ -199,8 +218,23 @@ def constants_from_proxy(infrastructure, proxy_url, system_id, token_url=None):
     }
 
 
-def _csv_value(value):
-    return '"%s",' % value if value not in (None, '') else ','
+def _csv_value(column, value):
+    if value in (None, ''):
+        return ','
+    return '"%s",' % (neutralised(value) if column not in fmt.CSV_VERBATIM_COLUMNS else value)
+
+
+def neutralised(value):
+    """A cell a spreadsheet shows as text: a leading formula character (and a leading quote, so the rule can be
+    undone) gets a single quote in front, as spreadsheet-safe exports do."""
+    return "'" + value if value.startswith(fmt.CSV_FORMULA_PREFIXES + ("'",)) else value
+
+
+def restored(column, value):
+    """The value neutralised() wrote, as it was given."""
+    if column in fmt.CSV_VERBATIM_COLUMNS or not value.startswith("'"):
+        return value
+    return value[1:]
 
 
 def csv_columns(constants):
@@ -215,7 +249,7 @@ def render_csv(name, description, type_qn, disabled, constants):
     row.update(constants)
     columns = csv_columns(constants)
     header = ''.join('%s,' % c for c in columns)
-    values = ''.join(_csv_value(row.get(c)) for c in columns)
+    values = ''.join(_csv_value(c, row.get(c)) for c in columns)
     return header + fmt.CSV_LINE_END + values + fmt.CSV_LINE_END
 
 
@@ -228,7 +262,7 @@ def parse_csv(text, parameter):
     header, values = rows
     if 'Name' not in header:
         raise ValidationError('%s has no Name column; is it the CSV export of a proxy system?' % parameter)
-    row = dict((h.strip(), v) for h, v in zip(header, values) if h.strip())
+    row = dict((h.strip(), restored(h.strip(), v)) for h, v in zip(header, values) if h.strip())
     fields = dict((k, row.pop(k, '')) for k in fmt.CSV_FIXED_COLUMNS)
     return fields, dict((k, v) for k, v in row.items() if v != '')
 

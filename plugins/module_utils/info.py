@@ -44,5 +44,30 @@ def info_result(query, key, items):
     """An info module's result: the items under key, and the query applied to them as query_result."""
     result = {'changed': False, key: items}
     if query is not None:
-        result['query_result'] = query.search(items)
+        result['query_result'] = apply_query(query, key, len(items))(items)
     return result
+
+
+def apply_query(query, key, count):
+    """query.search as a function whose failure is a ValidationError worded without the data: JMESPath's own
+    message quotes the value it choked on, which may be any of the items read."""
+    def search(items):
+        try:
+            return query.search(items)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise ValidationError('query failed on the %d %s read: %s' % (count, key, query_error(exc)))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ValidationError('query failed on the %d %s read (%s)' % (count, key, type(exc).__name__))
+    return search
+
+
+def query_error(exc):
+    """JMESPath's reason without the value it was given."""
+    function = getattr(exc, 'function_name', None)
+    if function and getattr(exc, 'expected_types', None):
+        expected = ' or '.join(exc.expected_types)
+        return 'function %s() expects %s, got a %s' % (function, expected,
+                                                       getattr(exc, 'actual_type', 'value of another type'))
+    if function:
+        return 'function %s() was called wrongly (%s)' % (function, type(exc).__name__)
+    return type(exc).__name__

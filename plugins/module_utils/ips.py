@@ -54,9 +54,9 @@ def ips_proxy_argument_spec():
 
 def check_system_id(value, parameter):
     """A proxy system ID ends the SCIM URL path, so it must be one non-empty path segment."""
-    if not (value or '').strip() or re.search(r'[/?#]', value):
-        raise ValidationError('%s must be the ID of a proxy system in IPS (not empty, no "/", "?" or "#"), got %r'
-                              % (parameter, value))
+    if not (value or '').strip() or re.search(r'[/?#\r\n\t]', value):
+        raise ValidationError('%s must be the ID of a proxy system in IPS (not empty, no "/", "?", "#" or line '
+                              'breaks), got %r' % (parameter, value))
 
 
 def scim_base_url(infrastructure, proxy_url, system_id):
@@ -74,7 +74,7 @@ def default_token_url(infrastructure, proxy_url):
 
 
 def check_system_name(name):
-    if not name or len(name) > fmt.SYSTEM_NAME_MAX or not re.match(fmt.SYSTEM_NAME_PATTERN, name):
+    if not name or len(name) > fmt.SYSTEM_NAME_MAX or not re.fullmatch(fmt.SYSTEM_NAME_PATTERN, name):
         raise ValidationError('name must be 1 to %d characters of a-z, A-Z, 0-9, "-", "_", "." and space (IPS rule), '
                               'got %r' % (fmt.SYSTEM_NAME_MAX, name))
 
@@ -93,7 +93,7 @@ def _check_rule(rule, text, parameter, secret=False):
     shown = '' if secret else ', got %r' % text
     if rule == fmt.NO_COMMA and ',' in text:
         raise ValidationError('%s must not contain a comma (IPS rejects it)' % parameter)
-    if rule == fmt.INTEGER and not re.match(r'^[0-9]+$', text):
+    if rule == fmt.INTEGER and not re.fullmatch(r'[0-9]+', text):
         raise ValidationError('%s must be a whole number%s' % (parameter, shown))
     if isinstance(rule, tuple) and text not in rule:
         raise ValidationError('%s must be one of %s%s' % (parameter, ', '.join(rule), shown))

@@ -135,6 +135,15 @@ CSV_CONSTANT_COLUMNS = (
     'SYSTEM_PRIVILEGE', 'TRUSTSTORE', 'TRUSTSTORE_PASSWORD',
 )
 CSV_LINE_END = '\n'
+# Spreadsheet safety (the collection's own rule, as spreadsheet-safe CSV exports do it): a cell that begins with one
+# of these characters is written with a single quote in front, so a spreadsheet shows it as text instead of running
+# it as a formula; reading the file back removes that quote. A repository name may not begin with one at all.
+# Encrypted constants are written verbatim (IDM must import the secret itself; the file is mode 0600 and not for a
+# spreadsheet), like the fixed columns the module fills itself. Whether IDM strips the quote on import: UNCONFIRMED.
+CSV_FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
+CSV_VERBATIM_COLUMNS = ('Name', 'Type', 'Disabled', 'AUTH_PASSWORD', 'PROXY_PASSWORD', 'TRUSTSTORE_PASSWORD')
+# A constant name is a column of the header line: letters, digits and "_" only.
+CONSTANT_NAME_PATTERN = r'^[A-Za-z_][A-Za-z0-9_]*$'
 
 # Constant defaults: SAP's SCIM connector package (OBSERVED) except SCIM_ASSIGNMENT_METHOD, which the IPS docs
 # require to be PATCH for the S/4HANA Cloud proxy (CONFIRMED).

@@ -28,7 +28,7 @@ def literal(value):
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    if GUID.match(text):
+    if GUID.fullmatch(text):
         return text
     return "'%s'" % text.replace("'", "''")
 

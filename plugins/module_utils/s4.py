@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, env_option, require, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_length, check_sap_client
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
     ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
@@ -52,10 +53,26 @@ def s4_argument_spec(writes=True):
     return spec
 
 
+# Length limits checked before any request, with where each comes from. A limit the tenant's $metadata declares
+# differently is reported by s4_preflight.
+LIMITS = {
+    'user_name': (40, 'UNCONFIRMED: the length of a business user\'s UserName in the SOAP API; SAP documents none '
+                      'for communication users'),
+    'logical_system_id': (10, 'the MaxLength of LogicalSystemID, the LOGSYS domain'),
+    'arrangement_name': (80, 'the documented limit of a communication arrangement name'),
+}
+
+
 def check_connection(params):
     """The connection options, checked before any request: an empty user or password would only earn a 401."""
     require(params, ('api_url', 'api_user', 'api_password'))
     check_base_url(params['api_url'], 'api_url')
+    check_sap_client(params.get('sap_client'))
+
+
+def check_limit(value, parameter, limit):
+    """value within LIMITS[limit]."""
+    check_length(value, parameter, *LIMITS[limit])
 
 
 def check_password(value, parameter):
@@ -135,6 +152,11 @@ class EntitySet:
             return entity
         return self.keep(self.service.read(self.path(entity), expand=self.expand)) or entity
 
+    def read_again(self, entity):
+        """Read entity anew by its key (None when it is gone): what an earlier task read may be stale, and a write
+        needs the entity's current ETags."""
+        return self.keep(self.service.read(self.path(entity), expand=self.expand))
+
     def create(self, body, parent_path=None):
         """POST body to the set, or through the navigation of the entity at parent_path."""
         target = '%s/%s' % (parent_path, self.name) if parent_path else self.name
@@ -207,13 +229,16 @@ class S4Client:
                                       expand=ARRANGEMENT_EXPAND,
                                       nested=(('InboundUser', _nav_path), ('OutboundUser', _nav_path)))
 
-    def user_ids(self, names, parameter, missing=None):
-        """{name: CC... ID} for communication user names (one request). A name that does not exist fails naming
-        parameter, unless missing(message) (Ensure.missing: check mode) lets it through with the ID ''."""
-        wanted = sorted(set(names))
+    def user_ids(self, names, parameter, missing=None, known=None):
+        """{name: CC... ID} for communication user names (one request for those known does not name). A name that
+        does not exist fails naming parameter, unless missing(message) (Ensure.missing: check mode) lets it through
+        with the ID ''."""
+        known = dict((name, user_id) for name, user_id in (known or {}).items() if user_id and name in names)
+        wanted = sorted(set(names) - set(known))
         if not wanted:
-            return {}
+            return known
         ids = dict((u['Name'], u['ID']) for u in self.users.list(any_of('Name', wanted)))
+        ids.update(known)
         absent = [n for n in wanted if n not in ids]
         if absent:
             message = '%s: communication user %s does not exist' % (parameter, ', '.join(absent))

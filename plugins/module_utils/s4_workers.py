@@ -65,8 +65,13 @@ def describe_soap_error(response):
     return describe_error(response)
 
 
+# The two paths tenants show for QueryBusinessUserIn; which one a tenant serves is UNCONFIRMED.
+OTHER_PATH = {'/sap/bc/srt/scs_ext/sap/querybusinessuserin': '/sap/bc/srt/scs/sap/querybusinessuserin',
+              '/sap/bc/srt/scs/sap/querybusinessuserin': '/sap/bc/srt/scs_ext/sap/querybusinessuserin'}
+
+
 class BusinessUserQuery:
-    """QueryBusinessUserIn at service_path."""
+    """QueryBusinessUserIn at service_path; when the tenant answers 404 there, once at the other known path."""
 
     def __init__(self, params):
         self.http = s4_http(params, error_parser=describe_soap_error, headers={'Accept': 'text/xml'})
@@ -87,13 +92,21 @@ class BusinessUserQuery:
                     }
         return found
 
+    def _post(self, query):
+        # A query changes nothing, so it may be repeated like a GET.
+        return self.http.request('POST', self.path, params=self.params, data=query.encode('utf-8'), idempotent=True,
+                                 headers={'Content-Type': 'text/xml; charset=utf-8', 'SOAPAction': SOAP_ACTION})
+
     def _query(self, ids):
         """The BusinessUser elements of one query; a log item of error severity fails."""
         query = SOAP_QUERY % ''.join(SOAP_ID_INTERVAL % escape(i) for i in ids)
-        # A query changes nothing, so it may be repeated like a GET.
-        response = self.http.request('POST', self.path, params=self.params, data=query.encode('utf-8'),
-                                     idempotent=True,
-                                     headers={'Content-Type': 'text/xml; charset=utf-8', 'SOAPAction': SOAP_ACTION})
+        try:
+            response = self._post(query)
+        except ApiError as exc:
+            if exc.status != 404 or self.path not in OTHER_PATH:
+                raise
+            self.path = OTHER_PATH[self.path]
+            response = self._post(query)
         try:
             root = ElementTree.fromstring(response.content)
         except ElementTree.ParseError:

@@ -167,17 +167,34 @@ class Ensure:
         self.module.warn('%s yet; check mode goes on as if an earlier task of this run had created it, a real run '
                          'fails unless one does' % message)
 
+    def has_written(self):
+        """Whether a write of this run was made (its ETags moved: read the object again before the next one)."""
+        return bool(self.applied)
+
+    def has_planned(self, action):
+        """Whether this run made (or, in check mode, would make) a write of this action."""
+        return action in self.actions
+
+    def outcome(self, current):
+        """The object as this run leaves it: the last write's after-state, or current when nothing changed."""
+        return self.after if self.changed else current
+
     def present(self, current, desired, create, update, write_only=(), update_password='on_create', children=(),
-                separate=None, placeholder=None):
+                separate=None, placeholder=None, confirm=None):
         """Create or update one entity and its child collections; returns the entity as it now is.
 
         create(body) returns the new entity (body: desired without None fields, inline children included);
         update(current, delta) returns the updated entity or None (then current+delta is assumed). children: Children
         of desired's list fields. separate: {field: (action, write(current, value))}, fields of an existing entity
         written by a request of their own after the update (on create they go in the body). placeholder: fields
-        the check-mode result of a create shows (the server would assign them)."""
+        the check-mode result of a create shows (the server would assign them). confirm: current came from an
+        earlier task's read (without ETags, maybe stale); confirm(current) reads it again, and is called only when
+        a write looks needed, so a no-op costs no request and every write is decided on a fresh read."""
         children = list(children)
         separate = separate or {}
+        if confirm is not None and current is not None and self._would_write(
+                current, desired, write_only, update_password, children, separate):
+            current = confirm(current)
         nested = set(c.field for c in children)
         before = current or {}
         plans = dict((c.field, c.plan(before.get(c.field), desired.get(c.field), update_password)) for c in children)
@@ -214,6 +231,19 @@ class Ensure:
             if not c.inline:
                 obj[c.field] = self._children(c, obj, before, plans[c.field], after)
         return obj
+
+    @staticmethod
+    def _would_write(current, desired, write_only, update_password, children, separate):
+        """Whether present() would write anything for current (an existing entity)."""
+        nested = set(c.field for c in children)
+        root = dict((k, v) for k, v in desired.items() if k not in nested)
+        if changes(dict((k, v) for k, v in root.items() if k not in separate), current, write_only):
+            return True
+        if update_password == 'always' and any(root.get(k) is not None for k in write_only):
+            return True
+        if any(changes({k: root.get(k)}, current) for k in separate):
+            return True
+        return any(any(c.plan(current.get(c.field), desired.get(c.field), update_password)) for c in children)
 
     def _children(self, children, parent, before, plan, after):
         """Make the separate writes of one child collection (removals first, so a replaced item frees its place)."""

@@ -33,11 +33,16 @@ options:
   name:
     description:
       - Repository name, unique in IDM. It identifies the repository. The system privilege is C(PRIV:SYSTEM:<name>).
+      - It may not begin with C(=), C(+), C(-), C(@) or a tab (a spreadsheet would run the CSV cell as a formula),
+        nor hold double quotes or line breaks.
     type: str
     required: true
   description:
     description:
       - Description of the repository. Taken from O(source_csv) when not given; not compared when neither gives it.
+      - In the CSV, a description (or constant value) that begins with C(=), C(+), C(-), C(@) or a tab gets a single
+        quote in front, so a spreadsheet shows it as text; reading the file back takes it off. Encrypted constants
+        are written as given.
     type: str
   repository_type:
     description:
@@ -142,6 +147,7 @@ options:
   constants:
     description:
       - Any other constants, by name (for example C(READ_TIMEOUT), C(SCIM_MODIFY_METHOD)). Values are kept as text.
+      - A name is a column of the CSV header: letters, digits and C(_) only.
       - Not for the constants that have an option of their own, and never for encrypted ones.
       - Constants on the repository that are not listed are kept.
     type: dict
@@ -184,8 +190,18 @@ options:
   dest:
     description:
       - CSV file to write with O(transport=file). It gets mode C(0600) because it holds secrets, and it is
-        rewritten only when its content would change.
+        rewritten only when its content would change. It is written to a temporary file in the same directory and
+        renamed.
+      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a repository CSV as this
+        module writes it, a regular file (a symbolic link is never followed) and owned by the user the task runs as.
+        Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
+  force:
+    description:
+      - Replace or remove O(dest) even when it is not this module's CSV, is a symbolic link (the link itself is
+        replaced, never the file it points to) or belongs to another user.
+    type: bool
+    default: false
   state:
     description:
       - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
@@ -306,7 +322,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.transport import
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
     JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec,
-    render_csv, server_view)
+    is_repository_csv, render_csv, server_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 CSV_MODE = 0o600
@@ -350,6 +366,7 @@ def argument_spec():
         initial_load_timeout=dict(type='int', default=900),
         transport=dict(type='str', default='file', choices=['api', 'file']),
         dest=dict(type='path'),
+        force=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(idm_argument_spec())
@@ -392,7 +409,7 @@ def initial_load(module, client, repo, ensure, desired):
     if not running:
         if p['initial_load'] == 'once' and status.get('lastSucceeded'):
             return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
-        view = ensure.after if ensure.changed else server_view(repo)
+        view = ensure.outcome(server_view(repo))
         job = ensure.write('initial_load', view, view, client.start_initial_load, repo['id'])
         if job is None:  # check mode
             return {'status': 'would start'}
@@ -414,7 +431,7 @@ def initial_load(module, client, repo, ensure, desired):
 def apply_file(module, desired):
     p = module.params
     ensure = Ensure(module, SECRET_FIELDS)
-    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view)
+    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, 'a repository CSV', p['force'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)
         return ensure.result(path=p['dest'], next_step='Delete the repository %r in the IDM admin UI by hand (IDM has '
@@ -429,7 +446,7 @@ def apply_file(module, desired):
     repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
     repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
     return ensure.result(path=p['dest'], repository=repo,
-                         next_step=file_next_step(p, constants, 'update' in ensure.actions),
+                         next_step=file_next_step(p, constants, ensure.has_planned('update')),
                          initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
 
 

@@ -95,8 +95,17 @@ options:
   dest:
     description:
       - File to write with O(transport=file). It is rewritten only when its content would change, so the file is
-        byte-stable for the same input.
+        byte-stable for the same input. It is written to a temporary file in the same directory and renamed.
+      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a proxy system JSON document
+        as this module writes it, a regular file (a symbolic link is never followed) and owned by the user the task
+        runs as. Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
+  force:
+    description:
+      - Replace or remove O(dest) even when it is not this module's document, is a symbolic link (the link itself is
+        replaced, never the file it points to) or belongs to another user.
+    type: bool
+    default: false
   system_id:
     description:
       - With O(transport=file), the ID that IPS gave the system when the admin imported the file. The module then
@@ -228,6 +237,7 @@ def argument_spec():
         write_transformation=dict(type='raw'),
         transport=dict(type='str', default='file', choices=['api', 'file']),
         dest=dict(type='path'),
+        force=dict(type='bool', default=False),
         system_id=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
@@ -366,16 +376,22 @@ def credential_keys(desired):
 
 def file_view(text):
     """The view of a file written earlier (a marker when it is not this module's JSON)."""
+    return current_view(json.loads(text)) if is_system_json(text) else {'content': 'not a proxy system JSON document'}
+
+
+def is_system_json(text):
+    """Whether text is a proxy system document as this module writes it (a JSON object with its name and type)."""
     try:
-        return current_view(json.loads(text))
-    except (ValueError, AttributeError, TypeError):
-        return {'content': 'not a proxy system JSON document'}
+        doc = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get(KEYS['name']), str) and KEYS['connector_type'] in doc
 
 
 def apply_file(module, desired):
     p = module.params
     ensure = Ensure(module, secret_fields(desired, None))
-    hand_off = HandOffFile(p['dest'], FILE_MODE, file_view)
+    hand_off = HandOffFile(p['dest'], FILE_MODE, file_view, is_system_json, 'a proxy system JSON document', p['force'])
     scim_url = scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)

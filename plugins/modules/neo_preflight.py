@@ -155,7 +155,7 @@ def oauth_client(facts, params):
         facts.add(fact, 'a token for the client', 'no client ID or secret given', 'unknown',
                   '%s and %s' % (facts.name('client_id'), facts.name('client_secret')))
         return
-    token_url = neo_app_token_url(neo_url(params, 'oauth_url', 'oauthasservices-' + params['subaccount']))
+    token_url = neo_app_token_url(params)
     try:
         neo_app_tokens(params, token_url, params['client_id'], params['client_secret']).token()
     except ApiError as exc:

@@ -13,8 +13,9 @@ short_description: Write a run's report to a file, creating its directory
 version_added: 0.2.0
 author: sapcloud.identity contributors (@sapcloud)
 description:
-  - Writes O(content) to O(path) whole and atomically, creating missing parent directories, and leaves the file
-    alone when it already holds exactly that content with that mode.
+  - Writes O(content) to O(path) whole and atomically (a temporary file in the same directory, then a rename),
+    creating missing parent directories, and leaves the file alone when it already holds exactly that content with
+    that mode.
   - The shipped playbooks write their Markdown summaries with it (role P(sapcloud.identity.summary#role)). On the
     controller it runs in the task's worker like the collection's other modules, where M(ansible.builtin.file) plus
     M(ansible.builtin.template) would start two module processes for every run.
@@ -37,13 +38,25 @@ options:
     type: str
     required: true
   mode:
-    description: Permissions of the file, in octal.
+    description:
+      - Permissions of the file, in octal (V(0644), V(644) or V(0o644)). The setuid, setgid and sticky bits are
+        refused, and so is write access for others unless O(world_writable=true).
     type: str
     default: '0644'
   directory_mode:
-    description: Permissions of parent directories this module creates, in octal.
+    description: Permissions of parent directories this module creates, in octal, limited as O(mode) is.
     type: str
     default: '0755'
+  world_writable:
+    description: Allow a O(mode) or O(directory_mode) that lets every user write.
+    type: bool
+    default: false
+  force:
+    description:
+      - Replace O(path) even when it is a symbolic link (the link itself is replaced, never the file it points to),
+        not a regular file, or owned by another user. Without it such a path fails before any write.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -65,22 +78,20 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import file_mode, read_text, write_text
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
-
-
-def octal(value, option):
-    try:
-        return int(value, 8)
-    except (TypeError, ValueError):
-        raise ValidationError('%s must be an octal mode such as 0644, got %r' % (option, value))
+from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import (
+    file_mode, foreign, parse_mode, read_text, write_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, string_problem
 
 
 def write_report(module):
     params = module.params
     path = os.path.abspath(params['path'])
-    mode, directory_mode = octal(params['mode'], 'mode'), octal(params['directory_mode'], 'directory_mode')
-    if read_text(path, 'path') == params['content'] and file_mode(path) == mode:
+    mode = parse_mode(params['mode'], 'mode', params['world_writable'])
+    directory_mode = parse_mode(params['directory_mode'], 'directory_mode', params['world_writable'])
+    problem = foreign(path)
+    if problem and not params['force']:
+        raise ValidationError('path: %s %s; refusing to replace it (set force: true to do so)' % (path, problem))
+    if not problem and read_text(path, 'path', follow=False) == params['content'] and file_mode(path) == mode:
         return dict(changed=False, path=path)
     if not module.check_mode:
         directory = os.path.dirname(path)
@@ -93,10 +104,13 @@ def write_report(module):
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
-                           mode=dict(type='str', default='0644'), directory_mode=dict(type='str', default='0755')),
-        supports_check_mode=True)
+    spec = dict(path=dict(type='path', required=True), content=dict(type='str', required=True),
+                mode=dict(type='str', default='0644'), directory_mode=dict(type='str', default='0755'),
+                world_writable=dict(type='bool', default=False), force=dict(type='bool', default=False))
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    problem = string_problem(spec)
+    if problem:
+        module.fail_json(msg=problem)
     try:
         module.exit_json(**write_report(module))
     except ValidationError as exc:

@@ -45,6 +45,7 @@ options:
     description:
       - Arrangement name. A new arrangement is named O(scenario_id) unless this is given; an existing arrangement
         keeps its name unless this is given.
+      - At most 80 characters (the documented limit), checked before any request.
     type: str
   inbound_user:
     description:
@@ -59,6 +60,16 @@ options:
       - When omitted, the arrangement's outbound user is left as it is. Some scenarios need one
         (error C(CM_APS_CA/027)).
     type: str
+  outbound_user_optional:
+    description:
+      - Bind O(outbound_user) only where the tenant requires one. A new arrangement is created without it, and
+        again with it when the tenant answers C(CM_APS_CA/027) (no suitable outbound user); an existing
+        arrangement keeps its outbound user as it is.
+      - Which scenarios need an outbound user, and whether a scenario without outbound communication refuses one,
+        is unconfirmed (the 2019 integration guide binds a dummy user to C(SAP_COM_0066)); this serves both.
+    type: bool
+    default: false
+    version_added: 0.2.0
   inbound_services:
     description:
       - Inbound services to switch on or off. Services not listed are left as they are.
@@ -93,6 +104,23 @@ options:
       - Arrangement properties, as a dict of name to value or as a list of dicts with keys C(name) and C(value).
         Values are sent as strings. Properties not listed are left as they are.
     type: raw
+  known:
+    description:
+      - The arrangement as an earlier task of the same run read it (an element of
+        RV(sapcloud.identity.s4_comm_arrangement_info#module:arrangements)). The module then makes no read of it
+        unless a write looks needed, and decides every write on a fresh read.
+      - Ignored unless its scenario and system are O(scenario_id) and O(system_id) and it has a C(UUID); then the
+        module reads the arrangement itself.
+    type: dict
+  system:
+    description:
+      - The communication system as an earlier task of the same run left it - C(UUID) and C(ID) with the lists
+        C(InboundUsers) and C(OutboundUsers) as M(sapcloud.identity.s4_comm_system) returns them (its
+        RV(sapcloud.identity.s4_comm_system#module:system), RV(sapcloud.identity.s4_comm_system#module:inbound_users)
+        and RV(sapcloud.identity.s4_comm_system#module:outbound_users)). The module then reads neither the system
+        nor the user named in O(inbound_user) when the system lists that user with its UUID.
+      - Ignored unless its C(ID) is O(system_id) and it has a C(UUID) (check mode of a new system has none).
+    type: dict
   state:
     description:
       - V(present) creates or updates the arrangement, V(absent) deletes it (unconfirmed on real tenants).
@@ -101,7 +129,8 @@ options:
     default: present
 notes:
   - A no-op run makes at most three requests (the arrangement, the system with its users, and the communication user
-    named in O(inbound_user)); the CSRF token comes with the first of them.
+    named in O(inbound_user)); the CSRF token comes with the first of them. With O(known) and O(system) from
+    earlier tasks it makes none.
   - In check mode a communication system, communication user, or inbound or outbound user of the system that does not
     exist yet is a warning, not a failure, since an earlier task of the same run may create it; the module reports
     what it would create or bind, with empty UUIDs for what does not exist yet.
@@ -168,8 +197,9 @@ actions:
 import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, check_limit, s4_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 # Services and properties, sent inside the arrangement's create and update (a deep update the server merges by
@@ -216,6 +246,9 @@ def inbound_binding(client, ensure, system, params, current):
     inbound = system.get('InboundUsers') or []
     name = params['inbound_user']
     if name:
+        listed = [i['UUID'] for i in inbound if i.get('user') == name and i.get('UUID')]
+        if listed:  # the system as an earlier task left it names the user
+            return listed[0]
         user_id = client.user_ids([name], 'inbound_user', ensure.missing)[name]
         matches = sorted((i for i in inbound if i['CommunicationUserID'] == user_id),
                          key=lambda i: i.get('AuthenticationMethod') != 'basic')
@@ -246,39 +279,66 @@ def outbound_binding(ensure, system, params):
 
 def ensure_arrangement(module):
     params = module.params
-    if not SCENARIO_ID.match(params['scenario_id']):
+    if not SCENARIO_ID.fullmatch(params['scenario_id']):
         raise ValidationError('scenario_id must be SAP_COM_ or YY1_ followed by letters, digits or _, got %r'
                               % params['scenario_id'])
     if not (params['system_id'] or '').strip():
         raise ValidationError('system_id must be the ID of a communication system, got %r' % params['system_id'])
+    check_limit(params['name'], 'name', 'arrangement_name')
+    for option in ('inbound_user', 'outbound_user'):
+        check_limit(params[option], option, 'user_name')
     desired = desired_items(params)
     client = S4Client(params)
     ensure = Ensure(module)
     arrangements = client.arrangements
-    current = arrangements.find(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'])
+    # Expand only the item navigations this task sends: their shapes are unconfirmed, and a tenant that does not
+    # declare them refuses the $expand.
+    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + [nav for nav in ('InboundServices',
+                                   'OutboundServices', 'Properties') if desired.get(nav) is not None])
+    known, system = (params['known'], params['system']) if params['state'] == 'present' else (None, None)
+    if known and known.get('UUID') and (known.get('CommunicationScenarioID'), known.get('CommunicationSystemID')) == (
+            params['scenario_id'], params['system_id']):
+        current, confirm = known, arrangements.read_again  # read again only before a write
+    else:
+        current, confirm = arrangements.find(CommunicationScenarioID=params['scenario_id'],
+                                             CommunicationSystemID=params['system_id']), None
     if params['state'] == 'absent':
         ensure.absent(current, arrangements.delete)
         return ensure.result(arrangement_uuid='', arrangement={})
 
-    system = client.systems.find(ID=params['system_id'])
+    if not (system and system.get('ID') == params['system_id'] and system.get('UUID')):
+        system = client.systems.find(ID=params['system_id'])
     if system is None:
         ensure.missing('system_id: communication system %s does not exist' % params['system_id'])
         system = {'ID': params['system_id']}  # check mode: without users until an earlier task creates it
     outbound = outbound_binding(ensure, system, params)  # needs no request, so it may fail first
-    bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current), 'OutboundUser': outbound}
+    optional = params['outbound_user_optional'] and outbound is not None
+    bindings = {'InboundUser': inbound_binding(client, ensure, system, params, current),
+                'OutboundUser': None if optional else outbound}
     desired.update(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
                    Name=params['name'] or (params['scenario_id'] if current is None else None))
     desired.update((b, {'CommunicationSystem%sUUID' % b: uuid}) for b, uuid in bindings.items() if uuid is not None)
 
     def bind(binding):
         def write(arrangement, value):
-            if ensure.applied:  # an earlier write of this run moved the arrangement's ETags: read them anew
+            if ensure.has_written():  # an earlier write of this run moved the arrangement's ETags: read them anew
                 arrangement = arrangements.reread(arrangement)
             client.bind_arrangement_user(arrangement, binding, value['CommunicationSystem%sUUID' % binding])
         return BINDINGS[binding], write
 
-    arrangement = ensure.present(current, desired, arrangements.create, arrangements.update, children=ITEMS,
-                                 separate=dict((b, bind(b)) for b in BINDINGS), placeholder={'UUID': ''})
+    create = arrangements.create
+    if optional:
+        def create(body):
+            try:
+                return arrangements.create(body)
+            except ApiError as exc:
+                if exc.status != 400 or 'CM_APS_CA/027' not in '%s %s' % (exc.code, exc):
+                    raise
+            return arrangements.create(dict(body, OutboundUser={'CommunicationSystemOutboundUserUUID': outbound}))
+
+    arrangement = ensure.present(current, desired, create, arrangements.update, children=ITEMS,
+                                 separate=dict((b, bind(b)) for b in BINDINGS), placeholder={'UUID': ''},
+                                 confirm=confirm)
     return ensure.result(arrangement_uuid=arrangement['UUID'], arrangement=arrangement)
 
 
@@ -292,9 +352,12 @@ def main():
              name=dict(type='str'),
              inbound_user=dict(type='str'),
              outbound_user=dict(type='str'),
+             outbound_user_optional=dict(type='bool', default=False),
              inbound_services=service,
              outbound_services=dict(service),
              properties=dict(type='raw'),
+             known=dict(type='dict'),
+             system=dict(type='dict'),
              state=dict(type='str', choices=['present', 'absent'], default='present')),
         supports_check_mode=True)
     run(module, ensure_arrangement)

@@ -41,6 +41,15 @@ options:
     description:
       - Return only the arrangement with this name.
     type: str
+  with_items:
+    description:
+      - Expand the service and property items (C(InboundServices), C(OutboundServices), C(Properties)) besides
+        the user bindings.
+      - Their shapes are unconfirmed; with V(false) the read works on a tenant whose C($metadata) does not declare
+        those navigations.
+    type: bool
+    default: true
+    version_added: 0.2.0
 seealso:
   - module: sapcloud.identity.s4_comm_arrangement
 '''
@@ -98,14 +107,18 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Clie
 def read_arrangements(module):
     params = module.params
     query = compile_query(module)
-    arrangements = S4Client(params).arrangements.list(
+    entity_set = S4Client(params).arrangements
+    if not params['with_items']:
+        entity_set.expand = 'InboundUser,OutboundUser'
+    arrangements = entity_set.list(
         CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'], Name=params['name'])
     return info_result(query, 'arrangements', arrangements)
 
 
 def main():
     module = new_module(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'),
-                             name=dict(type='str'), **query_argument_spec()),
+                             name=dict(type='str'), with_items=dict(type='bool', default=True),
+                             **query_argument_spec()),
                         supports_check_mode=True)
     run(module, read_arrangements)
 

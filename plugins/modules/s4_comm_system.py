@@ -44,6 +44,8 @@ options:
   host_name:
     description:
       - Host name the tenant calls for outbound communication, for example C(ips.example.com).
+      - A host name only, without scheme, path, port (give O(port)) or blanks; anything else fails before any
+        request.
       - Required unless O(inbound_only=true).
     type: str
   port:
@@ -78,6 +80,12 @@ options:
             run may create it.
         type: str
         required: true
+      user_id:
+        description:
+          - The communication user's ID (C(CC...)) when an earlier task of the run knows it
+            (RV(sapcloud.identity.s4_comm_user#module:user_id)); the module then does not look the user up. Empty
+            or omitted, it reads the ID itself.
+        type: str
       authentication_method:
         description:
           - How the user authenticates.
@@ -212,8 +220,9 @@ actions:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_host_name, check_port
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
-    AUTH_METHODS, SECRET_FIELDS, S4Client, s4_argument_spec)
+    AUTH_METHODS, SECRET_FIELDS, S4Client, check_limit, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
 
 # Child collection, key of its items, action name.
@@ -229,18 +238,17 @@ def validate(params):
         return
     if not params['inbound_only'] and not params['host_name']:
         raise ValidationError('host_name is required unless inbound_only is true')
+    check_host_name(params['host_name'], 'host_name')
     if params['inbound_only'] and params['outbound_users']:
         raise ValidationError('outbound_users must be empty when inbound_only is true')
-    if len(params['logical_system_id'] or '') > 10:
-        raise ValidationError('logical_system_id must have at most 10 characters, got %d'
-                              % len(params['logical_system_id']))
-    if not 0 < params['port'] < 65536:
-        raise ValidationError('port must be between 1 and 65535, got %d' % params['port'])
+    check_limit(params['logical_system_id'], 'logical_system_id', 'logical_system_id')
+    check_port(params['port'], 'port')
     for option, key in (('inbound_users', 'user'), ('outbound_users', 'name')):
         names = [item[key] for item in params[option] or []]
         for index, name in enumerate(names):
             if not name:
                 raise ValidationError('%s[%d].%s must not be empty' % (option, index, key))
+            check_limit(name, '%s[%d].%s' % (option, index, key), 'user_name')
         if len(set(names)) != len(names):
             raise ValidationError('%s lists a %s twice' % (option, key))
     for index, item in enumerate(params['outbound_users'] or []):
@@ -282,7 +290,8 @@ def ensure_system(module):
     ensure = Ensure(module, SECRET_FIELDS)
     present = params['state'] == 'present'
     listed = [u['user'] for u in params['inbound_users'] or []]
-    user_ids = client.user_ids(listed, 'inbound_users', ensure.missing) if present else {}
+    known_ids = dict((u['user'], u['user_id']) for u in params['inbound_users'] or [])
+    user_ids = client.user_ids(listed, 'inbound_users', ensure.missing, known_ids) if present else {}
     current = client.systems.find(ID=params['system_id'])
     if not present:
         ensure.absent(current, client.systems.delete)
@@ -317,6 +326,7 @@ def main():
              business_system_id=dict(type='str'),
              inbound_users=dict(type='list', elements='dict', options=dict(
                  user=dict(type='str', required=True),
+                 user_id=dict(type='str'),
                  authentication_method=dict(type='str', choices=list(AUTH_METHODS), default='basic'))),
              outbound_users=dict(type='list', elements='dict', options=dict(
                  name=dict(type='str', required=True),

@@ -33,6 +33,8 @@ options:
     description:
       - User name of the communication user (the logon name, shown as User Name in the Fiori app).
       - It must not contain a comma, which SAP Identity Provisioning rejects in user names.
+      - At most 40 characters, checked before any request. SAP documents no limit for communication users; 40 is
+        the length of a business user's name (UNCONFIRMED for communication users).
     type: str
     required: true
   description:
@@ -56,6 +58,13 @@ options:
     type: str
     choices: [on_create, always]
     default: on_create
+  known:
+    description:
+      - The user as an earlier task of the same run read it (an element of RV(sapcloud.identity.s4_comm_user_info#module:users),
+        or RV(user) of this module). The module then makes no read of its own unless a write looks needed, and
+        decides every write on a fresh read, so a user changed in between is not overwritten blindly.
+      - Ignored unless its C(Name) is O(name) and it has an C(ID); then the module reads the user itself.
+    type: dict
   state:
     description:
       - V(present) creates or updates the user, V(absent) deletes it (unconfirmed on real tenants).
@@ -119,7 +128,7 @@ actions:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
-    SECRET_FIELDS, S4Client, check_password, s4_argument_spec)
+    SECRET_FIELDS, S4Client, check_limit, check_password, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 
@@ -127,10 +136,15 @@ def ensure_user(module):
     params = module.params
     if ',' in params['name'] or not params['name'].strip():
         raise ValidationError('name must be a non-empty user name without a comma, got %r' % params['name'])
+    check_limit(params['name'], 'name', 'user_name')
     check_password(params['password'], 'password')
     client = S4Client(params)
     ensure = Ensure(module, SECRET_FIELDS)
-    current = client.users.find(Name=params['name'])
+    known = params['known'] if params['state'] == 'present' else None
+    if known and known.get('Name') == params['name'] and known.get('ID'):
+        current, confirm = known, client.users.read_again  # read again only before a write
+    else:
+        current, confirm = client.users.find(Name=params['name']), None
     if params['state'] == 'absent':
         ensure.absent(current, client.users.delete)
         return ensure.result(user_id=current['ID'] if current else '', user={})
@@ -142,7 +156,7 @@ def ensure_user(module):
                 raise ValidationError('%s is required to create communication user %s' % (option, params['name']))
         desired['Type'] = 'customer_communication'
     user = ensure.present(current, desired, client.users.create, client.users.update, write_only=SECRET_FIELDS,
-                          update_password=params['update_password'])
+                          update_password=params['update_password'], confirm=confirm)
     return ensure.result(user_id=user.get('ID', ''), user=user)
 
 
@@ -153,6 +167,7 @@ def main():
              description=dict(type='str'),
              password=dict(type='str', no_log=True),
              update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+             known=dict(type='dict'),
              state=dict(type='str', choices=['present', 'absent'], default='present')),
         supports_check_mode=True)
     run(module, ensure_user)

@@ -21,7 +21,10 @@ description:
     entity sets are concurrency-controlled (C(Core.OptimisticConcurrency)) and whether entities carry ETags;
     and whether the scenarios of the connector profile are offered on the tenant.
   - Each fact is returned with what the collection expects, what the tenant shows, a verdict (C(confirmed),
-    C(different) or C(unknown)) and, when different, what to set.
+    C(different) or C(unknown)) and, when different, what to set. A fact is C(different) only when this run depends
+    on it (see O(arrangement_items)); each names the setting that clears it or says that no setting does.
+  - A refused first request is named by its cause (logon, C(sap-client), TLS, proxy, a missing service), not as an
+    unreachable host.
 author:
   - sapcloud.identity contributors (@sapcloud)
 extends_documentation_fragment:
@@ -53,6 +56,18 @@ options:
       base:
         description: The part of O(values[].value) the setting gives, when the playbook adds to it (such as C(_A)).
         type: str
+  arrangement_items:
+    description:
+      - The arrangement navigations the run sends items through (C(InboundServices), C(OutboundServices),
+        C(Properties)), that is those whose O(sapcloud.identity.s4_comm_arrangement#module:inbound_services),
+        O(sapcloud.identity.s4_comm_arrangement#module:outbound_services) or
+        O(sapcloud.identity.s4_comm_arrangement#module:properties) it sets.
+      - Only these are C(different) when the tenant does not declare them or their item properties; the others
+        are reported C(unknown) (their shapes are unconfirmed and this run does not depend on them).
+    type: list
+    elements: str
+    choices: [InboundServices, OutboundServices, Properties]
+    default: []
   scenarios:
     description: Communication scenarios the connector profile needs on the tenant.
     type: list
@@ -120,6 +135,7 @@ facts:
 '''
 
 import difflib
+import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.edmx import MetadataError, parse
@@ -142,10 +158,12 @@ USED = {
     'OutboundUsers': (('UUID', 'CommunicationSystemUUID', 'Name', 'AuthenticationMethod', 'Password'), {}),
     'CommunicationArrangements': (('UUID', 'CommunicationScenarioID', 'CommunicationSystemID', 'Name'),
                                   {'InboundUser': ('CommunicationSystemInboundUserUUID',),
-                                   'OutboundUser': ('CommunicationSystemOutboundUserUUID',),
-                                   'InboundServices': ('ID', 'Status'), 'OutboundServices': ('ID', 'Status'),
-                                   'Properties': ('Name', 'Value')}),
+                                   'OutboundUser': ('CommunicationSystemOutboundUserUUID',)}),
 }
+# Sent (and read) only when the run sets the matching s4_comm_arrangement option; their shapes are UNCONFIRMED.
+ITEMS = {'InboundServices': ('ID', 'Status'), 'OutboundServices': ('ID', 'Status'), 'Properties': ('Name', 'Value')}
+# A logon page that comes with HTTP 200 (an ICF node that answers browsers) is a failed logon all the same.
+LOGON_PAGE = re.compile(r'<html.*(logon|log on|anmeldung)', re.I | re.S)
 LOGON_CAUSES = ('SAP answers all three alike with its logon page: (1) a wrong password: check {password}; '
                 '(2) a locked user: Maintain Communication Users app, lock status; (3) {user} is not the inbound '
                 'user of a SAP_COM_0A48 arrangement: Communication Arrangements app. Check (2) and (3) in the apps '
@@ -158,13 +176,16 @@ def first_request(client, facts, params):
     host = params['api_url']
     try:
         response = client.http.request('GET', COMM_USER_SERVICE + '/$metadata', params=client_query(params),
-                                       headers={'Accept': 'application/xml'}, ok=(200, 401, 403, 404, 500))
+                                       headers={'Accept': 'application/xml'}, ok=(200, 400, 401, 403, 404, 500))
     except ApiError as exc:
         text = str(exc)
         if 'SSL' in text or 'certificate' in text.lower():
             facts.add('API host reachable', 'HTTPS answer from %s' % host, 'reached', 'confirmed')
             facts.add('TLS certificate trusted', 'a certificate the controller trusts', text, 'different',
                       'SAPCLOUD_CA_PATH (or ca_path) to the CA that issued the tenant certificate')
+        elif 'proxy' in text.lower():
+            facts.add('HTTP proxy', 'the proxy of HTTPS_PROXY/NO_PROXY passes requests to %s' % host, text,
+                      'different', 'HTTPS_PROXY and NO_PROXY of the controller (or the AWX job environment)')
         else:
             facts.add('API host reachable', 'an answer from %s' % host, text, 'different',
                       '%s: the tenant API host, https://<tenant>-api.s4hana.cloud.sap' % facts.name('api_url'))
@@ -174,6 +195,19 @@ def first_request(client, facts, params):
         facts.add('TLS certificate trusted', 'a certificate the controller trusts', 'verified', 'confirmed')
     status = response.status_code
     logon = 'logon as %s (SAP_COM_0A48)' % user
+    if status == 400:
+        body = ' '.join((response.text or '').split())[:200]
+        if 'client' in body.lower():
+            facts.add('sap-client', 'not needed' if not params.get('sap_client') else 'client %s' % params['sap_client'],
+                      'HTTP 400: %s' % body, 'different',
+                      "%s: the tenant's client (three digits, shown in the tenant URL or by the admin)"
+                      % facts.name('sap_client'))
+        else:
+            facts.add('SAP_COM_0A48 services on the tenant', 'the three OData V4 services', 'HTTP 400: %s' % body,
+                      'different', 'no setting: report this answer to the collection')
+        return None
+    if status == 200 and LOGON_PAGE.search(response.text[:2000] or ''):
+        status = 401
     if status == 401:
         facts.add(logon, 'the SAP_COM_0A48 services answer', 'HTTP 401 with the logon page', 'different',
                   LOGON_CAUSES.format(password=facts.name('api_password'), user=user))
@@ -203,6 +237,25 @@ def metadata_of(client, params, path, text=None):
         text = client.http.request('GET', path + '/$metadata', params=client_query(params),
                                    headers={'Accept': 'application/xml'}).text
     return parse(text)
+
+
+def compare_items(facts, sets, types, sent):
+    """The arrangement's service and property items: different only where this run sends them."""
+    declared = (sets.get('CommunicationArrangements') or {}).get('navigations') or {}
+    for nav, properties in ITEMS.items():
+        fact = 'CommunicationArrangements/%s items' % nav
+        problems = ['navigation not declared'] if nav not in declared else \
+            missing(properties, types.get(declared[nav], {'properties': {}})['properties'])
+        expected = ', '.join(properties) + ('' if nav in sent else ' (only when sent; this run sends none)')
+        if not problems:
+            facts.add(fact, expected, 'all declared', 'confirmed')
+        elif nav in sent:
+            facts.add(fact, expected, 'missing: ' + ', '.join(problems), 'different',
+                      'no setting: this tenant does not take the %s items the run sends; leave out that option of '
+                      's4_comm_arrangement, or report the tenant $metadata to the collection' % nav)
+        else:
+            facts.add(fact, expected, 'missing: ' + ', '.join(problems), 'unknown',
+                      'nothing to do for this run; s4_comm_arrangement cannot send %s items on this tenant' % nav)
 
 
 def compare_sets(facts, sets, types):
@@ -250,8 +303,11 @@ def compare_lengths(facts, sets, values):
         expected = 'at least %d characters (%s)' % (len(value), value)
         if declared is None:
             facts.add(fact, expected, 'property not declared', 'unknown', 'see the properties fact of %s' % entity_set)
-        elif declared['max_length'] is None or declared['max_length'] >= len(value):
-            facts.add(fact, expected, 'MaxLength %s' % (declared['max_length'] or 'not limited'), 'confirmed')
+        elif declared['max_length'] is None:
+            facts.add(fact, expected, 'no MaxLength declared', 'unknown',
+                      'a write shows the limit; the run stops there with the value named if it is too long')
+        elif declared['max_length'] >= len(value):
+            facts.add(fact, expected, 'MaxLength %s' % declared['max_length'], 'confirmed')
         else:
             extra = len(value) - len(item['base']) if item.get('base') else 0
             facts.add(fact, expected, 'MaxLength %d' % declared['max_length'], 'different',
@@ -322,7 +378,7 @@ def alternative(params, offered):
 
 
 LATER = (('SAP_COM_0A48 $metadata', 'the three services declare what the modules use'),
-         ('If-Match required (Core.OptimisticConcurrency)', 'not enforced'))
+         ('If-Match required (Core.OptimisticConcurrency)', 'If-Match sent where required'))
 
 
 def preflight(module):
@@ -345,6 +401,7 @@ def preflight(module):
         sets.update(found_sets)
         types.update(found_types)
     compare_sets(facts, sets, types)
+    compare_items(facts, sets, types, params['arrangement_items'])
     compare_lengths(facts, sets, params['values'])
     concurrency(facts, client, sets, params)
     scenarios(facts, client, sets, types, params)
@@ -358,6 +415,8 @@ def main():
             property=dict(type='str', required=True), value=dict(type='str', required=True),
             setting=dict(type='str'), base=dict(type='str'))),
         scenarios=dict(type='list', elements='str', default=[]),
+        arrangement_items=dict(type='list', elements='str', default=[],
+                               choices=['InboundServices', 'OutboundServices', 'Properties']),
         alternatives=dict(type='dict', default={}),
         **preflight_argument_spec()
     )

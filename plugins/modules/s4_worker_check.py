@@ -36,6 +36,7 @@ options:
     description:
       - Path of the QueryBusinessUserIn endpoint. Take it from the communication arrangement's inbound services.
         Both C(/sap/bc/srt/scs_ext/sap/querybusinessuserin) and C(/sap/bc/srt/scs/sap/querybusinessuserin) are seen.
+      - When the tenant answers HTTP 404 at one of these two, the other is tried once.
     type: str
     default: /sap/bc/srt/scs_ext/sap/querybusinessuserin
   worker_roles:

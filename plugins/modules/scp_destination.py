@@ -17,8 +17,8 @@ description:
   - >-
     B(Cloud Foundry) uses the Destination service REST API as SAP documents it (OpenAPI C(SAP_CP_CF_Connectivity_Destination)):
     GET C(/destination-configuration/v1/subaccountDestinations/<name>) (or C(instanceDestinations)), POST to create
-    (a C(409 Duplicate key), for example from a parallel run, is answered by reading the destination and converging
-    it), PUT to overwrite, DELETE. The GET returns the password in clear, so a changed password is detected; it is
+    (a C(409 Duplicate key), for example from a parallel run, is answered by overwriting the destination with a
+    PUT, so a create is an upsert as on Neo), PUT to overwrite, DELETE. The GET returns the password in clear, so a changed password is detected; it is
     removed from every return value, diff and message.
   - >-
     B(Neo) uses the configuration service C(https://configapi.<host>/configuration/api/rest). This API is
@@ -206,7 +206,6 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     check_authentication, check_destination_name, check_destination_scope, check_http_url, cf_argument_spec,
     destination_client, destination_scope_argument_spec, neo_argument_spec, public, secret_keys)
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 # Options that map to one destination property each.
@@ -320,11 +319,6 @@ def ensure_destination(module):
         changed = sorted(current) if ensure.absent(current, lambda cur: client.delete(cur['Name'])) else []
         return ensure.result(changed_properties=changed, **scope)
 
-    outcome = {}
-
-    def create(target):
-        outcome['created'] = client.create(target)
-
     def unreadable(current):
         """Secrets the server does not return cannot be compared (Neo without password read-back)."""
         return set(k for k in secrets if params['platform'] == 'neo' and current is not None and k not in current)
@@ -332,17 +326,7 @@ def ensure_destination(module):
     target = target_destination(current, desired, props, secret_props)
     write_only = unreadable(current)
     _dest, changed = ensure.replace(current, target, client.update, write_only, params['update_password'],
-                                    create=create)
-    if outcome.get('created') is False:
-        # 409 Duplicate key: created meanwhile (a parallel run), so converge on what is there.
-        current = client.get(params['name'])
-        if current is None:
-            raise ApiError('%s was reported as existing but cannot be read' % params['name'])
-        secrets.update(secret_keys(current))
-        ensure = Ensure(module, secret_fields=secrets)
-        target = target_destination(current, desired, props, secret_props)
-        write_only = unreadable(current)
-        _dest, changed = ensure.replace(current, target, client.update, write_only, params['update_password'])
+                                    create=client.create)
     if changed and 'Password' in write_only and 'Password' not in target and target.get('User'):
         module.warn('%s is uploaded without a password: the configuration service replaces the whole '
                     'destination, so a password it holds is removed' % params['name'])

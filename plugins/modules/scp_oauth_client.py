@@ -157,8 +157,8 @@ import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, env_option, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
-    IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, neo_app_token_url, neo_app_tokens,
-    neo_argument_spec, neo_platform_tokens, neo_url)
+    IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, ips_proxy_url, neo_app_token_url,
+    neo_app_tokens, neo_argument_spec, neo_platform_tokens, neo_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
@@ -182,7 +182,7 @@ def argument_spec():
 
 def validate(params):
     require(params, ('client_id',))
-    if not CLIENT_ID.match(params['client_id']):
+    if not CLIENT_ID.fullmatch(params['client_id']):
         raise ValidationError('client_id must start with a letter or digit and hold only letters, digits, ".", "_", '
                               '"@" and "-" (at most 255), got %r' % params['client_id'][:260])
     check_account(params['subaccount'], 'subaccount')
@@ -191,7 +191,7 @@ def validate(params):
     if not params['roles']:
         raise ValidationError('roles must name at least one role')
     for role in params['roles']:
-        if not ROLE.match(role or ''):
+        if not ROLE.fullmatch(role or ''):
             raise ValidationError('roles must be role names (letters, digits, "_", ".", "-"), got %r' % role)
     require(params, ('platform_client_id', 'platform_client_secret'))
     if params['state'] == 'present':
@@ -223,9 +223,8 @@ def verify_registration(params, token_url):
 def ensure_client(module):
     params = module.params
     validate(params)
-    oauth_url = neo_url(params, 'oauth_url', 'oauthasservices-' + params['subaccount'])
-    token_url = neo_app_token_url(oauth_url)
-    proxy_url = neo_url(params, 'proxy_url', 'ipsproxy%s-%s' % (params['provider_subaccount'], params['subaccount']))
+    token_url = neo_app_token_url(params)
+    proxy_url = ips_proxy_url(params)
     user = 'oauth_client_' + params['client_id']
     present = params['state'] == 'present'
     if present:

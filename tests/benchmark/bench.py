@@ -11,9 +11,15 @@
 4. BENCH_FULL=1: 50 tenants at forks 10 and 25, BENCH_SCALE_RUNS (3) runs each (wall time, controller peak memory,
    requests, tokens per endpoint, the emulator's CPU share), and 50 tenants against 10 at the same forks.
 
+5. Controller CPU of a no-op run per host-task above an empty play, and its templating share (controller_cpu.py).
+6. One pair of 10-tenant no-op runs with every answer delayed 150 ms (the first runs before them undelayed): wall
+   time, requests a tenant and how many times the network floor (requests a tenant x 0.15 s, since requests
+   within a tenant go one after another and tenants run in parallel) each playbook takes.
+
 BENCH_LATENCY_MS=n makes the emulator wait n ms before every answer, as a remote landscape would.
 
-The last line reads `integrate/uri wall-time ratio, 10 tenants: first R1, no-op R2`.
+The last-but-one line reads `integrate at 150 ms, 10 tenants, no-op: T s, N requests a tenant, F x the network
+floor`, the last `integrate/uri wall-time ratio, 10 tenants: first R1, no-op R2`.
 """
 
 import json
@@ -32,6 +38,7 @@ sys.path.insert(0, HERE)
 from conftest import REPO, EmulatorProcess, collections_path  # noqa: E402  pylint: disable=wrong-import-position
 from hosts import write_hosts  # noqa: E402  pylint: disable=wrong-import-position
 from same_state import normalized_state  # noqa: E402  pylint: disable=wrong-import-position
+from controller_cpu import controller_cpu, cpu_line  # noqa: E402  pylint: disable=wrong-import-position
 
 PAIRS = int(os.environ.get('BENCH_PAIRS', '5'))
 FULL = os.environ.get('BENCH_FULL') == '1'
@@ -85,13 +92,19 @@ class Bench:
         os.makedirs(os.path.join(run_dir, 'tmp'))
         return run_dir
 
+    repo = REPO
+
+    def command(self, playbook, run_dir, tenants, forks=10):
+        """The ansible-playbook command line of one run."""
+        inventory, limit = self.hosts(tenants)
+        return [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', inventory, '--limit', limit, playbook,
+                '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
+                '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
+                '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
+
     def playbook(self, playbook, run_dir, tenants, forks=10, env=None):
         """(wall seconds, peak RSS MiB, requests, writes, stats) of one ansible-playbook run."""
-        inventory, limit = self.hosts(tenants)
-        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', INVENTORY, '-i', inventory, '--limit', limit, playbook,
-               '--forks', str(forks), '-e', '@' + self.emulator.vars_file,
-               '-e', 'sapcloud_secrets_dir=' + os.path.join(run_dir, 'secrets'),
-               '-e', 'sapcloud_output_dir=' + os.path.join(run_dir, 'output')]
+        cmd = self.command(playbook, run_dir, tenants, forks)
         self.emulator.reset_stats()
         start = time.perf_counter()
         out = subprocess.run([sys.executable, '-c', RSS_PROBE] + cmd, cwd=REPO, env=dict(self.env(run_dir), **(env or {})),
@@ -238,6 +251,27 @@ def profile(bench, tenants=10):
         print('    %-14s %s' % (host, ', '.join(listed)))
 
 
+def at_latency(bench, tenants=10, delay=0.15):
+    """One pair of no-op runs (integrate.yml, the uri playbook) with every answer delayed: (wall s, requests a
+    tenant) each. The first runs before them are made without the delay."""
+    out = {}
+    for name, playbook in (('integrate', INTEGRATE), ('uri', URI)):
+        run_dir = bench.fresh('latency-%s' % name)
+        bench.playbook(playbook, run_dir, tenants)
+        bench.emulator.clear_faults()
+        bench.emulator.fault(delay=delay, count=10 ** 9)  # every request, every host
+        wall, _rss, requests, _writes, _stats = bench.playbook(playbook, run_dir, tenants)
+        bench.slow_down()
+        out[name] = (wall, requests / float(tenants))
+    print('\nno-op runs at %.0f ms a request, %d tenants (one pair; requests within a tenant go one after another)'
+          % (delay * 1000, tenants))
+    for name in ('uri', 'integrate'):
+        wall, per_tenant = out[name]
+        print('  %-10s %6.1f s, %4.1f requests a tenant, %.1f x the network floor' % (
+            name, wall, per_tenant, wall / (per_tenant * delay)))
+    return out['integrate']
+
+
 def emulator_cpu(pid):
     with open('/proc/%d/stat' % pid) as handle:
         fields = handle.read().rsplit(')', 1)[1].split()
@@ -291,9 +325,14 @@ def main():
         for tenants in (1, 10):
             ratios[tenants] = compare(bench, tenants)
         profile(bench)
+        per_task, share, count = controller_cpu(bench, 10)
+        print('  ' + cpu_line(per_task, share, count, 10))
         if FULL:
             scale(bench)
-        print('\nintegrate/uri wall-time ratio, 10 tenants: first %.2f, no-op %.2f'
+        wall, per_tenant = at_latency(bench)
+        print('\nintegrate at 150 ms, 10 tenants, no-op: %.1f s, %.1f requests a tenant, %.1f x the network floor'
+              % (wall, per_tenant, wall / (per_tenant * 0.15)))
+        print('integrate/uri wall-time ratio, 10 tenants: first %.2f, no-op %.2f'
               % (ratios[10]['first'], ratios[10]['no-op']))
     finally:
         bench.stop()

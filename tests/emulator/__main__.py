@@ -28,6 +28,8 @@ def main(argv=None):
     parser.add_argument('--state-dir', default=os.path.join('.tmp', 'emulator'))
     parser.add_argument('--keep-state', action='store_true', help='keep what an earlier run created (default: start fresh)')
     parser.add_argument('--seed-demo', action='store_true', help='seed the manual prerequisites of the demo')
+    parser.add_argument('--variant', action='append', default=[], metavar='HOST=NAME',
+                        help='a tenant variant of tests/emulator/variants.py for one host (repeatable)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throw-away CA (ca.pem in state-dir)')
     args = parser.parse_args(argv)
 
@@ -41,8 +43,17 @@ def main(argv=None):
     if args.tls:
         from emulator.tls import server_context
         tls = server_context(args.state_dir)
+    chosen = {}
+    for item in args.variant:
+        host, equals, name = item.partition('=')
+        if not (equals and name):
+            parser.error('--variant takes HOST=NAME, got %s' % item)
+        chosen.setdefault(host, []).append(name)
     try:
-        emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls)
+        emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls,
+                            variants=chosen)
+    except (KeyError, ValueError) as exc:
+        parser.error(str(exc).strip("'"))
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise
@@ -71,7 +82,9 @@ def main(argv=None):
         print('%-16s %-15s %s' % (name, host['kind'], host['url']))
         for label, user, secret in CREDENTIALS.get(host['kind'], []) if args.seed_demo else []:
             print('%-32s %s: %s / %s' % ('', label, DEMO[user], DEMO[secret]))
-    print('control API (emulator-only): <any host URL>/_emulator/{hosts,stats,reset,seed,faults}')
+    for host, names in sorted(emulator.variants.items()):
+        print('%-16s tenant variant %s' % (host, ', '.join(names)))
+    print('control API (emulator-only): <any host URL>/_emulator/{hosts,stats,reset,seed,faults,variants}')
     sys.stdout.flush()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -17,6 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from emulator import variants as tenant_variants
+
 CONTROL_PREFIX = '/_emulator'
 # The User-Agent of calls one emulated system makes to another (IDM's initial load through the proxy, the proxy to
 # S/4HANA): counted like every request, and also apart, so a benchmark can tell the client's requests from them.
@@ -134,6 +136,10 @@ class Service:
     def peer(self, name):
         return self.emulator.services[name]
 
+    def switch(self, name, default=None):
+        """The value of a tenant-variant switch on this host (emulator/variants.py), or default when off."""
+        return self.emulator.switches(self.name).get(name, default)
+
     def handle(self, request):
         allowed = []
         for method, pattern, handler in self.routes:
@@ -205,7 +211,8 @@ class Stats:
             if internal:
                 entry['internal'][key] = entry['internal'].get(key, 0) + 1
             if len(self.log) < 20000:
-                self.log.append({'host': host, 'method': method, 'path': path, 'time': time.time()})
+                self.log.append({'host': host, 'method': method, 'path': path, 'time': time.time(),
+                                 'internal': internal})
 
     def snapshot(self, with_log=False):
         with self.lock:
@@ -312,8 +319,12 @@ def make_handler(emulator, service):
 class Emulator:
     """All emulated hosts of one run. topology: list of {name, kind, port?, config?}."""
 
-    def __init__(self, topology, service_classes, state_dir=None, host='127.0.0.1', base_port=0, tls=None):
+    def __init__(self, topology, service_classes, state_dir=None, host='127.0.0.1', base_port=0, tls=None,
+                 variants=None):
         self.store = StateStore(state_dir)
+        # Tenant variants per host: those given at start (--variant) come back on every reset.
+        self.base_variants = dict((h, list(names)) for h, names in (variants or {}).items())
+        self.variants = dict(self.base_variants)
         self.state_dir = state_dir
         self.stats = Stats()
         self.faults = Faults()
@@ -332,6 +343,19 @@ class Emulator:
             service.url = '%s://%s:%d' % (scheme, host, server.server_address[1])
             self.services[service.name] = service
             self.servers.append(server)
+        for name in self.variants:
+            self.set_variants(name, self.variants[name])
+
+    def set_variants(self, host, names):
+        """Apply tenant variants to a host (replacing its earlier ones); an unknown name or kind fails."""
+        service = self.services.get(host)
+        if service is None:
+            raise ValueError('unknown host %s' % host)
+        tenant_variants.switches(names, service.kind)  # raises for an unknown variant or one of another kind
+        self.variants[host] = list(names)
+
+    def switches(self, host):
+        return tenant_variants.switches(self.variants.get(host) or [], self.services[host].kind)
 
     def start(self):
         for server in self.servers:
@@ -355,6 +379,16 @@ class Emulator:
         try:
             if action == 'hosts':
                 return json_response(200, self.hosts())
+            if action == 'variants' and request.method == 'GET':
+                return json_response(200, {'active': dict((h, n) for h, n in self.variants.items() if n),
+                                           'known': dict((n, dict(kind=v['kind'], fact=v['fact']))
+                                                         for n, v in tenant_variants.VARIANTS.items())})
+            if action == 'variants':
+                try:
+                    self.set_variants(target.name, body.get('names') or [])
+                except (KeyError, ValueError) as exc:
+                    return json_response(400, {'error': str(exc).strip("'")})
+                return json_response(200, {'host': target.name, 'variants': self.variants[target.name]})
             if action == 'stats' and request.method == 'GET':
                 return json_response(200, self.stats.snapshot(with_log=request.query.get('log') == '1'))
             if action == 'stats/reset':
@@ -363,6 +397,7 @@ class Emulator:
             if action == 'reset':
                 names = [body['host']] if body.get('host') else list(self.services)
                 for name in names:
+                    self.variants[name] = list(self.base_variants.get(name, []))
                     with self.services[name].lock:
                         self.services[name].reset()
                 self.stats.reset()

@@ -171,8 +171,9 @@ def check_value(name, field, value):
                        name)
 
 
-def metadata(service, concurrency=False):
-    """CSDL XML of a service; with concurrency, every entity set carries Core.OptimisticConcurrency."""
+def metadata(service, concurrency=False, max_lengths=True):
+    """CSDL XML of a service; with concurrency, every entity set carries Core.OptimisticConcurrency; without
+    max_lengths no property declares its MaxLength."""
     ns = service['namespace']
     out = ['<?xml version="1.0" encoding="utf-8"?>',
            '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">',
@@ -186,7 +187,7 @@ def metadata(service, concurrency=False):
             out.append('<Key>%s</Key>' % ''.join('<PropertyRef Name=%s/>' % quoteattr(k) for k in keys))
         for name, (edm, max_length, flags) in entity_type['fields'].items():
             facets = ' Nullable="false"' if 'k' in flags else ''
-            facets += ' MaxLength="%d"' % max_length if max_length else ''
+            facets += ' MaxLength="%d"' % max_length if max_length and max_lengths else ''
             out.append('<Property Name=%s Type="%s"%s/>' % (quoteattr(name), edm, facets))
         for name, (target, many) in entity_type.get('navs', {}).items():
             target = '%s.%s' % (ns, target)
@@ -289,9 +290,12 @@ class ODataEntities:
         self.save()
         return Response(204, b'', dict(V4))
 
+    def etag_enforced(self):
+        return bool(self.state.get('enforce_etag'))
+
     def check_etag(self, request, entity):
-        """If-Match only when state['enforce_etag'] is on (428 missing, 412 stale)."""
-        if not self.state.get('enforce_etag'):
+        """If-Match only while enforcement is on (428 missing, 412 stale)."""
+        if not self.etag_enforced():
             return
         given = request.header('If-Match')
         if not given:

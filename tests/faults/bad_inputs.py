@@ -1,272 +1,200 @@
-"""Bad input for every module, role and the s4_password lookup, all in ONE playbook run.
+"""Bad input for every module, role and the s4_password lookup, judged per case by what it cost, not by words.
 
-Each case is one task (ignore_errors, its result recorded by the task_results callback) or, for a role, one block
-whose rescue records the failure. A case counts as rejected when its task failed with a message that names the
-parameter (every `expect` text, case-insensitive) and no unhandled exception shows in the output (the run uses
-ANSIBLE_DISPLAY_TRACEBACK=error). The emulator counts writes before and after: the whole run must make none.
-
-Cases marked `owner_fix` depend on fixes in modules another engineer owns (issue 10's list); they are reported
-like every other case.
+The cases are the rows of every table in tests/faults/inputs/ (collect()). A module case runs in-process against
+the emulator (the runner the action plugins use in a task's worker) and holds when it failed, made 0 requests
+before the failure (only reads where the case says so), named the parameter (every `expect` word), showed no
+traceback and no secret, and its own check (a file left as it was) passes. Role and lookup cases run in one
+playbook: every case must fail and the emulator must count 0 requests for the whole run, so 0 for each case.
+The full suite also runs every case as a task of one playbook, in the worker and as classic module processes.
 """
 
+import importlib
+import json
 import os
+import re
 
-from harness import unhandled_exceptions
+from harness import DEMO, unhandled_exceptions
+
+from inputs.options import PASSWORD
 
 S4 = 'sapcloud.identity.'
-PASSWORD = 'Valid-Password-For-Tests-2026!'  # meets the S/4 policy; the run must keep it out of every output
-# Passed as an extra variable: Ansible shows the source lines of a failed task, so a literal would be shown.
-PW = '{{ bad_input_password }}'
-SECRET_DIR = '/sys/kernel'  # a folder even root cannot write into
+INPUTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'inputs')
+TEMPLATE = re.compile(r'\{\{ (emulator_urls|emulator_demo)\.(\w+) \}\}|\{\{ bad_input_password \}\}')
+GROUPS = {
+    's4': ('s4_comm_user', 's4_comm_user_info', 's4_comm_system', 's4_comm_system_info', 's4_comm_arrangement',
+           's4_comm_arrangement_info', 's4_worker_check', 's4_preflight'),
+    'btp': ('scp_destination', 'scp_destination_info', 'scp_oauth_client', 'neo_preflight'),
+    'ips': ('ips_proxy_system', 'ips_proxy_system_info'),
+    'idm': ('idm_repository', 'idm_repository_info'),
+}
+DEFAULTS = {
+    's4': {'api_url': '{{ emulator_urls.s4_t1 }}', 'api_user': '{{ emulator_demo.s4_admin_user }}',
+           'api_password': '{{ emulator_demo.s4_admin_password }}'},
+    'btp': {'api_url': '{{ emulator_urls.neo_api }}', 'configapi_url': '{{ emulator_urls.neo_configapi }}',
+            'oauth_url': '{{ emulator_urls.neo_oauth }}', 'subaccount': '{{ emulator_demo.neo_consumer_subaccount }}',
+            'platform_client_id': '{{ emulator_demo.neo_platform_client_id }}',
+            'platform_client_secret': '{{ emulator_demo.neo_platform_client_secret }}'},
+    'ips': {'ips_admin_url': '{{ emulator_urls.ips }}', 'ips_admin_user': '{{ emulator_demo.ips_admin_user }}',
+            'ips_admin_password': '{{ emulator_demo.ips_admin_password }}', 'proxy_url': '{{ emulator_urls.ips }}'},
+    'idm': {'idm_admin_url': '{{ emulator_urls.idm }}', 'idm_admin_user': '{{ emulator_demo.idm_admin_user }}',
+            'idm_admin_password': '{{ emulator_demo.idm_admin_password }}'},
+}
+CHECK_MODE = '_check_mode'  # a key of a case's args: run the case in check mode
 
 
-def cases(tmp):
-    """[(id, kind, target, args, expect)]: kind is module, role or lookup."""
-    weak_file = os.path.join(tmp, 'weak-password')
-    with open(weak_file, 'w') as handle:
-        handle.write('short1!\n')
-    regular_file = os.path.join(tmp, 'a-regular-file')
-    with open(regular_file, 'w') as handle:
-        handle.write('x\n')
-    csv_missing = os.path.join(tmp, 'missing.csv')
-    user = S4 + 's4_comm_user'
-    system = S4 + 's4_comm_system'
-    arrangement = S4 + 's4_comm_arrangement'
-    dest = S4 + 'scp_destination'
-    oauth = S4 + 'scp_oauth_client'
-    ips = S4 + 'ips_proxy_system'
-    idm = S4 + 'idm_repository'
-    neo = {'platform': 'neo'}
-    out = [
-        # common options
-        ('timeout zero', 'module', S4 + 's4_comm_user_info', {'timeout': 0}, ['timeout', 'positive']),
-        ('timeout negative', 'module', user, {'name': 'IT_BAD', 'password': PW, 'timeout': -5}, ['timeout', 'positive']),
-        ('timeout not a number', 'module', S4 + 's4_comm_system_info', {'timeout': 'soon'}, ['timeout']),
-        ('validate_certs not a bool', 'module', S4 + 's4_comm_user_info', {'validate_certs': 'perhaps'},
-         ['validate_certs']),
-        ('ca_path missing file', 'module', S4 + 's4_comm_user_info', {'ca_path': os.path.join(tmp, 'none.pem')},
-         ['ca_path']),
-        # S/4 connection
-        ('api_url without scheme', 'module', S4 + 's4_comm_user_info', {'api_url': 'my300000-api.s4hana.cloud.sap'},
-         ['api_url']),
-        ('api_url ftp scheme', 'module', S4 + 's4_comm_user_info', {'api_url': 'ftp://host'}, ['api_url']),
-        ('api_password empty', 'module', S4 + 's4_comm_user_info', {'api_password': ''}, ['api_password']),
-        # s4_comm_user
-        ('user password too short', 'module', user, {'name': 'IT_BAD', 'password': 'Short-1'}, ['password', '20']),
-        ('user password with comma', 'module', user, {'name': 'IT_BAD', 'password': 'Valid-Password,For-Tests-2026!'},
-         ['password', 'comma']),
-        ('user password no digit', 'module', user, {'name': 'IT_BAD', 'password': 'Valid-Password-For-Tests-Only!'},
-         ['password', 'digit']),
-        ('user name with comma', 'module', user, {'name': 'IT,BAD', 'password': PW}, ['name']),
-        ('user name empty', 'module', user, {'name': '', 'password': PW}, ['name']),
-        ('user state unknown', 'module', user, {'name': 'IT_BAD', 'password': PW, 'state': 'gone'}, ['state']),
-        ('user update_password unknown', 'module', user, {'name': 'IT_BAD', 'password': PW, 'update_password': 'never'},
-         ['update_password']),
-        ('user new without password', 'module', user, {'name': 'IT_BAD_NEW_NO_PW', 'description': 'x'}, ['password']),
-        # s4_comm_system
-        ('system id SAP_ prefix', 'module', system, {'system_id': 'SAP_OWN', 'host_name': 'h.example.com'},
-         ['system_id', 'SAP_']),
-        ('system id empty', 'module', system, {'system_id': '', 'host_name': 'h.example.com'}, ['system_id']),
-        ('system port out of range', 'module', system, {'system_id': 'IT_BAD', 'host_name': 'h.example.com',
-                                                        'port': 70000}, ['port', '65535']),
-        ('system logical id too long', 'module', system, {'system_id': 'IT_BAD', 'host_name': 'h.example.com',
-                                                          'logical_system_id': 'LOGSYS_TOO_LONG'},
-         ['logical_system_id', '10']),
-        ('system host_name missing', 'module', system, {'system_id': 'IT_BAD'}, ['host_name']),
-        ('system outbound on inbound-only', 'module', system,
-         {'system_id': 'IT_BAD', 'inbound_only': True, 'outbound_users': [{'name': 'X', 'password': PW}]},
-         ['outbound_users', 'inbound_only']),
-        ('system inbound user twice', 'module', system,
-         {'system_id': 'IT_BAD', 'host_name': 'h.example.com', 'inbound_users': [{'user': 'A'}, {'user': 'A'}]},
-         ['inbound_users', 'twice']),
-        ('system outbound basic without password', 'module', system,
-         {'system_id': 'IT_BAD', 'host_name': 'h.example.com', 'outbound_users': [{'name': 'DUMMY'}]},
-         ['outbound_users[0].password']),
-        # s4_comm_arrangement
-        ('arrangement scenario id', 'module', arrangement, {'scenario_id': 'COM_0093', 'system_id': 'IPS_PROXY'},
-         ['scenario_id']),
-        ('arrangement system_id empty', 'module', arrangement, {'scenario_id': 'SAP_COM_0093', 'system_id': ''},
-         ['system_id']),
-        ('arrangement properties type', 'module', arrangement,
-         {'scenario_id': 'SAP_COM_0093', 'system_id': 'IPS_PROXY', 'properties': 'a=b'}, ['properties']),
-        ('arrangement empty service id', 'module', arrangement,
-         {'scenario_id': 'SAP_COM_0093', 'system_id': 'IPS_PROXY', 'inbound_services': [{'id': ''}]},
-         ['inbound_services']),
-        # s4_worker_check
-        ('worker empty id', 'module', S4 + 's4_worker_check', {'workers': ['W1', '']}, ['workers']),
-        ('worker api unknown', 'module', S4 + 's4_worker_check', {'workers': ['W1'], 'api': 'soap'}, ['api']),
-        # scp_destination
-        ('destination url not a url', 'module', dest,
-         dict(neo, name='IT_BAD', url='not a url', authentication='NoAuthentication'), ['url'], 'owner_fix'),
-        ('destination authentication unknown', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', authentication='Basic', user='U', password=PW),
-         ['authentication'], 'owner_fix'),
-        ('destination name with blank', 'module', dest, dict(neo, name='IT BAD', url='https://h.example.com'),
-         ['name']),
-        ('destination Password in properties', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', properties={'Password': 'not-the-secret'}),
-         ['properties', 'password']),
-        ('destination property twice', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', properties={'X': '1'}, secret_properties={'X': '2'}),
-         ['properties', 'X']),
-        ('destination user without auth', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', authentication='NoAuthentication', user='U',
-              password=PW), ['NoAuthentication']),
-        ('destination basic without password', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', authentication='BasicAuthentication', user='U'),
-         ['password', 'BasicAuthentication']),
-        ('destination http without url', 'module', dest, dict(neo, name='IT_BAD'), ['url']),
-        ('destination property value dict', 'module', dest,
-         dict(neo, name='IT_BAD', url='https://h.example.com', properties={'X': {'a': 1}}), ['properties.X']),
-        ('destination platform unknown', 'module', dest, {'platform': 'aws', 'name': 'IT_BAD'}, ['platform']),
-        ('destination landscape_host url', 'module', dest,
-         {'platform': 'neo', 'name': 'IT_BAD', 'url': 'https://h.example.com', 'landscape_host': 'https://x/y',
-          'api_url': None, 'configapi_url': None}, ['landscape_host']),
-        # scp_oauth_client
-        ('oauth client id chars', 'module', oauth, {'client_id': '-bad id', 'provider_subaccount': 'ipsprovider'},
-         ['client_id']),
-        ('oauth roles empty', 'module', oauth, {'client_id': 'idm-client', 'provider_subaccount': 'ipsprovider',
-                                                'roles': []}, ['roles']),
-        ('oauth role name', 'module', oauth, {'client_id': 'idm-client', 'provider_subaccount': 'ipsprovider',
-                                              'roles': ['IPS PROXY']}, ['roles']),
-        ('oauth subaccount name', 'module', oauth, {'client_id': 'idm-client', 'provider_subaccount': 'ips provider'},
-         ['provider_subaccount']),
-        # ips_proxy_system
-        ('ips system_id with api', 'module', ips, {'name': 'IT BAD', 'transport': 'api', 'system_id': 'abc',
-                                                   'destination_name': 'D'}, ['system_id']),
-        ('ips neo without destination', 'module', ips, {'name': 'IT BAD', 'transport': 'api'},
-         ['destination_name']),
-        ('ips sci without URL', 'module', ips, {'name': 'IT BAD', 'transport': 'api', 'infrastructure': 'sci'},
-         ['infrastructure=sci']),
-        ('ips file dest not writable', 'module', ips,
-         {'name': 'IT BAD', 'transport': 'file', 'destination_name': 'D', 'dest': SECRET_DIR + '/ips.json'},
-         ['dest'], 'owner_fix'),
-        ('ips file dest under a file', 'module', ips,
-         {'name': 'IT BAD', 'transport': 'file', 'destination_name': 'D', 'dest': regular_file + '/ips.json'},
-         ['dest'], 'owner_fix'),
-        # idm_repository
-        ('idm load timeout negative', 'module', idm, {'name': 'IT_BAD', 'transport': 'api',
-                                                      'initial_load_timeout': -1}, ['initial_load_timeout']),
-        ('idm name empty', 'module', idm, {'name': '', 'transport': 'api'}, ['name']),
-        ('idm two sources', 'module', idm, {'name': 'IT_BAD', 'transport': 'api', 'source_csv': csv_missing,
-                                            'proxy_system': {'system_id': 'x', 'proxy_url': 'https://p'}},
-         ['source_csv', 'proxy_system']),
-        ('idm csv missing', 'module', idm, {'name': 'IT_BAD', 'transport': 'api', 'source_csv': csv_missing},
-         ['source_csv']),
-        ('idm secret in constants', 'module', idm, {'name': 'IT_BAD', 'transport': 'api',
-                                                    'constants': {'AUTH_PASSWORD': 'not-the-secret'}},
-         ['constants.AUTH_PASSWORD']),
-        ('idm constant is a list', 'module', idm, {'name': 'IT_BAD', 'transport': 'api', 'constants': {'X': [1]}},
-         ['constants.X']),
-        ('idm scim path', 'module', idm, {'name': 'IT_BAD', 'transport': 'api', 'scim_protocol': 'https',
-                                          'scim_host': 'h', 'scim_port': 443, 'scim_path': 'scim',
-                                          'auth_type': 'oauth', 'oauth_url': 'https://t', 'auth_user': 'u',
-                                          'auth_password': PW}, ['scim_path']),
-        ('idm auth type', 'module', idm, {'name': 'IT_BAD', 'transport': 'api', 'auth_type': 'kerberos'},
-         ['auth_type']),
-        ('idm file dest under a file', 'module', idm,
-         {'name': 'IT_BAD', 'transport': 'file', 'scim_protocol': 'https', 'scim_host': 'h', 'scim_port': 443,
-          'scim_path': '/scim', 'auth_type': 'oauth', 'oauth_url': 'https://t', 'auth_user': 'u', 'auth_password': PW,
-          'dest': regular_file + '/idm.csv'}, ['dest'], 'owner_fix'),
-        # ips_proxy_check
-        ('proxy check comm_user alone', 'module', S4 + 'ips_proxy_check',
-         {'system_id': 'abc', 'comm_user': 'U', 'proxy_url': 'https://proxy.example.com', 'client_id': 'c',
-          'client_secret': PW, 'token_url': 'https://oauth.example.com/oauth2/api/v1/token'}, ['s4_connection']),
-        ('proxy check token_url', 'module', S4 + 'ips_proxy_check',
-         {'system_id': 'abc', 'proxy_url': 'https://proxy.example.com', 'client_id': 'c', 'client_secret': PW,
-          'token_url': 'oauth.example.com'}, ['token_url']),
-        # s4_password lookup
-        ('lookup length too short', 'lookup', None, {'term': os.path.join(tmp, 'pw-short'), 'length': 5},
-         ['length']),
-        ('lookup specials with comma', 'lookup', None, {'term': os.path.join(tmp, 'pw-comma'), 'specials': ',;'},
-         ['specials']),
-        ('lookup stored weak password', 'lookup', None, {'term': weak_file}, [weak_file]),
-        ('lookup file under a file', 'lookup', None, {'term': regular_file + '/pw'}, ['s4_password']),
-        # roles
-        ('role s4 host name missing', 'role', 's4_communication',
-         {'s4_communication_user_name': 'IT_BAD', 's4_communication_scenarios': [{'id': 'SAP_COM_0093'}]},
-         ['s4_communication_host_name']),
-        ('role s4 scenarios not a list', 'role', 's4_communication',
-         {'s4_communication_user_name': 'IT_BAD', 's4_communication_host_name': 'h', 's4_communication_scenarios': 7},
-         ['s4_communication_scenarios']),
-        ('role destination platform', 'role', 'btp_destination',
-         {'btp_destination_platform': 'aws', 'btp_destination_name': 'IT_BAD'}, ['btp_destination_platform']),
-        ('role oauth client id missing', 'role', 'btp_oauth_client', {'btp_oauth_client_provider_subaccount': 'p'},
-         ['btp_oauth_client_id']),
-        ('role idm transport', 'role', 'idm_repository', {'idm_repository_name': 'IT_BAD',
-                                                          'idm_repository_transport': 'ftp'},
-         ['idm_repository_transport']),
-        ('role chain check missing', 'role', 'chain_check', {'chain_check_proxy_url': 'https://p'},
-         ['chain_check_client_id']),
-    ]
-    return [c if len(c) == 6 else c + (None,) for c in out]
+class Case:
+    def __init__(self, row):
+        self.id, self.kind, self.target, args, self.expect = row[:5]
+        options = row[5] if len(row) > 5 and isinstance(row[5], dict) else {}
+        self.check_mode = bool(args.get(CHECK_MODE))
+        self.args = dict((k, v) for k, v in args.items() if k != CHECK_MODE)
+        self.reads = options.get('reads', False)
+        self.check = options.get('check')
+
+
+def collect(tmp):
+    """Every case of every table in tests/faults/inputs/, in file-name order."""
+    found = []
+    for name in sorted(os.listdir(INPUTS)):
+        if name.endswith('.py') and not name.startswith('_'):
+            table = importlib.import_module('inputs.' + name[:-3])
+            found += [Case(row) for row in table.cases(tmp)]
+    ids = [c.id for c in found]
+    duplicates = sorted(set(i for i in ids if ids.count(i) > 1))
+    if duplicates:
+        raise ValueError('bad input case ids used twice: %s' % duplicates)
+    return found
+
+
+def group_of(target):
+    short = target.split('.')[-1]
+    return next((g for g, modules in GROUPS.items() if short in modules), None)
+
+
+def resolve(value, emulator):
+    """value with the playbook's templates filled in, for an in-process run."""
+    if isinstance(value, dict):
+        return dict((resolve(k, emulator), resolve(v, emulator)) for k, v in value.items())
+    if isinstance(value, list):
+        return [resolve(v, emulator) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def fill(match):
+        if match.group(1) == 'emulator_urls':
+            return emulator.url(match.group(2))
+        if match.group(1) == 'emulator_demo':
+            return str(DEMO[match.group(2)])
+        return PASSWORD
+    return TEMPLATE.sub(fill, value)
+
+
+def run_in_process(runner, emulator, case_list, texts):
+    """[(case id, held?, what happened)] for every module case, each run on its own with its requests counted;
+    every result is added to texts (label, text) for the secret scan."""
+    verdicts = []
+    for case in case_list:
+        if case.kind != 'module':
+            continue
+        defaults = resolve(DEFAULTS.get(group_of(case.target), {}), emulator)
+        result = runner.task(case.target, resolve(case.args, emulator), check=case.check_mode, defaults=defaults,
+                             log=True)
+        texts.append(('bad input in process: %s' % case.id, json.dumps(result.data)))
+        verdicts.append((case.id,) + judge_one(case, result.data, result.requests_log))
+    return verdicts
+
+
+def judge_one(case, data, requests):
+    """(held?, what happened) of one module case from its result and the requests the emulator saw."""
+    msg = str(data.get('msg', ''))
+    made = [r for r in requests if not case.reads or r['method'] != 'GET' and not r['path'].endswith(TOKEN_PATHS)]
+    problems = []
+    if not data.get('failed'):
+        problems.append('accepted (changed=%s)' % data.get('changed'))
+    if made:
+        problems.append('%d request(s) before the failure: %s' % (len(made), ', '.join(
+            '%s %s %s' % (r['host'], r['method'], r['path']) for r in made[:3])))
+    if 'MODULE FAILURE' in msg or 'Traceback' in msg or unhandled_exceptions(
+            '%s\n%s' % (data.get('exception', ''), data.get('module_stderr', ''))):
+        problems.append('unhandled exception: %s' % msg[:160])
+    missing = [word for word in case.expect if word.lower() not in msg.lower()]
+    if data.get('failed') and missing:
+        problems.append('message lacks %s: %s' % (missing, msg[:160]))
+    if PASSWORD in json.dumps(data):
+        problems.append('the password shows in the result')
+    problem = case.check() if case.check else None
+    if problem:
+        problems.append(problem)
+    if problems:
+        return False, '; '.join(problems)
+    return True, '%d requests: %s' % (len(requests), msg[:100])
+
+
+TOKEN_PATHS = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/oauth/token')
 
 
 def task_name(index, case_id):
-    return 'bad %02d %s' % (index, case_id)
+    return 'bad %03d %s' % (index, re.sub(r'\s+', ' ', case_id))
 
 
 def playbook(case_list):
-    """One play: every case as a task (or a block for a role), connection defaults from the emulator's vars."""
-    s4 = {'api_url': '{{ emulator_urls.s4_t1 }}', 'api_user': '{{ emulator_demo.s4_admin_user }}',
-          'api_password': '{{ emulator_demo.s4_admin_password }}'}
-    btp = {'api_url': '{{ emulator_urls.neo_api }}', 'configapi_url': '{{ emulator_urls.neo_configapi }}',
-           'oauth_url': '{{ emulator_urls.neo_oauth }}', 'subaccount': '{{ emulator_demo.neo_consumer_subaccount }}',
-           'platform_client_id': '{{ emulator_demo.neo_platform_client_id }}',
-           'platform_client_secret': '{{ emulator_demo.neo_platform_client_secret }}'}
-    ips = {'ips_admin_url': '{{ emulator_urls.ips }}', 'ips_admin_user': '{{ emulator_demo.ips_admin_user }}',
-           'ips_admin_password': '{{ emulator_demo.ips_admin_password }}', 'proxy_url': '{{ emulator_urls.ips }}'}
-    idm = {'idm_admin_url': '{{ emulator_urls.idm }}', 'idm_admin_user': '{{ emulator_demo.idm_admin_user }}',
-           'idm_admin_password': '{{ emulator_demo.idm_admin_password }}'}
+    """One play: each case as a task (a block for a role), connection defaults from the emulator's vars."""
     tasks = []
-    for index, (case_id, kind, target, args, _expect, _owner) in enumerate(case_list):
-        name = task_name(index, case_id)
-        if kind == 'module':
-            tasks.append({'name': name, target: args, 'ignore_errors': True})
-        elif kind == 'lookup':
-            options = ', '.join('%s=%r' % (k, v) for k, v in sorted(args.items()) if k != 'term')
-            call = "lookup('sapcloud.identity.s4_password', %r%s)" % (args['term'], ', ' + options if options else '')
+    for index, case in enumerate(case_list):
+        name = task_name(index, case.id)
+        if case.kind == 'module':
+            task = {'name': name, case.target: case.args, 'ignore_errors': True}
+            if case.check_mode:
+                task['check_mode'] = True
+            tasks.append(task)
+        elif case.kind == 'lookup':
+            options = ', '.join('%s=%r' % (k, v) for k, v in sorted(case.args.items()) if k != 'term')
+            call = "lookup('sapcloud.identity.s4_password', %r%s)" % (
+                case.args['term'], ', ' + options if options else '')
             tasks.append({'name': name, 'ansible.builtin.set_fact': {'bad_password': '{{ %s }}' % call},
                           'no_log': False, 'ignore_errors': True})
         else:
-            tasks.append({'name': 'role case %02d' % index, 'block': [
-                {'name': 'include ' + target, 'ansible.builtin.include_role': {'name': 'sapcloud.identity.' + target},
-                 'vars': args},
+            tasks.append({'name': 'role case %03d' % index, 'block': [
+                {'name': 'include ' + case.target,
+                 'ansible.builtin.include_role': {'name': 'sapcloud.identity.' + case.target}, 'vars': case.args},
                 {'name': name + ' NOT REJECTED', 'ansible.builtin.debug': {'msg': 'the role accepted the input'}}],
                 'rescue': [{'name': name, 'ansible.builtin.debug': {'msg': '{{ ansible_failed_result.msg }}'}}]})
+    defaults = dict(('group/sapcloud.identity.' + group, values) for group, values in DEFAULTS.items()
+                    if group != 'ips')
+    defaults[S4 + 'ips_proxy_system'] = DEFAULTS['ips']
+    defaults[S4 + 'ips_proxy_system_info'] = DEFAULTS['ips']
     return [{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
-             'module_defaults': {'group/sapcloud.identity.s4': s4, 'group/sapcloud.identity.btp': btp,
-                                 S4 + 'ips_proxy_system': ips, 'group/sapcloud.identity.idm': idm},
-             'tasks': tasks}]
+             'module_defaults': defaults, 'tasks': tasks}]
 
 
-def judge(case_list, run):
-    """[(case id, rejected?, reason, owner_fix)] from the results of the run."""
+def judge_playbook(case_list, run):
+    """[(case id, held?, what happened)] from the task results of the playbook (every case must fail cleanly;
+    the requests are judged for the run as a whole by the caller)."""
     verdicts = []
     by_name = {}
     for result in run.results:
         by_name.setdefault(result['task'], []).append(result)
-    for index, (case_id, kind, _target, _args, expect, owner) in enumerate(case_list):
-        name = task_name(index, case_id)
+    for index, case in enumerate(case_list):
+        name = task_name(index, case.id)
         if by_name.get(name + ' NOT REJECTED'):
-            verdicts.append((case_id, False, 'accepted', owner))
+            verdicts.append((case.id, False, 'accepted'))
             continue
         entries = by_name.get(name)
         if not entries:
-            verdicts.append((case_id, False, 'no result', owner))
+            verdicts.append((case.id, False, 'no result'))
             continue
         data = entries[-1]['result']
         msg = str(data.get('msg', ''))
-        failed = entries[-1]['failed'] or kind == 'role'
-        missing = [word for word in expect if word.lower() not in msg.lower()]
+        failed = entries[-1]['failed'] or case.kind == 'role'
+        missing = [word for word in case.expect if word.lower() not in msg.lower()]
         if not failed:
-            verdicts.append((case_id, False, 'accepted', owner))
+            verdicts.append((case.id, False, 'accepted'))
         elif 'MODULE FAILURE' in msg or unhandled_exceptions(
                 '%s\n%s' % (data.get('exception', ''), data.get('module_stderr', ''))):
-            verdicts.append((case_id, False, 'unhandled exception: %s' % msg[:160], owner))
+            verdicts.append((case.id, False, 'unhandled exception: %s' % msg[:160]))
         elif missing:
-            verdicts.append((case_id, False, 'message lacks %s: %s' % (missing, msg[:200]), owner))
+            verdicts.append((case.id, False, 'message lacks %s: %s' % (missing, msg[:200])))
         else:
-            verdicts.append((case_id, True, msg[:120], owner))
+            verdicts.append((case.id, True, msg[:120]))
     return verdicts

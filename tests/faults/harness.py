@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'integration'))
 sys.path.insert(0, os.path.join(HERE, '..'))
 
-from conftest import DEMO, REPO, Ansible, EmulatorProcess  # noqa: E402,F401  pylint: disable=wrong-import-position
+from conftest import DEMO, REPO, Ansible, EmulatorProcess, InProcess  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 INVENTORY = os.path.join(REPO, 'playbooks', 'inventory', 'emulator')
 TENANTS = ('s4_t1', 's4_t2', 's4_t3')
@@ -45,6 +45,7 @@ class Suite:
         self.runs = 0
         self.texts = []  # (label, text) of every output, log and result file, for the scans
         self.extra_secrets = set()
+        self.tokens = set()  # every access token the emulator issued during the suite
 
     def stop(self):
         self.emulator.stop()
@@ -112,7 +113,16 @@ class Suite:
         self.keep(files['label'], output, files['log'], results)
         return rc, output
 
+    def collect_tokens(self):
+        """Remember the access tokens the emulated token services hold now (a reset forgets them)."""
+        for host in self.emulator.stats()['hosts']:
+            try:
+                self.tokens.update(t for t in self.emulator.state(host).get('tokens', {}) if t)
+            except Exception:  # pylint: disable=broad-except  # a host without state to read
+                continue
+
     def keep(self, label, output, log_path, results):
+        self.collect_tokens()
         self.texts.append((label + ' output', output))
         self.texts.append((label + ' results', results))
         if log_path and os.path.exists(log_path):
@@ -222,12 +232,27 @@ def unhandled_exceptions(text):
 
 
 def encodings(secret, user=None):
-    """Every form a secret could leak in: plain, URL, JSON, .properties escaping and base64 (also user:secret)."""
+    """Every form a secret could leak in: plain, URL, JSON, .properties escaping, and base64 at every alignment (the
+    secret inside a longer encoded text, such as a Basic header's user:secret), also of user:secret itself."""
     forms = {secret, quote(secret, safe=''), quote_plus(secret), json.dumps(secret)[1:-1],
-             re.sub(r'([:=#!\\ ])', r'\\\1', secret), base64.b64encode(secret.encode()).decode().rstrip('=')}
+             re.sub(r'([:=#!\\ ])', r'\\\1', secret)}
+    forms.update(base64_cores(secret.encode()))
     if user:
         forms.add(base64.b64encode(('%s:%s' % (user, secret)).encode()).decode().rstrip('='))
     return set(f for f in forms if len(f) >= 8)
+
+
+def base64_cores(data):
+    """The base64 characters that encode data whatever bytes come before and after it: for each of the three
+    alignments, the encoding of data behind 0, 1 or 2 other bytes, without the characters those bytes or the
+    following ones share."""
+    cores = []
+    for offset in range(3):
+        encoded = base64.b64encode(b'\0' * offset + data).decode()
+        start = (offset * 4 + 2) // 3  # characters that hold bits of the bytes in front
+        end = ((offset + len(data)) // 3) * 4  # characters of complete groups only
+        cores.append(encoded[start:end])
+    return cores
 
 
 def secret_hits(texts, secrets):
@@ -260,11 +285,28 @@ def wait_for(predicate, timeout=60, step=0.05):
 
 
 def kept_passwords(workdir):
-    """Every password file the runs of the suite wrote (generated communication user passwords)."""
+    """(user, password) of every password file the runs of the suite wrote (<secrets>/<tenant>/<user>)."""
     found = []
     for root, _dirs, files in os.walk(os.path.join(workdir, 'cases')):
         if os.sep + 'secrets' in root:
             for name in files:
                 with open(os.path.join(root, name)) as handle:
-                    found.append(handle.read().strip())
+                    found.append((name, handle.read().strip()))
+    return found
+
+
+def files_under(workdir, folder_name):
+    """(label, text) of every file below each folder called folder_name under workdir."""
+    found = []
+    for root, _dirs, files in os.walk(workdir):
+        if folder_name not in root.split(os.sep):
+            continue
+        for name in files:
+            path = os.path.join(root, name)
+            try:
+                with open(path, 'rb') as handle:
+                    found.append(('%s file %s' % (folder_name, os.path.relpath(path, workdir)),
+                                  handle.read().decode('utf-8', 'replace')))
+            except OSError:
+                continue
     return found

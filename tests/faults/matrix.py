@@ -24,6 +24,8 @@ CLEAN_FAILURE = re.compile(r' on [\w.-]+(:\d+)? failed \((HTTP \d{3}|no response
 AGGREGATES = ('Fail the tenants whose chain failed', 'Note the failure for the summary')
 # The emulated IDM's initial-load job reports its own connection failures (server side, no HTTP status).
 EMULATED_JOB = re.compile(r"initial load of repository '[^']+' failed: cannot connect to \S+")
+# ... or the proxy's answer to it, with its status.
+LOAD_FAILURE = re.compile(r"initial load of repository '[^']+' failed: .*HTTP \d{3}")
 TOKEN = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/oauth/token')
 JSON = {'Content-Type': 'application/json'}
 TEXT = {'Content-Type': 'text/plain'}
@@ -37,29 +39,61 @@ def status_fault(status, after=False, **extra):
     return fault
 
 
-# (name, fault, which endpoints: all | posts | s4 | bearer, extra environment)
+# What a faulted run must do, declared per case: RECOVER (rc 0, the clean landscape, no duplicates) or fails_at
+# (the tasks that may fail first-hand, each with the cause its message must name; every other task must succeed,
+# every failure must name host and status, and the re-run must converge). A case whose outcome changes fails,
+# for better or worse: the declaration is then updated on purpose.
+RECOVER = None
+# The emulated IDM's initial-load job reads the proxy itself (server side, no retry): a fault injected on the
+# proxy's token or SCIM endpoint ends that job, and the task that waits for it reports the job's failure.
+LOAD = 'Ensure the SCIM repository and its initial load'
+USER_TASK = 'Ensure the communication user'
+
+
+def fails_at(task, cause):
+    return {task: cause}
+
+
+# (name, fault, which endpoints: all | posts | s4 | bearer, extra environment, declared outcome)
 FAULTS = [
     ('429 with Retry-After', dict(status=429, headers={'Retry-After': '2', 'Content-Type': 'text/plain'},
-                                  body='Too Many Requests'), 'all', None),
-    ('429 without Retry-After', dict(status=429, headers=TEXT, body='Rate limit exceeded'), 'all', None),
-    ('500 before apply', status_fault(500), 'all', None),
+                                  body='Too Many Requests'), 'all', None, fails_at(LOAD, r'HTTP 429')),
+    ('429 without Retry-After', dict(status=429, headers=TEXT, body='Rate limit exceeded'), 'all', None,
+     fails_at(LOAD, r'HTTP 429')),
+    ('500 before apply', status_fault(500), 'all', None, fails_at(LOAD, r'HTTP 500')),
     ('502 before apply', dict(status=502, headers={'Content-Type': 'text/html'},
-                              body='<html><head><title>502 Bad Gateway</title></head></html>'), 'all', None),
-    ('503 before apply', status_fault(503), 'all', None),
-    ('504 before apply', dict(status=504, headers=TEXT, body='Gateway Timeout'), 'all', None),
-    ('500 after apply', status_fault(500, after=True), 'all', None),
-    ('502 after apply', status_fault(502, after=True), 'all', None),
-    ('503 after apply', status_fault(503, after=True), 'all', None),
-    ('504 after apply', status_fault(504, after=True), 'all', None),
-    ('connection dropped before apply', dict(drop=True), 'all', None),
-    ('connection dropped after apply', dict(drop=True, after=True), 'all', None),
-    ('answer slower than the deadline', dict(delay=3), 'all', {'SAPCLOUD_TIMEOUT': '2'}),
+                              body='<html><head><title>502 Bad Gateway</title></head></html>'), 'all', None,
+     fails_at(LOAD, r'HTTP 502')),
+    ('503 before apply', status_fault(503), 'all', None, fails_at(LOAD, r'HTTP 503')),
+    ('504 before apply', dict(status=504, headers=TEXT, body='Gateway Timeout'), 'all', None,
+     fails_at(LOAD, r'HTTP 504')),
+    ('500 after apply', status_fault(500, after=True), 'all', None, fails_at(LOAD, r'HTTP 500')),
+    ('502 after apply', status_fault(502, after=True), 'all', None, fails_at(LOAD, r'HTTP 502')),
+    ('503 after apply', status_fault(503, after=True), 'all', None, fails_at(LOAD, r'HTTP 503')),
+    ('504 after apply', status_fault(504, after=True), 'all', None, fails_at(LOAD, r'HTTP 504')),
+    ('connection dropped before apply', dict(drop=True), 'all', None, fails_at(LOAD, r'cannot connect')),
+    ('connection dropped after apply', dict(drop=True, after=True), 'all', None, fails_at(LOAD, r'cannot connect')),
+    ('answer slower than the deadline', dict(delay=3), 'all', {'SAPCLOUD_TIMEOUT': '2'},
+     fails_at('Verify the OAuth client and give it its roles', r'no response')),
     ('CSRF token expired', dict(status=403, headers={'x-csrf-token': 'Required', 'Content-Type': 'text/plain'},
-                                body='CSRF token validation failed'), 's4', None),
-    ('409 from a concurrent creator', status_fault(409, after=True), 'posts', None),
-    ('400 duplicate from a concurrent creator', status_fault(400, after=True), 'posts', None),
-    ('401 on a cached token', dict(status=401, headers=JSON, body='{"error": "invalid_token"}'), 'bearer', None),
+                                body='CSRF token validation failed'), 's4', None, RECOVER),
+    ('409 from a concurrent creator', status_fault(409, after=True), 'posts', None, fails_at(USER_TASK, r'HTTP 409')),
+    ('400 duplicate from a concurrent creator', status_fault(400, after=True), 'posts', None,
+     fails_at(USER_TASK, r'HTTP 400')),
+    ('401 on a cached token', dict(status=401, headers=JSON, body='{"error": "invalid_token"}'), 'bearer', None,
+     RECOVER),
 ]
+EXTRA_CASES = [('token expiry mid-run', None, 'expire', None, RECOVER),
+               ('stale ETag on an update', None, 'etag', None, fails_at(USER_TASK, r'HTTP 412'))]
+
+
+def declared_outcome(expect):
+    if expect is RECOVER:
+        return 'recover within the run'
+    return 'fail at %s naming %s, converge on re-run' % (' / '.join(sorted(expect)), ' / '.join(
+        expect[t] for t in sorted(expect)))
+
+
 QUICK_FAULTS = ('503 after apply',)
 
 
@@ -111,14 +145,30 @@ class Context:
         return found
 
     def failure_problems(self, run):
-        """Failed tasks whose message does not name host, request and status (a clean failure does)."""
+        """Failed tasks whose message does not name host, request and status (a clean failure does), or the
+        initial-load job's own failure."""
         problems = []
         for result in run.failed_tasks() + [r for r in run.results if r['failed']]:
             msg = str(result['result'].get('msg', ''))
             if result['task'] in AGGREGATES:
                 continue  # repeats (or points to) the failure of the task that failed
-            if not CLEAN_FAILURE.search(msg) and 'HTTP ' not in msg and not EMULATED_JOB.search(msg):
+            if not CLEAN_FAILURE.search(msg) and not EMULATED_JOB.search(msg) and not LOAD_FAILURE.search(msg):
                 problems.append('%s: %s' % (result['task'], msg[:200]))
+        return problems
+
+    @staticmethod
+    def undeclared_failures(run, expect):
+        """Tasks that failed first-hand although the case does not declare them, or without the declared cause."""
+        problems = []
+        for result in run.results:
+            if not result['failed'] or result['task'] in AGGREGATES:
+                continue
+            msg = str(result['result'].get('msg', ''))
+            cause = (expect or {}).get(result['task'])
+            if cause is None:
+                problems.append('%s failed, not declared: %s' % (result['task'], msg[:160]))
+            elif not re.search(cause, msg):
+                problems.append('%s failed without naming %s: %s' % (result['task'], cause, msg[:160]))
         return problems
 
     @staticmethod
@@ -197,13 +247,12 @@ class Context:
 
     def fault_matrix(self):
         cases = [f for f in FAULTS if not self.quick or f[0] in QUICK_FAULTS]
-        cases += [('token expiry mid-run', None, 'expire', None), ('stale ETag on an update', None, 'etag', None)] \
-            if not self.quick else []
-        for name, fault, which, env in cases:
+        cases += EXTRA_CASES if not self.quick else []
+        for name, fault, which, env, expect in cases:
             self.fresh()
             case = self.case(name)
             if which == 'etag':
-                self.stale_etag_case(name, case)
+                self.stale_etag_case(name, case, expect)
                 continue
             injected = 0
             watcher = None
@@ -218,21 +267,33 @@ class Context:
                 watcher.join(5)
                 injected = 2
             self.suite.emulator.clear_faults()
-            self.finish_case('fault matrix', name, case, faulted, injected)
+            self.finish_case('fault matrix', name, case, faulted, injected, expect)
 
-    def finish_case(self, section, name, case, faulted, injected, expected=None):
-        expected = expected or self.clean
+    def finish_case(self, section, name, case, faulted, injected, expect):
+        """The faulted run against its declared outcome, then the re-run: converged, passwords as kept."""
         dup_first = self.duplicates()
         unclean = self.failure_problems(faulted) if faulted.rc != 0 else []
         rerun = self.run('re-run ' + name, 'integrate.yml', case)
-        problems = self.converged(rerun, case, expected, 're-run')
-        first = 'converged' if faulted.rc == 0 else 'failed cleanly at %s' % self.failed_at(faulted)
+        problems = self.converged(rerun, case, self.clean, 're-run')
         if faulted.rc == 0:
-            first_problems = self.converged(faulted, case, expected, 'faulted run') if not dup_first else []
+            first = 'recovered within the run'
+            first_problems = self.converged(faulted, case, self.clean, 'faulted run') if not dup_first else []
             if first_problems:
                 first = 'finished rc=0 but ' + '; '.join(first_problems)[:200]
-        ok = not problems and not unclean and not dup_first and not first.startswith('finished')
-        detail = '%d injected; %s, re-run %s' % (injected, first, 'converged' if not problems else '; '.join(problems))
+        else:
+            first = 'failed at %s' % self.failed_at(faulted)
+        differs = []
+        if expect is RECOVER and faulted.rc != 0:
+            differs.append('declared to recover within the run, but it failed')
+        elif expect is not RECOVER and faulted.rc == 0:
+            differs.append('declared to fail at %s, but it recovered (update the declaration)' % ', '.join(expect))
+        if faulted.rc != 0:
+            differs += self.undeclared_failures(faulted, expect)
+        ok = not problems and not unclean and not dup_first and not first.startswith('finished') and not differs
+        rerun_text = 'converged' if not problems else '; '.join(problems)
+        detail = 'declared: %s; %d injected; %s; re-run %s' % (declared_outcome(expect), injected, first, rerun_text)
+        if differs:
+            detail += '; OUTCOME CHANGED: ' + '; '.join(differs)[:300]
         if unclean:
             detail += '; unclean failures: ' + '; '.join(unclean)[:300]
         if dup_first:
@@ -253,7 +314,7 @@ class Context:
         thread.start()
         return thread
 
-    def stale_etag_case(self, name, case):
+    def stale_etag_case(self, name, case, expect):
         """An update whose entity changes on the server between read and write: 412, then a converging re-run."""
         emulator = self.suite.emulator
         setup = self.run('stale etag setup', 'integrate.yml', case)
@@ -281,7 +342,7 @@ class Context:
         emulator.clear_faults()
         patches = sum(n for host in emulator.stats()['hosts'].values() for call, n in host['paths'].items()
                       if call.startswith('PATCH '))
-        self.finish_case('fault matrix', name, case, faulted, patches)
+        self.finish_case('fault matrix', name, case, faulted, patches, expect)
         for tenant in self.tenants:
             emulator.fault(host=tenant, action='enforce_etag', enabled=False)
         if setup.rc != 0:
@@ -292,6 +353,17 @@ class Context:
     def kill_point(self, writes):
         """A seeded point of a run: after write k of its writes, plus up to half a second."""
         return self.rng.randint(0, max(writes - 1, 0)), round(self.rng.uniform(0, 0.5), 2)
+
+    def third_run(self, case, label='third run'):
+        """Problems of one more run after a converged one: it must change nothing and write nothing."""
+        self.suite.emulator.reset_stats()
+        third = self.run(label, 'integrate.yml', case)
+        writes = self.suite.state_writes()
+        changed = [r['task'] for r in third.changed_tasks()]
+        problems = self.converged(third, case, self.clean, label)
+        if writes or changed:
+            problems.append('%s: %d writes, changed: %s' % (label, writes, ', '.join(sorted(set(changed)))[:200]))
+        return problems
 
     def interruptions(self):
         kills = 1 if self.quick else 10
@@ -304,8 +376,10 @@ class Context:
             dup_first = self.duplicates()
             rerun = self.run('re-run after kill', 'integrate.yml', case)
             problems = self.converged(rerun, case, self.clean, 're-run')
+            problems += self.third_run(case)
             self.table.add('SIGKILL', 'integrate.yml after write %d of %d +%.2f s' % (at[0], self.writes_per_run, at[1]),
-                           2, '%s; re-run converged, passwords as kept' % ('killed' if rc < 0 else 'had ended rc=%d' % rc)
+                           3, '%s; re-run converged, passwords as kept; third run 0 changed, 0 writes'
+                           % ('killed' if rc < 0 else 'had ended rc=%d' % rc)
                            if not problems and not dup_first else '; '.join(problems + dup_first),
                            ok=not problems and not dup_first)
         if self.quick:
@@ -378,26 +452,27 @@ class Context:
 
     # ---- two runs at once ----
 
-    def concurrency(self):
-        self.fresh()
-        case = self.case('overlap')
-        first = self.start('overlapping run 1', 'integrate.yml', case)
-        second = self.start('overlapping run 2', 'integrate.yml', case)
-        rc1, out1 = self.suite.finish(*first)
-        rc2, out2 = self.suite.finish(*second)
-        dup_first = self.duplicates()
-        self.suite.emulator.reset_stats()
-        third = self.run('third run', 'integrate.yml', case)
-        writes = self.suite.state_writes()
-        changed = len(third.changed_tasks())
-        problems = self.converged(third, case, self.clean, 'third run')
-        unclean = [out for rc, out in ((rc1, out1), (rc2, out2)) if rc != 0 and not CLEAN_FAILURE.search(out)]
-        ok = not problems and not dup_first and not unclean and writes == 0 and changed == 0
-        self.table.add('concurrency', 'two integrate.yml at once, then a third', 3,
-                       'rc %d and %d%s; third run %d changed, %d writes%s' % (
-                           rc1, rc2, ' (a failure without host and status)' if unclean else '', changed, writes,
-                           '; ' + '; '.join(problems + dup_first) if problems or dup_first else ', no duplicates'),
-                       ok=ok)
+    def concurrency(self, trials=4, max_jitter=3.0):
+        """Two integrate.yml at once, the second started after a seeded jitter (the first trial at the same
+        instant), then a third run: no duplicates, clean failures only, the third run converged with 0 writes."""
+        for trial in range(trials):
+            self.fresh()
+            case = self.case('overlap-%d' % trial)
+            jitter = 0.0 if trial == 0 else round(self.rng.uniform(0.1, max_jitter), 2)
+            first = self.start('overlapping run 1', 'integrate.yml', case)
+            time.sleep(jitter)
+            second = self.start('overlapping run 2', 'integrate.yml', case)
+            rc1, out1 = self.suite.finish(*first)
+            rc2, out2 = self.suite.finish(*second)
+            dup_first = self.duplicates()
+            problems = self.third_run(case)
+            unclean = [out for rc, out in ((rc1, out1), (rc2, out2)) if rc != 0 and not CLEAN_FAILURE.search(out)]
+            ok = not problems and not dup_first and not unclean
+            self.table.add('concurrency', 'two integrate.yml, the second %.2f s later, then a third' % jitter, 3,
+                           'rc %d and %d%s; third run %s' % (
+                               rc1, rc2, ' (a failure without host and status)' if unclean else '',
+                               '; '.join(problems + dup_first) if problems or dup_first
+                               else '0 changed, 0 writes, no duplicates'), ok=ok)
 
     # ---- the runs that show the most ----
 
@@ -415,6 +490,15 @@ class Context:
         self.table.add('secrets', 'integrate.yml --diff -vvv', 1, 'rc %d' % real.rc, ok=real.rc == 0)
         rotation = self.run('rotate diff -vvv', 'rotate.yml', case, diff=True, verbosity=3)
         self.table.add('secrets', 'rotate.yml --diff -vvv', 1, 'rc %d' % rotation.rc, ok=rotation.rc == 0)
+        # Results as JSON: the default callback's json result format and the tree callback's files (one JSON
+        # document per host); ansible.posix's json callback is not part of ansible-core.
+        tree = os.path.join(self.suite.workdir, 'tree')
+        as_json = self.run('rotate json results -v', 'rotate.yml', case, diff=True, verbosity=1, env={
+            'ANSIBLE_CALLBACK_RESULT_FORMAT': 'json', 'ANSIBLE_CALLBACKS_ENABLED': 'task_results,tree',
+            'ANSIBLE_CALLBACK_TREE_DIR': tree})
+        self.table.add('secrets', 'rotate.yml, results as JSON (result format, tree callback)', 1, 'rc %d, %d JSON files'
+                       % (as_json.rc, len(os.listdir(tree)) if os.path.isdir(tree) else 0),
+                       ok=as_json.rc == 0 and os.path.isdir(tree))
 
     def output_files(self):
         """(label, text) of every report the runs wrote (summaries, hand-off files)."""

@@ -51,10 +51,10 @@ from in_process import module_result  # noqa: E402  pylint: disable=wrong-import
 
 
 class EmulatorProcess:
-    def __init__(self, state_dir, tenants=3, tls=False):
+    def __init__(self, state_dir, tenants=3, tls=False, args=()):
         self.state_dir = state_dir
         cmd = [sys.executable, '-m', 'emulator', '--base-port', '0', '--state-dir', state_dir,
-               '--tenants', str(tenants), '--seed-demo'] + (['--tls'] if tls else [])
+               '--tenants', str(tenants), '--seed-demo'] + (['--tls'] if tls else []) + list(args)
         env = dict(os.environ, PYTHONPATH=TESTS)
         self.log = open(os.path.join(state_dir, 'emulator.log'), 'w')
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -124,6 +124,10 @@ class EmulatorProcess:
 
     def state(self, host):
         return self._call('GET', 'state', params={'host': host})
+
+    def variants(self, host, names):
+        """Apply tenant variants (tests/emulator/variants.py) to a host; [] back to the base emulator."""
+        return self._call('POST', 'variants', json={'host': host, 'names': list(names)})
 
     def stop(self):
         self.proc.terminate()

@@ -30,7 +30,7 @@ def read(path):
 
 
 def fallbacks():
-    """Every environment variable a module, plugin, playbook or role reads."""
+    """Every environment variable a module, plugin, playbook or role reads (the playbooks' plan included)."""
     names = set()
     for path in glob.glob(os.path.join(REPO, 'plugins', '**', '*.py'), recursive=True):
         text = read(path)
@@ -39,6 +39,9 @@ def fallbacks():
         names.update(re.findall(r"env_option\(\s*'([A-Z0-9_]+)'", text))
         names.update(re.findall(r"environ(?:\.get)?\(\s*'([A-Z0-9_]+)'", text))
         names.update(re.findall(r"environ\[\s*'([A-Z0-9_]+)'\s*\]", text))
+        # The playbooks' plan (plugins/filter/integration.py): a variable and the environment variable behind it.
+        names.update(re.findall(r"given\('sapcloud_[a-z0-9_]+', '([A-Z0-9_]+)'", text))
+        names.update(re.findall(r"\('sapcloud_[a-z0-9_]+', '([A-Z0-9_]+)', '[a-z0-9_]+'\)", text))
     for path in glob.glob(os.path.join(REPO, 'playbooks', '**', '*.yml'), recursive=True) + \
             glob.glob(os.path.join(REPO, 'roles', '**', '*.yml'), recursive=True):
         names.update(re.findall(r"lookup\('ansible\.builtin\.env', '([A-Z0-9_]+)'", read(path)))

@@ -60,7 +60,11 @@ def test_preflight_reports_each_difference_with_what_to_set_and_writes_nothing(a
         writes = state_writes(emulator)
     finally:
         emulator.reset()
-    assert run.rc == 0, run.output[-4000:]
+    # preflight.yml fails the tenant whose facts differ, after the report (so a job shows red), and only that one.
+    assert run.rc == 2, run.output[-4000:]
+    assert [r['host'] for r in run.failed_tasks()] == ['s4_t1'], [(r['host'], r['task']) for r in run.failed_tasks()]
+    stop = run.task('Fail the tenants where a fact differs', 's4_t1')['result']['msg']
+    assert 'sapcloud_comm_user_name: at most 10 characters' in stop and 'sapcloud_profile: api_v1' in stop, stop
     assert writes == 0
     assert not run.changed_tasks()
     report, last = tables((tmp_path / 'output' / 'preflight.md').read_text())
@@ -118,6 +122,40 @@ def test_a_refused_logon_is_one_request_and_names_the_three_causes(module, emula
     emulator.reset()
 
 
+def test_a_refused_request_is_named_by_its_cause(module, emulator):
+    """Tenant variants: a logon page with HTTP 200 is a failed logon; an HTTP 400 naming the client asks for
+    sap-client (not for another URL); the run never depends on item shapes it does not send."""
+    names = {'api_password': 'sapcloud_s4_api_password', 'sap_client': 'sapcloud_s4_sap_client (SAP_S4_CLIENT)',
+             'api_url': 'sapcloud_s4_api_url'}
+    conn = {'api_url': emulator.url('s4_t1'), 'api_user': DEMO['s4_admin_user'],
+            'api_password': DEMO['s4_admin_password'], 'setting_names': names}
+    emulator.reset()
+    try:
+        emulator.variants('s4_t1', ['s4_logon_page_200'])
+        facts = module.task(S4, dict(conn, api_password='Wrong-Password-For-Preflight-1!')).data['facts']
+        logon = row(facts, 'logon as')
+        assert logon['verdict'] == 'different' and 'sapcloud_s4_api_password' in logon['set'], facts
+
+        emulator.variants('s4_t1', ['s4_sap_client_required'])
+        facts = module.task(S4, conn).data['facts']
+        client = row(facts, 'sap-client')
+        assert client['verdict'] == 'different' and client['set'].startswith('sapcloud_s4_sap_client (SAP_S4_CLIENT)')
+        assert row(facts, 'API host reachable')['verdict'] == 'confirmed'
+        assert row(facts, 'If-Match required')['expected'] == 'If-Match sent where required'
+        facts = module.task(S4, dict(conn, sap_client='100')).data['facts']
+        assert [f for f in facts if f['verdict'] == 'different'] == []
+
+        emulator.variants('s4_t1', ['s4_no_item_properties'])
+        facts = module.task(S4, conn).data['facts']
+        assert [f for f in facts if f['verdict'] == 'different'] == []
+        items = row(facts, 'CommunicationArrangements/Properties items')
+        assert items['verdict'] == 'unknown' and 'Name' in items['found'], items
+        sent = module.task(S4, dict(conn, arrangement_items=['Properties'])).data['facts']
+        assert [f['fact'] for f in sent if f['verdict'] == 'different'] == [items['fact']]
+    finally:
+        emulator.reset()
+
+
 def test_required_if_match_differs_only_without_etags(module, emulator):
     emulator.reset()
     emulator.fault(host='s4_t1', action='enforce_etag', enabled=True)
@@ -172,16 +210,18 @@ NOT_NEEDED = [
 
 
 def test_each_required_setting_missing_in_turn(ansible, emulator, tmp_path):
-    """One play runs the playbooks' settings check once per case (the real integrate.yml run below shows it comes
-    before any request)."""
+    """One play derives the plan and runs the playbooks' settings check once per case (the real integrate.yml run
+    below shows it comes before any request)."""
     cases = [dict(spec[1], **{name: ''}) for name, spec in INPUTS.items()]
     cases += [dict(choices, **{name: ''}) for name, choices in NOT_NEEDED]
     settings = os.path.join(REPO, 'playbooks', 'tasks', 'settings.yml')
+    plan = os.path.join(REPO, 'roles', 'integration', 'tasks', 'main.yml')  # the plan of each case's settings
     files = []
     for index, case in enumerate(cases):  # block vars outrank the inventory, as a user's own setting would
         path = tmp_path / ('case-%d.yml' % index)
         path.write_text(yaml.safe_dump([{'vars': case, 'block': [
-            {'import_tasks': settings}, {'set_fact': {'outcomes': '{{ outcomes + ["passed"] }}'}}],
+            {'import_tasks': plan}, {'import_tasks': settings},
+            {'set_fact': {'outcomes': '{{ outcomes + ["passed"] }}'}}],
             'rescue': [{'set_fact': {'outcomes': '{{ outcomes + [ansible_failed_result.msg] }}'}}]}]))
         files.append(str(path))
     playbook = [{'hosts': 's4_t1', 'connection': 'local', 'gather_facts': False,

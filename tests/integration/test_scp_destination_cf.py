@@ -124,7 +124,8 @@ def test_instance_level_and_nested_key(module, emulator):
 
 
 def test_duplicate_key_converges(module, emulator):
-    """A POST answered 409 (created meanwhile by someone else) is read and converged, not a failure."""
+    """A POST answered 409 (created meanwhile by someone else) is overwritten with a PUT by the client, not a
+    failure: the run's create is an upsert."""
     emulator.seed(HOST, {'subaccount': {DEMO['cf_subaccount_id']: {'S4HC_CF': {
         'Name': 'S4HC_CF', 'Type': 'HTTP', 'URL': 'https://old.example.com', 'ProxyType': 'Internet',
         'Authentication': 'NoAuthentication'}}}})
@@ -134,7 +135,7 @@ def test_duplicate_key_converges(module, emulator):
                    headers={'Content-Type': 'application/json'}, count=1)
     result = module.task('sapcloud.identity.scp_destination', dest(emulator))
     assert result.changed and not result.failed, result.msg
-    assert result.data['actions'] == ['update']
+    assert result.data['actions'] == ['create']
     assert stored(emulator)['URL'] == 'https://my123456-api.s4hana.ondemand.com'
     assert stored(emulator)['Password'] == PASSWORD
     paths = emulator.stats()['hosts'][HOST]['paths']

@@ -15,8 +15,12 @@ def test_neo_urls_from_landscape_host():
     assert btp.neo_url(params, 'configapi_url', 'configapi') == 'https://configapi.eu2.hana.ondemand.com'
     assert btp.neo_url(params, 'oauth_url', 'oauthasservices-idmconsumer') == \
         'https://oauthasservices-idmconsumer.eu2.hana.ondemand.com'
-    assert btp.neo_app_token_url(btp.neo_url(params, 'oauth_url', 'oauthasservices-idmconsumer')) == \
+    assert btp.neo_app_token_url(params) == \
         'https://oauthasservices-idmconsumer.eu2.hana.ondemand.com/oauth2/api/v1/token'
+    assert btp.ips_proxy_url(dict(params, provider_subaccount='ipsprovider')) == \
+        'https://ipsproxyipsprovider-idmconsumer.eu2.hana.ondemand.com'
+    assert btp.neo_app_token_url(dict(params, oauth_url='https://oauth.example.test/')) == \
+        'https://oauth.example.test/oauth2/api/v1/token'
     params['api_url'] = 'https://api.example.test/'
     assert btp.neo_url(params, 'api_url', 'api') == 'https://api.example.test'
     with pytest.raises(ValidationError, match='api_url or landscape_host'):

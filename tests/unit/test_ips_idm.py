@@ -1,6 +1,7 @@
 """ips.py / idm.py helpers without a server: the file formats, URL patterns and input rules."""
 
 import json
+import os
 
 import pytest
 
@@ -128,13 +129,147 @@ def test_hand_off_file_rewrites_on_content_or_mode_only(tmp_path):
 
     def view(text):
         return {'text': text.strip()}
-    handoff.HandOffFile(str(path), 0o600, view).ensure(Ensure(Module()), 'a\n')
+    handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(Ensure(Module()), 'a\n')
     assert path.read_text() == 'a\n' and oct(path.stat().st_mode & 0o777) == '0o600'
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is False and ensure.actions == []
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(ensure, 'a\n') is False and ensure.actions == []
     path.chmod(0o644)
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).ensure(ensure, 'a\n') is True and ensure.actions == ['update']
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').ensure(ensure, 'a\n') is True and ensure.actions == ['update']
     assert oct(path.stat().st_mode & 0o777) == '0o600'
     ensure = Ensure(Module())
-    assert handoff.HandOffFile(str(path), 0o600, view).absent(ensure) is True and not path.exists()
+    assert handoff.HandOffFile(str(path), 0o600, view, OURS, 'a test document').absent(ensure) is True and not path.exists()
+
+
+def OURS(text):
+    return text.startswith('a')
+
+
+class CheckModule:
+    check_mode = True
+
+
+class RealModule:
+    check_mode = False
+
+
+@pytest.mark.parametrize('module', [CheckModule, RealModule])
+def test_a_foreign_file_is_refused_in_check_mode_and_real_runs_alike(tmp_path, module):
+    path = tmp_path / 'out.json'
+    path.write_text('someone else\'s notes\n')
+    hand_off = handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'a test document')
+    with pytest.raises(ValidationError, match=r'^dest: .*out\.json is not a test document written by this collection; '
+                                              r'refusing .*force: true'):
+        hand_off.ensure(Ensure(module()), 'a\n')
+    with pytest.raises(ValidationError, match='refusing'):
+        hand_off.absent(Ensure(module()))
+    assert path.read_text() == 'someone else\'s notes\n'
+    forced = handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'a test document', force=True)
+    ensure = Ensure(module())
+    assert forced.ensure(ensure, 'a\n') is True and ensure.actions == ['update']
+    assert path.read_text() == ('a\n' if module is RealModule else 'someone else\'s notes\n')
+
+
+def test_a_symbolic_link_is_never_followed(tmp_path):
+    target = tmp_path / 'precious.txt'
+    target.write_text('a precious file\n')
+    link = tmp_path / 'out.json'
+    link.symlink_to(target)
+    hand_off = handoff.HandOffFile(str(link), 0o600, lambda text: {'text': text}, OURS, 'a test document')
+    with pytest.raises(ValidationError, match=r'is a symbolic link to .*precious\.txt'):
+        hand_off.ensure(Ensure(RealModule()), 'a\n')
+    forced = handoff.HandOffFile(str(link), 0o600, lambda text: {'text': text}, OURS, 'a test document', force=True)
+    forced.ensure(Ensure(RealModule()), 'a\n')
+    assert target.read_text() == 'a precious file\n' and not link.is_symlink() and link.read_text() == 'a\n'
+    link.unlink()
+    link.symlink_to(target)
+    forced.absent(Ensure(RealModule()))
+    assert target.read_text() == 'a precious file\n' and not os.path.lexists(str(link))
+
+
+def test_a_file_of_another_user_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / 'out.json'
+    path.write_text('a\n')
+    monkeypatch.setattr(handoff.os, 'geteuid', lambda: os.lstat(str(path)).st_uid + 1)
+    with pytest.raises(ValidationError, match='belongs to user id'):
+        handoff.HandOffFile(str(path), 0o600, lambda text: {'text': text}, OURS, 'x').ensure(Ensure(RealModule()), 'a\n')
+
+
+@pytest.mark.parametrize('value, mode', [('0644', 0o644), ('644', 0o644), ('0o600', 0o600), ('0', 0), ('0750', 0o750)])
+def test_modes_accepted(value, mode):
+    assert handoff.parse_mode(value, 'mode') == mode
+
+
+@pytest.mark.parametrize('value, words', [
+    ('-1', 'octal'), ('4755', 'setuid'), ('07777', 'setuid'), ('1777', 'sticky'), ('0666', 'every user'),
+    ('0777', 'every user'), ('u+rw', 'octal'), (' 644', 'octal'), ('0644 ', 'octal'), ('8', 'octal'), ('', 'octal'),
+    (None, 'octal'), ('99999', 'octal')])
+def test_modes_refused(value, words):
+    with pytest.raises(ValidationError, match=words):
+        handoff.parse_mode(value, 'mode')
+
+
+def test_world_writable_only_when_asked():
+    assert handoff.parse_mode('0666', 'mode', world_writable=True) == 0o666
+    with pytest.raises(ValidationError, match='setuid'):
+        handoff.parse_mode('4777', 'mode', world_writable=True)
+
+
+# ---- CSV values: quoting, separators, formula cells (issue 17) ----
+
+@pytest.mark.parametrize('value', ['=1+2', '+1', '-1', '@SUM(A1)', '\tx', "'quoted", "''=x", 'a,b;c|d', 'ünïcödé €',
+                                   ' blank around ', 'back\\slash', "it's"])
+def test_csv_values_round_trip_and_never_start_a_formula(value):
+    text = idm.render_csv('REPO', value, 'com.sap.idm.connector.scim:reptype.SCIM', False,
+                          {'SCIM_HOST': value, 'AUTH_PASSWORD': value})
+    import csv
+    import io
+    header, cells = list(csv.reader(io.StringIO(text)))
+    for column, cell in zip(header, cells):
+        if column in ('Description', 'SCIM_HOST'):  # what a spreadsheet shows: never a formula
+            assert not cell.startswith(('=', '+', '-', '@', '\t', '\r'))
+    assert len(header) == len(cells)
+    fields, constants = idm.parse_csv(text, 'dest')
+    assert fields['Description'] == value and constants['SCIM_HOST'] == value
+    assert constants['AUTH_PASSWORD'] == value  # a secret is written as given (IDM must import it as it is)
+
+
+def repository_params(**overrides):
+    params = dict(name='REPO', description=None, repository_type='com.sap.idm.connector.scim:reptype.SCIM',
+                  disabled=False, source_csv=None, proxy_system=None, scim_protocol='https', scim_host='h',
+                  scim_port=443, scim_path='/scim', auth_type='oauth', oauth_url='https://t.example.com',
+                  auth_user='u', auth_password='p', proxy_host=None, proxy_port=None, proxy_user=None,
+                  proxy_password=None, truststore=None, truststore_password=None, scim_assignment_method='PATCH',
+                  constants=None, update_password='on_create', include_secrets=True, initial_load='once',
+                  initial_load_timeout=900, transport='api', dest=None, state='present',
+                  idm_admin_url='https://idm.example.com', idm_admin_user='a', idm_admin_password='b')
+    params.update(overrides)
+    return params
+
+
+@pytest.mark.parametrize('overrides, words', [
+    ({'constants': {'A,B': 'x'}}, 'constants: the name'),
+    ({'constants': {'A\nB': 'x'}}, 'constants: the name'),
+    ({'constants': {'"A': 'x'}}, 'constants: the name'),
+    ({'constants': {'': 'x'}}, 'constants: the name'),
+    ({'repository_type': 'x\ny'}, 'repository_type'),
+    ({'repository_type': 'x"y'}, 'repository_type'),
+    ({'name': '=HYPERLINK("x")'}, 'name'),
+    ({'name': '@cmd'}, 'name must not begin'),
+    ({'name': '-x'}, 'name must not begin'),
+    ({'name': '+x'}, 'name must not begin'),
+    ({'scim_port': 0}, 'scim_port'),
+    ({'scim_port': 70000}, 'scim_port'),
+    ({'proxy_port': 0, 'proxy_host': 'p'}, 'proxy_port'),
+    ({'proxy_port': 65536, 'proxy_host': 'p'}, 'proxy_port'),
+    ({'constants': {'ZZ': 'a\rb'}}, 'constants.ZZ'),
+])
+def test_csv_breaking_input_is_refused(overrides, words):
+    with pytest.raises(ValidationError, match=words):
+        idm.DesiredRepository(repository_params(**overrides))
+
+
+def test_a_file_is_ours_only_when_it_is_our_document():
+    text = idm.render_csv('REPO', 'd', 'com.sap.idm.connector.scim:reptype.SCIM', False, {'SCIM_HOST': 'h'})
+    assert idm.is_repository_csv(text)
+    assert not idm.is_repository_csv('a,b\n1,2\n') and not idm.is_repository_csv('{"name": "x"}')

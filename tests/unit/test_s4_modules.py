@@ -97,3 +97,77 @@ def test_a_system_whose_user_add_fails_reports_the_system_update(tenant):
     assert 'outbound user refused' in result['msg'] and PASSWORD not in json.dumps(result)
     system = [s for s in service.state['systems'].values() if s['ID'] == 'UNIT_SYS'][0]
     assert system['HostName'] == 'new.example.com'
+
+
+def arrangement_info(service):
+    return run_module(service, 's4_comm_arrangement_info', system_id='UNIT_SYS')['arrangements'][0]
+
+
+def system_as_left(service):
+    """What s4_comm_system returns for UNIT_SYS, in the shape s4_comm_arrangement's system option takes."""
+    result = run_module(service, 's4_comm_system', system_id='UNIT_SYS', host_name='ips.example.com',
+                        inbound_users=[{'user': 'U_ONE'}, {'user': 'U_TWO'}], purge_users=False)
+    return dict(result['system'], InboundUsers=result['inbound_users'], OutboundUsers=result['outbound_users'])
+
+
+def test_an_arrangement_known_from_earlier_tasks_costs_no_request(tenant):
+    emulator, service = tenant
+    run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE')
+    known, system = arrangement_info(service), system_as_left(service)
+    emulator.stats.reset()
+    result = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE',
+                        known=known, system=system)
+    assert not result['changed'] and result['arrangement_uuid'] == known['UUID'], result
+    assert requests_of(emulator) == []
+    # A copy of another scenario's arrangement is ignored: the module reads its own (the system still known).
+    emulator.stats.reset()
+    other = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE',
+                       known=dict(known, CommunicationScenarioID='SAP_COM_0066'), system=system)
+    assert not other['changed'] and other['arrangement_uuid'] == known['UUID'], other
+    assert [p.split('?')[0] for _m, p in requests_of(emulator)] == ['CommunicationArrangements']
+
+
+def test_a_stale_known_arrangement_is_read_again_before_a_write(tenant):
+    emulator, service = tenant
+    run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', inbound_user='U_ONE')
+    stale = arrangement_info(service)
+    system = system_as_left(service)
+    # Between the read and this task the arrangement changed: someone renamed it and bound U_TWO.
+    run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='MOVED', inbound_user='U_TWO')
+    service.inject('enforce_etag', {'enabled': True})
+    emulator.stats.reset()
+    # The stale copy says a rename is needed; the fresh read shows it done: nothing is written.
+    same = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='MOVED', inbound_user='U_TWO',
+                      known=stale, system=system)
+    assert not same['changed'] and same['actions'] == [], same
+    assert [m for m, _p in requests_of(emulator)] == ['GET']
+    # A write still needed goes out with the fresh ETag (the stale copy carries none): no 412, one PATCH.
+    emulator.stats.reset()
+    back = run_module(service, scenario_id='SAP_COM_0093', system_id='UNIT_SYS', name='BACK', inbound_user='U_TWO',
+                      known=stale, system=system)
+    assert back['changed'] and back['actions'] == ['update'] and not back.get('failed'), back
+    arrangement = [a for a in service.state['arrangements'].values() if a['CommunicationSystemID'] == 'UNIT_SYS'][0]
+    assert arrangement['Name'] == 'BACK'
+
+
+def test_a_known_user_costs_no_request_and_a_stale_one_is_read_again(tenant):
+    emulator, service = tenant
+    known = run_module(service, 's4_comm_user_info', name='U_ONE')['users'][0]
+    emulator.stats.reset()
+    same = run_module(service, 's4_comm_user', name='U_ONE', description='unit', known=known)
+    assert not same['changed'] and same['user_id'] == known['ID'] and requests_of(emulator) == []
+    run_module(service, 's4_comm_user', name='U_ONE', description='changed meanwhile')
+    emulator.stats.reset()
+    fresh = run_module(service, 's4_comm_user', name='U_ONE', description='changed meanwhile', known=known)
+    assert not fresh['changed'] and [m for m, _p in requests_of(emulator)] == ['GET'], fresh
+
+
+def test_a_system_with_known_user_ids_does_not_look_the_users_up(tenant):
+    emulator, service = tenant
+    ids = dict((u['Name'], u['ID']) for u in run_module(service, 's4_comm_user_info')['users'])
+    emulator.stats.reset()
+    result = run_module(service, 's4_comm_system', system_id='UNIT_SYS', host_name='ips.example.com',
+                        inbound_users=[{'user': 'U_ONE', 'user_id': ids['U_ONE']},
+                                       {'user': 'U_TWO', 'user_id': ids['U_TWO']}], purge_users=False)
+    assert not result['changed'], result
+    assert [p.split('?')[0] for _m, p in requests_of(emulator)] == ['CommunicationSystems']

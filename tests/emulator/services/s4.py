@@ -56,7 +56,8 @@ AUTH_METHODS = ('x509', 'basic', 'none', 'oauth2', 'oauth2_mtls', 'sso2', 'oauth
 SERVICE_STATUSES = ('active', 'inactive')
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 
-ARRANGEMENT_NAVS = tuple(s4_fields.ARRANGEMENT['navs'])
+ARRANGEMENT = s4_fields.ARRANGEMENT
+ARRANGEMENT_NAVS = tuple(ARRANGEMENT['navs'])
 # Seeding writes these directly, as an admin does in the Fiori apps.
 SYSTEM_FIELDS = set(s4_fields.SYSTEM['fields']) - {'UUID', 'ChangedAt', 'ChangedBy'}
 ARRANGEMENT_FIELDS = {'CommunicationScenarioID', 'CommunicationSystemID', 'Name', 'Description'} | set(ARRANGEMENT_NAVS)
@@ -70,8 +71,13 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
     """One S/4HANA Cloud tenant (API host)."""
 
     kind = 's4'
-    navs = NAVS
     hidden = HIDDEN
+
+    @property
+    def navs(self):
+        """Navigations per table, without those a tenant variant leaves out of $metadata."""
+        dropped = set(p.split('.', 1)[1] for p in self.switch('metadata_drop', []) if p.startswith('CommunicationArrangement.'))
+        return dict(NAVS, arrangements=tuple(n for n in ARRANGEMENT_NAVS if n not in dropped))
 
     def __init__(self, name, config, emulator):
         self.sessions = {}  # CSRF sessions live in memory only, as a real session does not survive a restart
@@ -90,18 +96,35 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
 
     def handle(self, request):
         try:
+            self.check_client(request)
+            served = self.switch('soap_endpoint')
+            if served and request.path.startswith('/sap/bc/srt/') and not request.path.startswith('/sap/bc/srt/%s/' % served):
+                raise HttpError(self.not_found(request))  # variant: the SOAP services only under one ICF path
             self.caller = self.logon(request)
             self.authorize(self.caller, request.path)
             protected = request.path.startswith(CSRF_PROTECTED)
             if protected and request.method not in ('GET', 'HEAD'):
                 self.check_csrf(request, self.caller)
+            if request.method == 'DELETE' and request.path.startswith((CU, CS, CA)) and self.switch('delete_refused'):
+                raise v4_error(405, 'EMULATOR/DELETE_REFUSED', 'Deletion is not supported for this entity; use the '
+                               'Fiori app')
         except HttpError as exc:
             return exc.response
         response = super().handle(request)
+        if protected and request.method not in ('GET', 'HEAD') and response.status < 300 \
+                and self.switch('csrf_expire_after_write'):
+            self.sessions.clear()  # variant: the token is good for one write
         if protected and request.method == 'GET' and (request.header('X-CSRF-Token') or '').lower() == 'fetch' \
                 and response.status < 500:
             self.issue_csrf(request, self.caller, response)
         return response
+
+    def check_client(self, request):
+        """Variant sap_client_required: the API host has no default client, so every request names one."""
+        client = self.switch('sap_client_required')
+        if client and request.query.get('sap-client') != client:
+            raise HttpError(text_response(400, 'Logon client missing or unknown: pass the URL parameter sap-client=<'
+                                               'client> (the tenant\'s client); got %r' % request.query.get('sap-client')))
 
     def logon(self, request):
         """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user."""
@@ -121,9 +144,9 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
             self.save()
         return user
 
-    @staticmethod
-    def logon_failed():
-        return HttpError(text_response(401, LOGON_FAILED, 'text/html; charset=utf-8',
+    def logon_failed(self):
+        # Variant logon_page_status: the logon page comes with HTTP 200, as a browser-facing ICF node answers.
+        return HttpError(text_response(self.switch('logon_page_status', 401), LOGON_FAILED, 'text/html; charset=utf-8',
                                        {'WWW-Authenticate': 'Basic realm="SAP NetWeaver Application Server [EMU/100]"'}))
 
     def bound_scenarios(self, user):
@@ -141,6 +164,9 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         observed); one bound only to arrangements of other scenarios gets a 403 (unconfirmed)."""
         granted = self.granted_prefixes(user)
         if not self.bound_scenarios(user):
+            if self.switch('unbound_status') == 403:
+                raise HttpError(text_response(403, 'No authorization: communication user %s is not the inbound user '
+                                                   'of any communication arrangement' % user['Name']))
             raise self.logon_failed()
         for prefix in granted:
             if path == prefix or path.startswith(prefix + '/'):
@@ -177,8 +203,15 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
     # ---- OData: the generic part is emulator/odata.py; here the tenant's model and its navigations ----
 
     def model(self):
-        """The three services as this tenant declares them (field definitions plus emulator-only changes)."""
-        return s4_fields.changed_services(self.state.get('metadata_changes') or {})
+        """The three services as this tenant declares them (field definitions plus emulator-only changes and the
+        host's tenant variants)."""
+        changes = dict(self.state.get('metadata_changes') or {})
+        if self.switch('max_length'):
+            changes['max_length'] = dict(changes.get('max_length') or {}, **self.switch('max_length'))
+        changes['drop'] = list(self.switch('metadata_drop', []))
+        if self.switch('no_scenario_list'):
+            changes['drop'].append('ca.CommunicationScenarios')
+        return s4_fields.changed_services(changes)
 
     def entity_type(self, service, name):
         return self.model()[service]['types'][name]
@@ -196,10 +229,14 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         return self.render(None, value) if value else None
 
     def metadata(self, service):
-        return metadata(self.model()[service], concurrency=bool(self.state.get('enforce_etag')))
+        return metadata(self.model()[service], concurrency=self.etag_enforced(),
+                        max_lengths=not self.switch('metadata_no_max_length'))
+
+    def etag_enforced(self):
+        return bool(self.state.get('enforce_etag') or self.switch('etag_required'))
 
     def offered_scenarios(self):
-        offered = self.state.get('offered_scenarios')
+        offered = self.state.get('offered_scenarios', self.switch('offered_scenarios'))
         return sorted(SCENARIO_SERVICES) if offered is None else offered
 
     # ---- lookups ----
@@ -295,6 +332,9 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         if 'LockStatus' in body and body['LockStatus'] not in LOCK_STATUSES:
             raise v4_error(400, 'EMULATOR/VALUE', 'LockStatus must be one of %s' % ', '.join(LOCK_STATUSES), 'LockStatus')
         if 'Password' in body:
+            if self.switch('password_patch_refused'):
+                raise v4_error(400, 'EMULATOR/READ_ONLY', "Property 'Password' cannot be changed; create a new "
+                               'communication user', 'Password')
             self.check_password_policy(body['Password'])
             user['Password'] = body['Password']
             user['PasswordStatus'] = 'productive'
@@ -334,6 +374,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
     @route('POST', CS + '/CommunicationSystems')
     def systems_create(self, request):
         body = self.payload(request, 'cs', 'CommunicationSystem', 'c', ('InboundUsers', 'OutboundUsers'))
+        inline = body.pop('InboundUsers', None) if self.switch('deep_insert_accepted') else None
         if 'InboundUsers' in body:
             raise v4_error(400, 'CM_APS_CS/026', 'User ID or OAuth client ID is missing', 'InboundUsers')
         if 'OutboundUsers' in body:
@@ -344,7 +385,11 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         if self.system_by_id(body['ID']):
             raise v4_error(400, 'EMULATOR/DUPLICATE', 'Communication system ID %s is already used' % body['ID'], 'ID')
         self.validate_system(body)
+        for item in inline or []:
+            self.validate_inbound(dict(item, CommunicationSystemUUID=''), None)
         system = self.put_system(body)
+        for item in inline or []:
+            self.put_inbound(dict(item, CommunicationSystemUUID=system['UUID']))
         return self.created(CS, 'CommunicationSystems(%s)' % system['UUID'], 'systems', system)
 
     @staticmethod
@@ -518,6 +563,8 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
 
     @route('GET', CA + '/CommunicationScenarios')
     def scenarios_list(self, request):
+        if self.switch('no_scenario_list'):
+            return self.not_found(request)
         rows = [{'CommunicationScenarioID': s} for s in self.offered_scenarios()]
         return self.collection(request, 'CommunicationScenarios', 'scenarios', rows)
 
@@ -546,7 +593,10 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
                 raise v4_error(400, 'EMULATOR/DUPLICATE', 'Communication arrangement name %s is already used' % name, 'Name')
         self.check_binding(system, 'InboundUser', body.get('InboundUser'))
         self.check_binding(system, 'OutboundUser', body.get('OutboundUser'))
-        required = self.config.get('outbound_user_required', OUTBOUND_USER_REQUIRED)
+        required = self.switch('outbound_user_required', self.config.get('outbound_user_required', OUTBOUND_USER_REQUIRED))
+        if scenario in self.switch('outbound_user_refused', []) and body.get('OutboundUser'):
+            raise v4_error(400, 'EMULATOR/OUTBOUND_USER', 'Communication scenario %s has no outbound communication; '
+                           'remove the outbound user' % scenario, 'OutboundUser')
         if scenario in required and not (body.get('OutboundUser') or {}).get('CommunicationSystemOutboundUserUUID'):
             raise v4_error(400, 'CM_APS_CA/027', 'Communication system %s has no suitable outbound user for scenario %s'
                            % (system['ID'], scenario), 'OutboundUser')
@@ -566,12 +616,17 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
             raise v4_error(400, 'EMULATOR/USER_NOT_IN_SYSTEM', '%s %s is not a user of communication system %s'
                            % (binding, value.get(field), system['ID']), binding)
 
-    @staticmethod
-    def check_items(body):
+    def check_items(self, body):
+        types = self.model()['ca']['types']
         for nav, key in (('InboundServices', 'ID'), ('OutboundServices', 'ID'), ('Properties', 'Name')):
             items = body.get(nav, [])
+            if nav in body and nav not in self.navs['arrangements']:
+                raise v4_error(400, 'EMULATOR/PROPERTY', "Property '%s' is unknown or not writable here" % nav, nav)
             if not isinstance(items, list) or not all(isinstance(i, dict) and i.get(key) for i in items):
                 raise v4_error(400, 'EMULATOR/PROPERTY', '%s must be a list of objects with %s' % (nav, key), nav)
+            undeclared = sorted(set(k for i in items for k in i) - set(types[ARRANGEMENT['navs'][nav][0]]['fields']))
+            if undeclared:  # a tenant variant that does not declare the item's properties does not take them
+                raise v4_error(400, 'EMULATOR/PROPERTY', "Property '%s' of %s is unknown" % (undeclared[0], nav), nav)
             if nav != 'Properties' and any(i.get('Status', 'active') not in SERVICE_STATUSES for i in items):
                 raise v4_error(400, 'EMULATOR/VALUE', '%s Status must be active or inactive' % nav, nav)
 

@@ -77,9 +77,10 @@ SCENARIO = {'fields': {'CommunicationScenarioID': (STR, 40, 'k'), 'Description':
 
 
 def services():
-    """A fresh copy of the three services, keyed by their short name (cu, cs, ca)."""
+    """A fresh copy of the three services, keyed by their short name (cu, cs, ca); every type its own copy
+    (InboundService and OutboundService share one definition here, not on a tenant that changes one of them)."""
     ns = 'com.sap.gateway.srvd_a2x.aps_com_%s_a4c_odata.v0001'
-    return copy.deepcopy({
+    out = copy.deepcopy({
         'cu': {'namespace': ns % 'cu', 'types': {'CommunicationUser': USER},
                'sets': {'CommunicationUsers': 'CommunicationUser'}},
         'cs': {'namespace': ns % 'cs',
@@ -93,16 +94,27 @@ def services():
                'sets': {'CommunicationArrangements': 'CommunicationArrangement',
                         'CommunicationScenarios': 'CommunicationScenario'}},
     })
+    for service in out.values():
+        service['types'] = dict((name, copy.deepcopy(t)) for name, t in service['types'].items())
+    return out
 
 
 def changed_services(changes):
     """The services with the emulator-only metadata changes applied.
 
-    changes: {'rename': {'Type.Property': 'NewName'}, 'max_length': {'Type.Property': n}}. A rename keeps the
-    field's definition under its new name, so the tenant then also refuses the old name in writes.
+    changes: {'rename': {'Type.Property': 'NewName'}, 'max_length': {'Type.Property': n}, 'drop': ['Type.Property'
+    or 'Type.Navigation' or '<service>.<EntitySet>']}. A rename keeps the field's definition under its new name, so
+    the tenant then also refuses the old name in writes; a dropped property is neither declared nor accepted.
     """
     out = services()
     types = dict((name, t) for service in out.values() for name, t in service['types'].items())
+    for path in changes.get('drop') or []:
+        owner, name = path.split('.', 1)
+        if owner in out:
+            del out[owner]['sets'][name]
+        else:
+            target = types[owner]
+            del (target['fields'] if name in target['fields'] else target['navs'])[name]
     for path, new in (changes.get('rename') or {}).items():
         type_name, prop = path.split('.', 1)
         fields = types[type_name]['fields']
