@@ -51,10 +51,13 @@ def fallback_lines():
 
 
 def env_vars_read():
-    """Environment variables the modules fall back to, and those the playbooks and roles look up."""
+    """Environment variables the modules fall back to, those the playbooks and roles look up, and those the
+    integration filters read for a variable that is not set (`inputs.given('sapcloud_x', 'SAP_X')`)."""
     names = {name for name, _line in fallback_lines()}
     for text in sources('playbooks', 'roles'):
         names.update(re.findall(r"lookup\('(?:ansible\.builtin\.)?env', '([A-Z0-9_]+)'\)", text))
+    for text in sources(os.path.join('plugins', 'filter'), suffixes=('.py',)):
+        names.update(re.findall(r"given\(\s*'[a-z0-9_]+',\s*'([A-Z0-9_]+)'", text))
     return names
 
 
