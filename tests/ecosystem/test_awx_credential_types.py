@@ -2,15 +2,19 @@
 the collection reads (a module's environment fallback, or a variable the playbooks and roles read)."""
 
 import glob
+import json
 import os
 import re
+import subprocess
+import sys
 
 import jinja2
 import jinja2.meta
 import pytest
 import yaml
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 TYPES = os.path.join(REPO, 'extensions', 'awx', 'credential_types')
 LOADER = os.path.join(REPO, 'extensions', 'awx', 'load_credential_types.sh')
 FOLDERS = sorted(os.path.basename(d) for d in glob.glob(os.path.join(TYPES, '*')) if os.path.isdir(d))
@@ -49,13 +53,14 @@ def fallback_lines():
 
 
 def env_vars_read():
-    """Environment variables the modules fall back to, and those the playbooks and roles look up."""
+    """Environment variables the modules fall back to, those the playbooks and roles look up, and those the
+    integration filters read for a variable that is not set (`inputs.given('sapcloud_x', 'SAP_X')`)."""
     names = {name for name, _line in fallback_lines()}
     for text in sources('playbooks', 'roles'):
         names.update(re.findall(r"lookup\('(?:ansible\.builtin\.)?env', '([A-Z0-9_]+)'\)", text))
     # The integration plan (plugins/filter/integration.py) reads the ones that stand in for inventory variables.
     for text in sources('plugins', suffixes=('.py',)):
-        names.update(re.findall(r"given\('[a-z0-9_]+', '([A-Z0-9_]+)'", text))
+        names.update(re.findall(r"given\(\s*'[a-z0-9_]+',\s*'([A-Z0-9_]+)'", text))
     return names
 
 
@@ -124,8 +129,67 @@ def test_secrets_are_secret_on_both_sides(folder):
             assert options and all('no_log=True' in line for line in options), name
 
 
-def test_loader_creates_every_type_and_the_docs_name_it():
+def test_loader_loads_every_type_and_the_docs_name_it():
     script = read('extensions', 'awx', 'load_credential_types.sh')
-    created = re.findall(r'^create (\S+) ', script, re.M)
-    assert sorted(created) == FOLDERS
+    loaded = re.findall(r'^load (\S+) ', script, re.M)
+    assert sorted(loaded) == FOLDERS
     assert 'extensions/awx/load_credential_types.sh' in read('docs', 'awx.md')
+
+
+class FakeAwx:
+    """The loader run against tests/ecosystem/fake_awx.py as `awx`: the types it holds and the writes it saw."""
+
+    def __init__(self, tmp_path):
+        bindir = tmp_path / 'bin'
+        bindir.mkdir()
+        (bindir / 'awx').write_text('#!/bin/sh\nexec "%s" "%s" "$@"\n' % (sys.executable, os.path.join(HERE, 'fake_awx.py')))
+        (bindir / 'awx').chmod(0o755)
+        self.state = str(tmp_path / 'awx.json')
+        self.env = dict(os.environ, PATH='%s%s%s' % (bindir, os.pathsep, os.environ['PATH']), PYTHON=sys.executable,
+                        FAKE_AWX_STATE=self.state)
+
+    def load(self, *args):
+        proc = subprocess.run(['bash', LOADER] + list(args), env=self.env, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return proc.stdout.strip().splitlines()
+
+    def types(self):
+        with open(self.state) as handle:
+            return {t['name']: t for t in json.load(handle)}
+
+    def writes(self):
+        path = self.state + '.writes'
+        return open(path).read().splitlines() if os.path.exists(path) else []
+
+
+def test_loader_check_mode_writes_nothing_and_a_second_run_changes_nothing(tmp_path):
+    awx = FakeAwx(tmp_path)
+    lines = awx.load('--check')
+    assert lines[-1] == 'credential types (check mode, nothing written): 6 to create, 0 to update, 0 unchanged'
+    assert awx.writes() == []
+
+    assert awx.load()[-1] == 'credential types: 6 created, 0 updated, 0 unchanged'
+    types = awx.types()
+    for folder in FOLDERS:
+        inputs, injectors = load(folder)
+        assert [t for t in types.values() if t['inputs'] == inputs and t['injectors'] == injectors], folder
+    assert len(awx.writes()) == 6
+
+    assert awx.load()[-1] == 'credential types: 0 created, 0 updated, 6 unchanged'
+    assert len(awx.writes()) == 6
+
+
+def test_loader_updates_a_type_that_differs(tmp_path):
+    awx = FakeAwx(tmp_path)
+    awx.load()
+    stale = awx.types()
+    name = 'SAP BTP Neo platform API client'
+    stale[name]['inputs']['fields'] = stale[name]['inputs']['fields'][:1]
+    with open(awx.state, 'w') as handle:
+        json.dump(list(stale.values()), handle)
+
+    assert 'update: %s (id %d)' % (name, stale[name]['id']) in awx.load('--check')
+    assert len(awx.writes()) == 6
+    assert awx.load()[-1] == 'credential types: 0 created, 1 updated, 5 unchanged'
+    assert awx.writes()[-1] == 'credential_types modify %d' % stale[name]['id']
+    assert awx.types()[name]['inputs'] == load('btp_neo')[0]
