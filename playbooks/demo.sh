@@ -32,7 +32,7 @@ PYTHONPATH=$repo/tests "$bin/python" -m emulator --base-port 0 --state-dir "$wor
   ${emulator_flags[@]+"${emulator_flags[@]}"} > "$work/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null; wait "$emulator_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 200); do
+for _ in $(seq 2400); do  # up to 120 s: start-up is slow on a busy machine
   [ -s "$work/emulator/vars.json" ] && break
   kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log"; exit 1; }
   sleep 0.05

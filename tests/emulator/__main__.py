@@ -77,13 +77,16 @@ def main(argv=None):
     hosts = emulator.hosts()
     with open(os.path.join(args.state_dir, 'hosts.json'), 'w') as handle:
         json.dump(hosts, handle, indent=1, sort_keys=True)
-    with open(os.path.join(args.state_dir, 'vars.json'), 'w') as handle:
+    # Written under another name and renamed: whoever waits for vars.json never reads half of it.
+    vars_file = os.path.join(args.state_dir, 'vars.json')
+    with open(vars_file + '.part', 'w') as handle:
         json.dump({'emulator_urls': dict((n, h['url']) for n, h in hosts.items()),
                    'emulator_demo': DEMO,
                    'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None,
                    'emulator_client_ca_path': (os.path.abspath(os.path.join(args.state_dir, 'client-ca.pem'))
                                                if client_ca else None)},
                   handle, indent=1, sort_keys=True)
+    os.replace(vars_file + '.part', vars_file)
     print('state: %s (%s)' % (args.state_dir, 'kept' if args.keep_state else 'fresh'))
     for name, host in hosts.items():
         print('%-16s %-15s %s' % (name, host['kind'], host['url']))

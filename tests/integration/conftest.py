@@ -60,13 +60,15 @@ class EmulatorProcess:
         self.log = open(os.path.join(state_dir, 'emulator.log'), 'w')
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         vars_file = os.path.join(state_dir, 'vars.json')
-        for attempt in range(200):
-            if os.path.exists(vars_file) and os.path.getsize(vars_file):
-                break
+        # A deadline, not a count of attempts: with every test stage on two cores, start-up can take many seconds.
+        deadline = time.monotonic() + 120
+        while not os.path.exists(vars_file):
             if self.proc.poll() is not None:
-                raise RuntimeError('emulator exited (attempt %d): %s' % (attempt, open(self.log.name).read()))
+                raise RuntimeError('emulator exited: %s' % open(self.log.name).read())
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                raise RuntimeError('emulator did not start in 120 s: %s' % open(self.log.name).read())
             time.sleep(0.05)
-        time.sleep(0.05)
         self.vars_file = vars_file
         with open(vars_file) as handle:
             self.vars = json.load(handle)
