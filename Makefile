@@ -5,19 +5,21 @@ BIN    := $(VENV)/bin
 STATE  := .tmp/emulator
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults variants mutants
-# The oldest and the newest ansible-core of meta/runtime.yml's requires_ansible, each on a Python it supports.
-MATRIX ?= 2.16@3.10 2.21@3.13
+.PHONY: help venv test unit integration sanity lint demo emulator bench clean test-matrix docs ee preflight faults variants mutants demo-certificate
+# The oldest ansible-core meta/runtime.yml supports and the newest on the package registry (pre-releases included),
+# each on a Python it supports.
+MATRIX ?= oldest@3.10 newest@3.13
 
 help:
 	@echo "make demo      integrate.yml for two tenants on the local emulator, twice, then verify.yml"
-	@echo "make test      every test: unit, integration (ansible-playbook against the emulator), sanity, lint"
+	@echo "make demo-certificate  the same with certificate authentication from IPS to S/4HANA Cloud over mutual TLS"
+	@echo "make test      every test: unit, integration, sanity, lint, faults (quick), galaxy-importer, docs"
 	@echo "make emulator  the emulator in the foreground on 127.0.0.1 (fresh; EMULATOR_ARGS=--keep-state keeps state)"
 	@echo "make preflight playbooks/preflight.yml against the local emulator: what holds, before any write"
 	@echo "make variants  the playbooks on every tenant variant of the emulator (each open SAP fact; minutes)"
 	@echo "make faults    the fault suite: injected faults, SIGKILLs, overlapping runs, secret scan, bad input (minutes)"
 	@echo "make mutants   seeds known defects into a copy of the code, one at a time: does the suite catch each?"
-	@echo "make test-matrix  the built tarball on the oldest and newest ansible-core (smoke set, one venv each)"
+	@echo "make test-matrix  the built tarball on the oldest ansible-core and the newest on PyPI (smoke set)"
 	@echo "make ee        the execution environment's build context (ansible-builder create) in .build/ee/context"
 	@echo "make docs      the HTML docs site (antsibull-docs + Sphinx, offline) in .build/docs/html"
 
@@ -53,6 +55,9 @@ demo: venv
 
 preflight: venv
 	bash playbooks/demo.sh preflight
+
+demo-certificate: venv
+	bash playbooks/demo.sh certificate
 
 emulator: venv
 	PYTHONPATH=tests $(BIN)/python -m emulator --state-dir $(STATE) --seed-demo $(EMULATOR_ARGS)

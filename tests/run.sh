@@ -19,8 +19,10 @@ declare -A stages=(
   [faults]="$bin/python tests/faults/run.py --quick"
   [variants]="$bin/python tests/variants/run.py --quick"
   [ecosystem]="bash tests/ecosystem/run.sh"
+  [importer]="bash tests/ecosystem/importer.sh"
+  [docs]="PATH=$bin:\$PATH bash docs/docsite/site/build.sh"
 )
-order=(tests sanity faults variants ecosystem lint)
+order=(tests sanity faults variants ecosystem importer docs lint)
 
 declare -A pids started
 for stage in "${order[@]}"; do
@@ -40,7 +42,8 @@ for stage in "${order[@]}"; do
   seconds=$(( $(cat "$logs/$stage.end") - start ))
   printf '%-10s %8d  %s\n' "$stage" "$seconds" "$([ "$rc" = 0 ] && echo passed || echo "FAILED (rc $rc)")"
   # The last lines of each stage: pass counts, ansible-playbook runs, the faults line.
-  grep -E 'passed|failed|ansible-playbook runs|^faults:|^variants:|Passed|FATAL' "$logs/$stage.log" | tail -4 | sed 's/^/           /'
+  grep -E 'passed|failed|ansible-playbook runs|^faults:|^variants:|Passed|FATAL|^galaxy-importer|^Docs site' \
+    "$logs/$stage.log" | tail -4 | sed 's/^/           /'
   [ "$rc" = 0 ] || failed+=("$stage")
 done
 for stage in "${failed[@]}"; do

@@ -21,20 +21,42 @@ options:
     type: str
   api_user:
     description:
-      - User name of the communication user that calls the API.
+      - User name of the communication user that calls the API (with O(api_password); not needed with
+        O(api_client_cert)).
       - It must be the inbound user (authentication method basic) of a communication arrangement for scenario
         C(SAP_COM_0A48) (Communication Management Integration). That first user, system and arrangement are created
         once by hand in the Fiori apps; no API can create them.
       - A communication user is locked after three failed logons, so the modules never repeat a request answered
         with 401.
-      - Required. If not set, the value of the environment variable E(SAP_S4_API_USER) is used; a module fails before any
-        request, naming both, when neither is set.
+      - Required unless O(api_client_cert) is given. If not set, the value of the environment variable
+        E(SAP_S4_API_USER) is used; a module fails before any request, naming both, when neither is set.
     type: str
   api_password:
     description:
       - Password of O(api_user).
-      - Required. If not set, the value of the environment variable E(SAP_S4_API_PASSWORD) is used; a module fails before any
-        request, naming both, when neither is set.
+      - Required unless O(api_client_cert) is given. If not set, the value of the environment variable
+        E(SAP_S4_API_PASSWORD) is used; a module fails before any request, naming both, when neither is set.
+    type: str
+  api_client_cert:
+    description:
+      - PEM file with the X.509 client certificate (optionally followed by its chain) of the communication user that
+        calls the API. It logs on by mutual TLS instead of O(api_user) and O(api_password), which are then not sent.
+      - The certificate must be uploaded to that communication user, and the user must be the inbound user of the
+        C(SAP_COM_0A48) arrangement with authentication method C(x509) (SSL client certificate).
+      - Checked before any request - a PEM certificate, valid now, matching O(api_client_key).
+      - If not set, the value of the environment variable E(SAP_S4_API_CLIENT_CERT) is used.
+    type: path
+  api_client_key:
+    description:
+      - PEM file with the private key of O(api_client_cert); required with it.
+      - A key file readable by every user of the machine is refused; one readable by its group gives a warning.
+      - If not set, the value of the environment variable E(SAP_S4_API_CLIENT_KEY) is used.
+    type: path
+  api_client_key_passphrase:
+    description:
+      - Passphrase of O(api_client_key) when the key is encrypted. It is used in memory only; the key is never
+        written anywhere in clear.
+      - If not set, the value of the environment variable E(SAP_S4_API_CLIENT_KEY_PASSPHRASE) is used.
     type: str
   sap_client:
     description:

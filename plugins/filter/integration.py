@@ -35,8 +35,9 @@ from ansible_collections.sapcloud.identity.plugins.filter.summary import close_s
 # variable that stands in for it (a module's fallback, or one the plan reads), and the step that needs it.
 INPUTS = (
     ('sapcloud_s4_api_url', 'SAP_S4_API_URL', 's4'),
-    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4'),
-    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4'),
+    # Not needed when the bootstrap user logs on with a client certificate (step s4_basic, see certificate_plan).
+    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4_basic'),
+    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4_basic'),
     ('sapcloud_neo_landscape_host', 'SAP_NEO_LANDSCAPE_HOST', 'neo'),
     ('sapcloud_neo_consumer_subaccount', 'SAP_NEO_SUBACCOUNT', 'neo'),
     ('sapcloud_neo_provider_subaccount', 'SAP_NEO_PROVIDER_SUBACCOUNT', 'neo'),
@@ -65,6 +66,7 @@ CHOICES = (
     ('sapcloud_idm_transport', 'file', ('idm_repository', 'idm_repository_transport')),
     ('sapcloud_idm_initial_load', 'once', ('idm_repository', 'idm_repository_initial_load')),
     ('sapcloud_preflight', 'first', ('first', 'always', 'never')),
+    ('sapcloud_ips_s4_authentication', 'basic', ('basic', 'certificate')),
 )
 ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
 _SPECS = {}
@@ -193,6 +195,28 @@ def problems(choices, profiles, missing, host, infrastructure, ips_transport, id
     return out
 
 
+def certificate_plan(inputs, choices, tenant_output_dir, host, ips_system_name):
+    """Certificate authentication (issue 19): how IPS logs on to S/4HANA Cloud, the file of the certificate IPS
+    generated (a manual download), the bootstrap user's client certificate, and the problem that stops a run before
+    any request while the IPS certificate file is missing."""
+    auth = choices['sapcloud_ips_s4_authentication']
+    certificate_file = inputs.get('sapcloud_ips_certificate_file', os.path.join(tenant_output_dir, 'ips-certificate.pem'))
+    bootstrap = non_empty(api_client_cert=inputs.get('sapcloud_s4_api_client_cert'),
+                          api_client_key=inputs.get('sapcloud_s4_api_client_key'),
+                          api_client_key_passphrase=inputs.get('sapcloud_s4_api_client_key_passphrase'))
+    problems = []
+    if auth == 'certificate' and not os.path.isfile(certificate_file):
+        problems.append(
+            'Certificate authentication for %s: %s does not exist. Manual step (IPS has no API for it): in the '
+            'Identity Provisioning admin console open Proxy Systems, %s (or any system of the tenant), tab '
+            'Certificate, choose Generate, then Download, and save the PEM file as %s (or set '
+            'sapcloud_ips_certificate_file to where it is). Then run again; nothing was requested or written yet.'
+            % (host, certificate_file, ips_system_name, certificate_file))
+    return dict(ips_s4_auth=auth, ips_certificate_file=certificate_file, s4_client_certificate=bootstrap,
+                s4_by_certificate=bool(inputs.given('sapcloud_s4_api_client_cert', 'SAP_S4_API_CLIENT_CERT')),
+                certificate_problems=problems)
+
+
 def integration_plan(variables, tenant, builtin_profiles, env=None):
     """Every setting the playbooks derive from one tenant's sapcloud_* variables (see integration_plan.yml);
     tenant is the inventory host, the tenant's name unless sapcloud_tenant is set."""
@@ -226,16 +250,19 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
     profile = profiles.get(profile_name) or {}
     values = {'s4_roles_url': s4_roles_url, 'hr_switch': truthy(inputs.get('sapcloud_hr_switch', True)),
               'guide_client': inputs.get('sapcloud_guide_client', '100')}
+    tenant_output_dir = os.path.join(output_dir, tenant)
+    certificate = certificate_plan(inputs, choices, tenant_output_dir, inventory_host,
+                                   inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant))
     steps_run = ['s4', infrastructure] + (['ips_api'] if ips_transport == 'api' else []) + (
-        ['idm_api'] if idm_transport == 'api' else [])
+        ['idm_api'] if idm_transport == 'api' else []) + ([] if certificate['s4_by_certificate'] else ['s4_basic'])
     missing = [{'var': var, 'env': env_name} for var, env_name, step in INPUTS
                if step in steps_run and not inputs.given(var, env_name)]
     comm_user_base = inputs.get('sapcloud_comm_user_name', 'IDM_IPS_PROXY')
     comm_system_id = inputs.get('sapcloud_comm_system_id', 'IPS_PROXY')
-    tenant_output_dir = os.path.join(output_dir, tenant)
     plan = dict(
         tenant=tenant, profile=profile_name, infrastructure=infrastructure, choices=choices,
-        problems=problems(choices, profiles, missing, inventory_host, infrastructure, ips_transport, idm_transport),
+        problems=problems(choices, profiles, missing, inventory_host, infrastructure, ips_transport, idm_transport)
+        + certificate['certificate_problems'],
         profiles=profiles,
         scenarios=profile.get('scenarios') or [],
         all_scenarios=sorted(set(s['id'] for p in profiles.values() for s in p.get('scenarios') or [])),
@@ -243,9 +270,10 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         ips_properties=proxy_properties(profiles, profile_name, inputs, values) if profile else {},
         secrets_dir=os.path.join(secrets_root, tenant), output_dir=output_dir, tenant_output_dir=tenant_output_dir,
         s4_api_url=s4_api_url, s4_roles_url=s4_roles_url,
-        s4=non_empty(api_url=s4_api_url, api_user=inputs.get('sapcloud_s4_api_user'),
-                     api_password=inputs.get('sapcloud_s4_api_password'),
-                     sap_client=inputs.get('sapcloud_s4_sap_client')),
+        s4=dict(non_empty(api_url=s4_api_url, api_user=inputs.get('sapcloud_s4_api_user'),
+                          api_password=inputs.get('sapcloud_s4_api_password'),
+                          sap_client=inputs.get('sapcloud_s4_sap_client')), **certificate['s4_client_certificate']),
+        ips_s4_auth=certificate['ips_s4_auth'], ips_certificate_file=certificate['ips_certificate_file'],
         comm_user_base=comm_user_base, comm_system_id=comm_system_id,
         destination_name=inputs.get('sapcloud_destination_name', 'S4HC_' + tenant.upper()),
         ips_system_name=inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant),
@@ -270,7 +298,8 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         idm_initial_load=choices['sapcloud_idm_initial_load'], preflight_mode=choices['sapcloud_preflight'],
         inputs_missing=missing,
         settings={'connector profile': profile_name, 'IPS infrastructure': infrastructure,
-                  'IPS transport': ips_transport, 'IDM transport': idm_transport, 'password files': secrets_root},
+                  'IPS transport': ips_transport, 'IDM transport': idm_transport, 'password files': secrets_root,
+                  'IPS -> S/4HANA Cloud authentication': certificate['ips_s4_auth']},
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
         preflight_scenarios=[s['id'] for s in profile.get('scenarios') or []],
@@ -295,6 +324,9 @@ def integration_manual(plan, registration_verified=False):
     else:
         out.append('IAS administrator of type System with Access Proxy System API and its secret (admin console; '
                    'no API).')
+    if plan.get('ips_s4_auth') == 'certificate':
+        out.append('The certificate of IPS (Certificate tab, Generate, Download) in %s, uploaded to the communication '
+                   'user by this run.' % plan['ips_certificate_file'])
     if plan['ips_transport'] == 'file':
         out.append('IPS proxy systems imported from files stay in the IPS console until deleted there.')
     if plan['idm_transport'] == 'file':
@@ -334,6 +366,7 @@ def integration_values(plan, results, ips_system_id='', user_name=''):
         's4_communication', 'ips_proxy_system', 'idm_repository', 'btp_oauth_client'))
     user = s4.get('user_name') or user_name
     password_file = os.path.join(plan['secrets_dir'], user)
+    by_certificate = plan.get('ips_s4_auth') == 'certificate'
 
     def with_id(name, ident):
         return '%s (%s)' % (name, ident) if ident else name
@@ -341,7 +374,9 @@ def integration_values(plan, results, ips_system_id='', user_name=''):
         'S/4HANA Cloud API URL': plan['s4_api_url'] or '',
         'communication user': with_id(user, s4.get('user_id')),
         # Named only when it is on disk (a stopped tenant or a check-mode run has not written it).
-        'password file of the communication user': password_file if os.path.isfile(password_file) else '',
+        'password file of the communication user': password_file if os.path.isfile(password_file)
+        and not by_certificate else '',
+        'certificate of the communication user': plan['ips_certificate_file'] if by_certificate else '',
         'communication system': with_id(plan['comm_system_id'], s4.get('system_uuid')),
         'Neo destination': plan['destination_name'] if plan['infrastructure'] == 'neo' else '',
         'IPS proxy system ID': ips_system_id if ips_system_id != '(new system)' else '',

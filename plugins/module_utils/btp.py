@@ -30,6 +30,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, env_option, require, tls_options)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import check_pem_pair, pem_files
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
 from ansible_collections.sapcloud.identity.plugins.module_utils.java_properties import properties_dump, properties_load
 
@@ -242,7 +243,9 @@ class NeoDestinations:
 
 
 def parse_service_key(value):
-    """url, clientid, clientsecret, uri from a service key (dict or JSON text; UAA fields flat or under 'uaa')."""
+    """url, clientid, clientsecret, uri from a service key (dict or JSON text; UAA fields flat or under 'uaa'). An
+    X.509 service key (certificate and key instead of a secret) gives certificate, key and the token host certurl
+    as url instead of clientsecret."""
     if value in (None, ''):
         raise ValidationError('service_key is required for platform cf (option or SAP_CF_DESTINATION_SERVICE_KEY)')
     if not isinstance(value, dict):
@@ -255,6 +258,8 @@ def parse_service_key(value):
     if isinstance(value.get('credentials'), dict):  # the form `cf service-key` prints with --guid/v3 output
         value = value['credentials']
     uaa = value.get('uaa') if isinstance(value.get('uaa'), dict) else value
+    if uaa.get('certificate') or uaa.get('credential-type') == 'x509':
+        return x509_service_key(value, uaa)
     key = dict(url=uaa.get('url'), clientid=uaa.get('clientid'), clientsecret=uaa.get('clientsecret'),
                uri=value.get('uri'))
     missing = [k for k in ('url', 'clientid', 'clientsecret', 'uri') if not key[k]]
@@ -267,13 +272,34 @@ def parse_service_key(value):
     return key
 
 
+def x509_service_key(value, uaa):
+    """An X.509 service key: the token request goes to certurl with the key's certificate (mutual TLS)."""
+    key = dict(url=uaa.get('certurl'), clientid=uaa.get('clientid'), certificate=uaa.get('certificate'),
+               key=uaa.get('key'), uri=value.get('uri'), clientsecret=None)
+    missing = [k for k in ('certurl', 'clientid', 'certificate', 'key', 'uri')
+               if not key['url' if k == 'certurl' else k]]
+    if missing:
+        raise ValidationError('service_key (X.509) lacks %s (an X.509 Destination service key has certurl, clientid, '
+                              'certificate, key and uri)' % ', '.join(missing))
+    for field in ('url', 'uri'):
+        if not re.match(r'^https?://', key[field]):
+            raise ValidationError('service_key %s must be an http(s) URL' % ('certurl' if field == 'url' else field))
+    check_pem_pair(key['certificate'], key['key'], 'service_key.certificate', 'service_key.key')
+    return key
+
+
 class CfDestinations:
     """Subaccount or instance destinations of the CF Destination service (documented, SAP's OpenAPI spec)."""
 
     def __init__(self, params, secrets=()):
         key = parse_service_key(params.get('service_key'))
-        self.tokens = TokenSource(key['url'].rstrip('/') + CF_TOKEN_PATH, key['clientid'], key['clientsecret'],
-                                  **tls_options(params))
+        token_url = key['url'].rstrip('/') + CF_TOKEN_PATH
+        if key.get('certificate'):
+            with pem_files(key['certificate'], key['key']) as client_cert:
+                self.tokens = TokenSource(token_url, key['clientid'], None, client_cert=client_cert,
+                                          **tls_options(params))
+        else:
+            self.tokens = TokenSource(token_url, key['clientid'], key['clientsecret'], **tls_options(params))
         self.http = HttpClient(key['uri'], token_source=self.tokens, secrets=list(secrets) + [key['clientsecret']],
                                **tls_options(params))
         level = params.get('level') or 'subaccount'

@@ -20,7 +20,9 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
+    ValidationError, env_option, require, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import client_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import ContractClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, decode_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
@@ -49,7 +51,23 @@ def ips_proxy_argument_spec():
         token_url=env_option('SAP_IPS_TOKEN_URL', no_log=False),
         client_id=env_option('SAP_IPS_CLIENT_ID'),
         client_secret=env_option('SAP_IPS_CLIENT_SECRET', no_log=True),
+        client_cert=env_option('SAP_IPS_CLIENT_CERT', type='path'),
+        client_key=env_option('SAP_IPS_CLIENT_KEY', type='path', no_log=False),
+        client_key_passphrase=env_option('SAP_IPS_CLIENT_KEY_PASSPHRASE', no_log=True),
     )
+
+
+# Options of an X.509 client (an IAS administrator of type System with a certificate) instead of client_secret.
+PROXY_CLIENT_CERT_OPTIONS = ('client_cert', 'client_key', 'client_key_passphrase')
+
+
+def proxy_client_credentials(params):
+    """The checked client certificate (cert, key, passphrase) of the proxy client, or None when it uses
+    client_secret; one of the two is required."""
+    certificate = client_certificate(params, PROXY_CLIENT_CERT_OPTIONS)
+    if certificate is None:
+        require(params, ('client_secret',), 'unless client_cert and client_key are given')
+    return certificate
 
 
 def check_system_id(value, parameter):
@@ -203,9 +221,11 @@ class ProxyClient:
     def __init__(self, params, scim_url, token_url):
         infrastructure = params['infrastructure']
         tls = tls_options(params)
-        # No token cache: a check must prove that the client id and secret work now.
+        # No token cache: a check must prove that the client id and secret (or certificate) work now.
+        certificate = proxy_client_credentials(params)
         self.tokens = TokenSource(token_url, params['client_id'], params['client_secret'],
-                                  grant_in_query=fmt.TOKEN_GRANT_IN_QUERY[infrastructure], use_cache=False, **tls)
+                                  grant_in_query=fmt.TOKEN_GRANT_IN_QUERY[infrastructure], use_cache=False,
+                                  client_cert=certificate, **tls)
         self.http = HttpClient(scim_url, token_source=self.tokens, secrets=(params['client_secret'],),
                                headers={'Accept': 'application/scim+json, application/json'}, **tls)
 

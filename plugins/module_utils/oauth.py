@@ -65,27 +65,49 @@ def private_dir(directory):
     return directory
 
 
+def certificate_identity(client_cert):
+    """What tells X.509 credentials apart in the cache file name: the certificate file's content."""
+    if not client_cert:
+        return ''
+    with open(client_cert[0], 'rb') as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def x509_form(data, client_id):
+    """The token request's form for an X.509 client: the client id beside the grant, no secret (the certificate
+    authenticated the client in the TLS handshake)."""
+    form = dict(data or {})
+    form['client_id'] = client_id
+    return form
+
+
 class TokenSource:
     """A client-credentials token for one credential.
 
     The client id and secret always go in a Basic Authorization header: Neo accepts nothing else, XSUAA and IAS
     accept it too. grant_in_query: grant_type sent as a query parameter (Neo) instead of a form field (XSUAA, IAS).
+    client_cert: (certificate file, key file, passphrase) of an X.509 client (an X.509 service key, an IAS
+    administrator with a certificate): the client authenticates in the TLS handshake, the client id goes in the
+    form and there is no secret (see x509_form).
     """
 
     def __init__(self, token_url, client_id, client_secret, grant_in_query=False, use_cache=True,
-                 validate_certs=True, ca_path=None, timeout=30, extra_params=None):
+                 validate_certs=True, ca_path=None, timeout=30, extra_params=None, client_cert=None):
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
         self.grant_in_query = grant_in_query
         self.use_cache = use_cache
         self.extra_params = dict(extra_params or {})
-        self.http = HttpClient(token_url, auth=(client_id, client_secret), validate_certs=validate_certs,
-                               ca_path=ca_path, timeout=timeout, auth_kind='client')
+        self.x509 = bool(client_cert)
+        self.http = HttpClient(token_url, auth=None if self.x509 else (client_id, client_secret),
+                               validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, auth_kind='client',
+                               client_cert=client_cert)
         self._token = None
         # None: the server gave no lifetime, so the token serves this process until it is rejected.
         self._expires_at = None
-        digest = hashlib.sha256('\0'.join((token_url, client_id, client_secret)).encode('utf-8')).hexdigest()
+        digest = hashlib.sha256('\0'.join((token_url, client_id, client_secret or certificate_identity(client_cert)))
+                                .encode('utf-8')).hexdigest()
         self.cache_file = os.path.join(cache_dir(), digest + '.json')
 
     def token(self):
@@ -134,6 +156,8 @@ class TokenSource:
             params['grant_type'] = 'client_credentials'
         else:
             data = {'grant_type': 'client_credentials'}
+        if self.x509:
+            data = x509_form(data, self.client_id)
         response = self.http.request('POST', '', params=params or None, data=data, idempotent=True)
         body = decode_json(response) or {}
         if not body.get('access_token'):

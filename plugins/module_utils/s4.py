@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, env_option, require, tls_options)
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import client_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_length, check_sap_client
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
@@ -48,9 +49,22 @@ def s4_argument_spec(writes=True):
         api_password=env_option('SAP_S4_API_PASSWORD', no_log=True),
         sap_client=env_option('SAP_S4_CLIENT'),
     )
+    spec.update(s4_client_certificate_spec())
     if writes:
         spec['use_etag'] = dict(type='bool', default=True)
     return spec
+
+
+# Options of a client certificate (X.509) that logs on instead of api_user and api_password.
+CLIENT_CERT_OPTIONS = ('api_client_cert', 'api_client_key', 'api_client_key_passphrase')
+
+
+def s4_client_certificate_spec():
+    return dict(
+        api_client_cert=env_option('SAP_S4_API_CLIENT_CERT', type='path'),
+        api_client_key=env_option('SAP_S4_API_CLIENT_KEY', type='path', no_log=False),
+        api_client_key_passphrase=env_option('SAP_S4_API_CLIENT_KEY_PASSPHRASE', no_log=True),
+    )
 
 
 # Length limits checked before any request, with where each comes from. A limit the tenant's $metadata declares
@@ -64,10 +78,15 @@ LIMITS = {
 
 
 def check_connection(params):
-    """The connection options, checked before any request: an empty user or password would only earn a 401."""
-    require(params, ('api_url', 'api_user', 'api_password'))
+    """The connection options, checked before any request: an empty user or password would only earn a 401.
+    Returns the client certificate (cert, key, passphrase) when one logs on instead of user and password."""
+    require(params, ('api_url',))
     check_base_url(params['api_url'], 'api_url')
     check_sap_client(params.get('sap_client'))
+    certificate = client_certificate(params, CLIENT_CERT_OPTIONS)
+    if certificate is None:
+        require(params, ('api_user', 'api_password'))
+    return certificate
 
 
 def check_limit(value, parameter, limit):
@@ -93,10 +112,11 @@ def check_password(value, parameter):
 
 
 def s4_http(params, **kwargs):
-    """The HTTP session of one tenant, for the connection options checked first (Basic auth as api_user)."""
-    check_connection(params)
-    return HttpClient(params['api_url'], auth=(params['api_user'], params['api_password']), **dict(
-        tls_options(params), **kwargs))
+    """The HTTP session of one tenant, for the connection options checked first: Basic auth as api_user, or the
+    client certificate (mutual TLS) when one is given."""
+    certificate = check_connection(params)
+    auth = None if certificate else (params['api_user'], params['api_password'])
+    return HttpClient(params['api_url'], auth=auth, client_cert=certificate, **dict(tls_options(params), **kwargs))
 
 
 class EntitySet:

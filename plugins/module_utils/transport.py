@@ -252,6 +252,33 @@ def _subject(body):
     return None
 
 
+def refused_client_certificate(exc):
+    """Whether a TLS failure looks like the server refusing the client certificate: an alert about it, or the
+    connection ended mid-handshake (how a TLS 1.3 server answers a certificate it does not trust)."""
+    return bool(re.search(r'alert.(?:bad|unknown|certificate|handshake)|unknown.ca|EOF occurred', str(exc), re.I))
+
+
+def client_certificate_adapter(cert_path, key_path, passphrase=None):
+    """A requests adapter whose TLS connections present a client certificate. requests takes only unencrypted key
+    files; an SSLContext also takes an encrypted key with its passphrase, so the key never lands on disk in clear."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.ssl_ import create_urllib3_context
+
+    context = create_urllib3_context()
+    context.load_cert_chain(cert_path, key_path, password=passphrase)
+
+    class ClientCertificateAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs['ssl_context'] = context
+            return super(ClientCertificateAdapter, self).init_poolmanager(*args, **kwargs)
+
+        def proxy_manager_for(self, *args, **kwargs):
+            kwargs['ssl_context'] = context
+            return super(ClientCertificateAdapter, self).proxy_manager_for(*args, **kwargs)
+
+    return ClientCertificateAdapter()
+
+
 class HttpClient:
     """A requests.Session bound to one base URL and one credential.
 
@@ -261,10 +288,13 @@ class HttpClient:
     token_source: an object with token() and invalidate() for Bearer auth.
     timeout: seconds one request may take in total, retries and waits included.
     backoff: {status or 'connection': (first delay, factor)} overriding BACKOFF for an API with its own limits.
+    client_cert: (certificate file, key file, passphrase or None) presented in the TLS handshake (mutual TLS),
+        checked beforehand by module_utils/certificates.py.
     """
 
     def __init__(self, base_url, auth=None, token_source=None, validate_certs=True, ca_path=None, timeout=30,
-                 headers=None, error_parser=describe_error, secrets=(), backoff=None, auth_kind='user'):
+                 headers=None, error_parser=describe_error, secrets=(), backoff=None, auth_kind='user',
+                 client_cert=None):
         if not timeout or timeout <= 0:
             raise ApiError('timeout must be a positive number of seconds (the deadline of one request, retries '
                            'included), got %r' % (timeout,))
@@ -287,6 +317,10 @@ class HttpClient:
         self.session.headers.update(headers or {})
         if auth:
             self.session.auth = auth
+        self.client_cert = client_cert
+        if client_cert:
+            self.session.mount('https://', client_certificate_adapter(*client_cert))
+            self.secrets.extend(s for s in client_cert[2:] if s)
 
     def url(self, path):
         if path.startswith('http://') or path.startswith('https://'):
@@ -348,6 +382,10 @@ class HttpClient:
             if re.search(r'wrong.version.number|unknown.protocol|record.layer.failure', str(exc), re.I):
                 text = ('TLS handshake failed (%s): the port does not speak HTTPS; use http:// or the HTTPS port'
                         % reason)
+            elif self.client_cert and refused_client_certificate(exc):
+                text = ('TLS handshake failed (%s): the server did not accept the client certificate %s; check that '
+                        'a certificate authority the server trusts issued it, that it is still valid and, for '
+                        'S/4HANA Cloud, that it is uploaded to the communication user' % (reason, self.client_cert[0]))
             else:
                 text = 'TLS verification failed (%s): %s' % (reason, TLS_HINT)
         elif isinstance(exc, requests.exceptions.Timeout):

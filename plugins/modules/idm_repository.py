@@ -147,7 +147,7 @@ options:
   constants:
     description:
       - Any other constants, by name (for example C(READ_TIMEOUT), C(SCIM_MODIFY_METHOD)). Values are kept as text.
-      - A name is a column of the CSV header: letters, digits and C(_) only.
+      - "A name is a column of the CSV header: letters, digits and C(_) only."
       - Not for the constants that have an option of their own, and never for encrypted ones.
       - Constants on the repository that are not listed are kept.
     type: dict

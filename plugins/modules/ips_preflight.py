@@ -59,7 +59,7 @@ facts:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import check_base_url, new_module, require, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec)
+    ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec, proxy_client_credentials)
 from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 
@@ -76,7 +76,8 @@ def preflight(module):
     params = module.params
     facts = Facts(params['setting_names'])
     token_url = params['token_url'] or default_token_url(params['infrastructure'], params['proxy_url'])
-    require(dict(params, token_url=token_url), ('token_url', 'client_id', 'client_secret'))
+    require(dict(params, token_url=token_url), ('token_url', 'client_id'))
+    proxy_client_credentials(params)
     check_base_url(token_url, 'token_url')
     fact = 'client of IDM (%s) gets a token' % CLIENTS[params['infrastructure']]
     expected = 'a token from %s' % token_url

@@ -64,6 +64,35 @@ options:
           - Optional C(sap-client) query parameter.
           - If not set, the value of the E(SAP_S4_CLIENT) environment variable is used.
         type: str
+      api_client_cert:
+        description:
+          - PEM file with the client certificate of the SAP_COM_0A48 communication user, which then logs on by mutual
+            TLS instead of O(s4_connection.api_user) and O(s4_connection.api_password).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_CERT) environment variable is used.
+        type: path
+      api_client_key:
+        description:
+          - PEM file with the private key of O(s4_connection.api_client_cert).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_KEY) environment variable is used.
+        type: path
+      api_client_key_passphrase:
+        description:
+          - Passphrase of an encrypted O(s4_connection.api_client_key).
+          - If not set, the value of the E(SAP_S4_API_CLIENT_KEY_PASSPHRASE) environment variable is used.
+        type: str
+  comm_user_certificate:
+    description:
+      - PEM file of the certificate O(comm_user) logs on with, when IPS authenticates with a client certificate
+        (C(ClientCertificateAuthentication)). Then the user's password status does not matter; instead the user
+        must hold this certificate (same subject and issuer, read through the C(Certificates) entity set).
+      - The certificate is checked before any request (PEM, one certificate, valid now).
+    type: path
+  certificate_expiry_days:
+    description:
+      - Warn when O(comm_user_certificate) expires within this many days, naming the user, the subject and the
+        date.
+    type: int
+    default: 30
 extends_documentation_fragment:
   - sapcloud.identity.ips
   - sapcloud.identity.ips.proxy
@@ -134,13 +163,30 @@ comm_user_status:
   description: C(ID), C(LockStatus) and C(PasswordStatus) of O(comm_user).
   returned: when O(comm_user) is given and found
   type: dict
+comm_user_certificate:
+  description:
+    - Subject, issuer, validity, SHA-256 fingerprint and C(days_left) of O(comm_user_certificate).
+  returned: when O(comm_user_certificate) is given and the user was found
+  type: dict
+  sample:
+    subject: CN=Identity Provisioning,O=SAP
+    issuer: CN=SAP Cloud Root CA,O=SAP SE
+    not_before: '2026-01-01T00:00:00Z'
+    not_after: '2027-01-01T00:00:00Z'
+    fingerprint_sha256: 'AB:CD:...'
+    days_left: 300
 '''
+
+import datetime
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
     ValidationError, check_base_url, new_module, require, run)
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import describe, load_certificate, not_after
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4_certificates import UserCertificates, holds
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.ips import (
-    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec, scim_base_url)
+    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec,
+    proxy_client_credentials, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
@@ -164,6 +210,8 @@ def argument_spec():
         system_id=dict(type='str', required=True),
         comm_user=dict(type='str'),
         s4_connection=dict(type='dict', options=s4_argument_spec(writes=False)),
+        comm_user_certificate=dict(type='path'),
+        certificate_expiry_days=dict(type='int', default=30),
     )
     spec.update(ips_argument_spec())
     spec.update(ips_proxy_argument_spec())
@@ -172,19 +220,25 @@ def argument_spec():
 
 def validate(p):
     check_system_id(p['system_id'], 'system_id')
-    require(p, ('proxy_url', 'client_id', 'client_secret'), 'to call the proxy')
+    require(p, ('proxy_url', 'client_id'), 'to call the proxy')
+    proxy_client_credentials(p)
     check_base_url(p['proxy_url'], 'proxy_url')
     token_url = p['token_url'] or default_token_url(p['infrastructure'], p['proxy_url'])
     if not token_url:
         raise ValidationError('token_url is required with infrastructure=neo '
                               '(https://oauthasservices-<consumer>.<host>/oauth2/api/v1/token)')
     check_base_url(token_url, 'token_url')
+    if p['comm_user_certificate'] and not p['comm_user']:
+        raise ValidationError('comm_user_certificate needs comm_user (the user that holds it)')
+    if p['certificate_expiry_days'] < 0:
+        raise ValidationError('certificate_expiry_days must be 0 or more, got %d' % p['certificate_expiry_days'])
     if p['comm_user'] and p['s4_connection'] is None:
         raise ValidationError('s4_connection is required with comm_user (to read its status through SAP_COM_0A48)')
     if p['s4_connection']:
         connection = p['s4_connection']
         spec = s4_argument_spec(writes=False)
-        for name in ('api_url', 'api_user', 'api_password'):
+        names = ('api_url',) if connection.get('api_client_cert') else ('api_url', 'api_user', 'api_password')
+        for name in names:
             if not connection.get(name):
                 raise ValidationError('s4_connection.%s is required with comm_user; set it or the environment '
                                       'variable %s' % (name, spec[name]['fallback'][1][0]))
@@ -213,7 +267,7 @@ def proxy_cause(p, exc, scim_url):
     return 'proxy', 'the proxy answered HTTP %s' % exc.status
 
 
-def check_comm_user(p):
+def check_comm_user(p, certificate=None):
     params = dict(p['s4_connection'])
     params.update(validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'])
     step = 'communication user %s' % p['comm_user']
@@ -228,7 +282,13 @@ def check_comm_user(p):
     problems = []
     if status['LockStatus'] not in USABLE_LOCK_STATUS:
         problems.append('it is locked (LockStatus %s)' % status['LockStatus'])
-    if status['PasswordStatus'] in UNUSABLE_PASSWORD_STATUS:
+    if certificate is not None:
+        # Certificate authentication: the password does not matter, the certificate must be one the user holds.
+        held = UserCertificates(S4Client(params).users.service).held(status['ID'])
+        if not holds(held, certificate):
+            problems.append('it does not hold the certificate of %s (subject %s)' % (
+                p['comm_user_certificate'], certificate.subject.rfc4514_string()))
+    elif status['PasswordStatus'] in UNUSABLE_PASSWORD_STATUS:
         problems.append('its password is %s' % status['PasswordStatus'])
     entry = {'hop': 's4', 'step': step, 'ok': not problems}
     if problems:
@@ -237,9 +297,24 @@ def check_comm_user(p):
     return entry, status
 
 
+def certificate_in_use(module, p):
+    """(description, certificate) of the certificate the communication user logs on with, checked before any
+    request; a warning naming user, subject and date when it expires within certificate_expiry_days."""
+    certificate = load_certificate(p['comm_user_certificate'], 'comm_user_certificate')
+    info = describe(certificate)
+    left = (not_after(certificate) - datetime.datetime.now(datetime.timezone.utc)).days
+    info['days_left'] = left
+    if left < p['certificate_expiry_days']:
+        module.warn('the certificate of communication user %s (subject %s) expires on %s, in %d days: generate a new '
+                    'one in IPS and rotate it (playbooks/rotate.yml)' % (p['comm_user'], info['subject'],
+                                                                         info['not_after'], left))
+    return info, certificate
+
+
 def body(module):
     p = module.params
     token_url = validate(p)
+    certificate_info, certificate = certificate_in_use(module, p) if p['comm_user_certificate'] else (None, None)
     scim_url = scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id'])
     client = ProxyClient(p, scim_url, token_url)
     hops = []
@@ -263,10 +338,12 @@ def body(module):
                 hop, cause = proxy_cause(p, exc, scim_url)
                 hops.append(failure(hop, step, exc, cause))
     if p['comm_user']:
-        entry, status = check_comm_user(p)
+        entry, status = check_comm_user(p, certificate)
         hops.append(entry)
         if status:
             result['comm_user_status'] = status
+        if certificate_info:
+            result['comm_user_certificate'] = certificate_info
     failed = [h for h in hops if not h['ok']]
     if failed:
         module.fail_json(msg='; '.join('%s hop failed at %s: %s (%s)' % (h['hop'], h['step'], h['message'], h['cause'])

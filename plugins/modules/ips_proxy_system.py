@@ -267,7 +267,13 @@ class Desired:
             self._check_infrastructure()
 
     def _check_infrastructure(self):
-        if self.params['infrastructure'] == 'sci':
+        if self.params['infrastructure'] == 'sci' and \
+                self.properties.get('Authentication') == 'ClientCertificateAuthentication':
+            # The certificate generated in the IPS system's Certificate tab logs on: no user, no password.
+            if not self.properties.get('URL'):
+                raise ValidationError('properties.URL is required with infrastructure=sci: the proxy system holds '
+                                      'the S/4HANA Cloud URL itself')
+        elif self.params['infrastructure'] == 'sci':
             for name in ('URL', 'User'):
                 if not self.properties.get(name):
                     raise ValidationError('properties.%s is required with infrastructure=sci: the proxy system holds '

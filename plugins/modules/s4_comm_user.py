@@ -18,9 +18,13 @@ description:
     (communication systems) need.
   - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
     created once by hand in the Fiori apps.
+  - Manages the user's X.509 certificates (O(certificates)), for inbound users that authenticate with a client
+    certificate (C(x509)) instead of a password.
   - Unconfirmed on real tenants, because SAP does not document them for this API - deleting a user (O(state=absent)),
     changing its password by PATCH (O(update_password=always) on an existing user) and whether updates need an ETag.
     When the server refuses one of these operations the module fails and says so.
+  - Also unconfirmed - how a certificate is written (property and encoding, see O(certificate_property)), whether a
+    user may be created without a password, and how many certificates a user may hold.
 author:
   - sapcloud.identity contributors (@sapcloud)
 extends_documentation_fragment:
@@ -44,7 +48,9 @@ options:
     type: str
   password:
     description:
-      - Password of the user, needed to create it.
+      - Password of the user, needed to create it unless O(certificates) are given (a user that logs on with a
+        certificate needs none; whether a tenant accepts a user without password is unconfirmed, and a tenant that
+        refuses it fails the create naming this option).
       - At least 20 characters with an upper-case letter, a lower-case letter, a digit and a special character, and
         no comma. This is stricter than SAP's rule (20 characters and a special character), so SAP always accepts it.
       - Write-only, it cannot be read back, so it is compared never; see O(update_password).
@@ -65,6 +71,36 @@ options:
         decides every write on a fresh read, so a user changed in between is not overwritten blindly.
       - Ignored unless its C(Name) is O(name) and it has an C(ID); then the module reads the user itself.
     type: dict
+  certificates:
+    description:
+      - PEM files, one X.509 certificate each (no key, no chain), that the user holds, for example the certificate
+        generated and downloaded in the SAP Identity Provisioning system's Certificate tab.
+      - A certificate counts as held when the user has one with the same subject and issuer. Missing ones are
+        uploaded; others the user holds are kept unless O(purge_certificates=true).
+      - Each file is checked before any request - PEM, one certificate, valid now.
+      - When omitted, the user's certificates are neither read nor changed.
+    type: list
+    elements: path
+  purge_certificates:
+    description:
+      - Remove the certificates the user holds that O(certificates) does not list. New ones are uploaded first, so
+        a replaced certificate works until its successor does.
+    type: bool
+    default: false
+  certificate_property:
+    description:
+      - Property of the C(Certificates) entity set a certificate is written with. Unconfirmed, so by default it is
+        read from the tenant's C($metadata) (one request, only when a certificate is uploaded) - the one
+        C(Edm.Binary) or C(Edm.String) property besides C(UserID), C(SubjectHash), C(IssuerHash), C(Subject) and
+        C(Issuer).
+    type: str
+  certificate_encoding:
+    description:
+      - How the certificate is written - V(base64) (the DER bytes in base64, as OData writes C(Edm.Binary)), V(pem)
+        (the PEM text) or V(auto) (C(Edm.Binary) means base64, C(Edm.String) PEM, from C($metadata)).
+    type: str
+    choices: [auto, base64, pem]
+    default: auto
   state:
     description:
       - V(present) creates or updates the user, V(absent) deletes it (unconfirmed on real tenants).
@@ -72,7 +108,10 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - A no-op run makes one request (a GET by name that also fetches the CSRF token).
+  - A no-op run makes one request (a GET by name that also fetches the CSRF token), and one more to read the
+    certificates when O(certificates) is given.
+  - The diff shows subject and issuer of each certificate, and validity and SHA-256 fingerprint of those uploaded;
+    never a key.
 seealso:
   - module: sapcloud.identity.s4_comm_user_info
   - module: sapcloud.identity.s4_comm_system
@@ -118,17 +157,29 @@ user:
     IsLocked: false
     LockStatus: not_locked
     PasswordStatus: productive
+certificates:
+  description:
+    - The certificates the user holds (or, in check mode, would hold) when O(certificates) is given - subject and
+      issuer as the server shows them, plus validity and SHA-256 fingerprint for those uploaded in this run.
+  returned: when certificates is given
+  type: list
+  elements: dict
+  sample:
+    - subject: CN=ips-s4-link,O=Example
+      issuer: CN=SAP Cloud Root CA,O=SAP SE
 actions:
   description: The writes made (or, in check mode, that would be made), in order.
   returned: always
   type: list
   elements: str
-  sample: [create]
+  sample: [create, add_certificate]
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import load_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
     SECRET_FIELDS, S4Client, check_limit, check_password, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4_certificates import UserCertificates, ensure_certificates
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
 
@@ -138,6 +189,9 @@ def ensure_user(module):
         raise ValidationError('name must be a non-empty user name without a comma, got %r' % params['name'])
     check_limit(params['name'], 'name', 'user_name')
     check_password(params['password'], 'password')
+    wanted = None
+    if params['certificates'] is not None:
+        wanted = [load_certificate(path, 'certificates[%d]' % index) for index, path in enumerate(params['certificates'])]
     client = S4Client(params)
     ensure = Ensure(module, SECRET_FIELDS)
     known = params['known'] if params['state'] == 'present' else None
@@ -151,13 +205,19 @@ def ensure_user(module):
 
     desired = {'Name': params['name'], 'Description': params['description'], 'Password': params['password']}
     if current is None:
-        for option in ('description', 'password'):
+        for option in ('description',) + (() if wanted else ('password',)):
             if not params[option]:
-                raise ValidationError('%s is required to create communication user %s' % (option, params['name']))
+                raise ValidationError('%s is required to create communication user %s%s' % (
+                    option, params['name'], ' (or certificates, for a user that logs on with one)'
+                    if option == 'password' else ''))
         desired['Type'] = 'customer_communication'
     user = ensure.present(current, desired, client.users.create, client.users.update, write_only=SECRET_FIELDS,
                           update_password=params['update_password'], confirm=confirm)
-    return ensure.result(user_id=user.get('ID', ''), user=user)
+    if wanted is None:
+        return ensure.result(user_id=user.get('ID', ''), user=user)
+    held = UserCertificates(client.users.service).held(user['ID']) if user.get('ID') else []
+    after = ensure_certificates(ensure, client.users.service, user, held, wanted, params, module.check_mode)
+    return ensure.result(user_id=user.get('ID', ''), user=user, certificates=after)
 
 
 def main():
@@ -168,6 +228,10 @@ def main():
              password=dict(type='str', no_log=True),
              update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
              known=dict(type='dict'),
+             certificates=dict(type='list', elements='path'),
+             purge_certificates=dict(type='bool', default=False),
+             certificate_property=dict(type='str'),
+             certificate_encoding=dict(type='str', choices=['auto', 'base64', 'pem'], default='auto'),
              state=dict(type='str', choices=['present', 'absent'], default='present')),
         supports_check_mode=True)
     run(module, ensure_user)

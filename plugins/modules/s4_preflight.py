@@ -140,6 +140,7 @@ import re
 from ansible_collections.sapcloud.identity.plugins.module_utils.base import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.edmx import MetadataError, parse
 from ansible_collections.sapcloud.identity.plugins.module_utils.preflight import Facts, preflight_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.s4_certificates import certificate_facts
 from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import (
     COMM_ARRANGEMENT_SERVICE, COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
@@ -405,6 +406,7 @@ def preflight(module):
     compare_lengths(facts, sets, params['values'])
     concurrency(facts, client, sets, params)
     scenarios(facts, client, sets, types, params)
+    certificate_facts(facts, sets)  # issue 19: what the tenant declares for certificate authentication
     return dict(changed=False, facts=facts.rows)
 
 

@@ -1,12 +1,16 @@
-"""make test-matrix: the built collection on the oldest and the newest ansible-core of meta/runtime.yml.
+"""make test-matrix: the built collection on the oldest ansible-core meta/runtime.yml supports and on the newest one
+the package registry offers.
 
-    python tests/ecosystem/matrix.py 2.16@3.10 2.21@3.13
+    python tests/ecosystem/matrix.py oldest@3.10 newest@3.13
 
-For each CORE@PYTHON: a venv under .tmp/matrix/ with that Python and the newest ansible-core CORE.x, the tarball
-of `ansible-galaxy collection build` installed with --no-deps, then the smoke set against a fresh emulator:
-s4_comm_user and scp_destination (created, then unchanged with 0 writes), and integrate.yml for one tenant (then
-again: changed=0, 0 writes). Writes are counted by the emulator. A version that does not install fails the run,
-loudly; nothing is skipped.
+Each leg is CORE@PYTHON. CORE is `oldest` (the newest release of requires_ansible's lower bound, 2.16.x), `newest`
+(the newest ansible-core pip finds for that Python, pre-releases included) or a version (2.18 for the newest
+2.18.x, 2.22.0rc1 exactly). For each leg: a venv under .tmp/matrix/ with that Python and that ansible-core, the
+tarball of `ansible-galaxy collection build` installed with --no-deps, then the smoke set against a fresh emulator:
+s4_comm_user and scp_destination (created, then unchanged with 0 writes), integrate.yml for one tenant (then again:
+changed=0, 0 writes), and a probe module in the worker and as a module process (same result, warnings and masking).
+Writes are counted by the emulator. A version that does not install fails the run, loudly; nothing is skipped. The
+last line names the versions that ran and their results.
 """
 
 import glob
@@ -17,16 +21,20 @@ import subprocess
 import sys
 import tempfile
 
+import yaml
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
 sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
 
 from conftest import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from probe_collection import parity_play, write_probe_collection  # noqa: E402  pylint: disable=wrong-import-position
 
 WORK = os.path.join(REPO, '.tmp', 'matrix')
 # Token requests and the SOAP worker query are POSTs that change nothing on the server.
 READ_POSTS = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/oauth/token', '/querybusinessuserin')
 SMOKE_PASSWORD = 'Matrix-Smoke-Passw0rd-1'
+PROBE_SECRET = 'Matrix-Probe-Secret-1'
 
 
 class MatrixError(Exception):
@@ -64,8 +72,22 @@ def find_python(version):
     raise MatrixError('Python %s is not installed here (tried %s)' % (version, ', '.join(candidates)))
 
 
+def requirement(core):
+    """pip's requirement for a leg's core: 2.18 is the newest 2.18.x, 2.22.0rc1 exactly that."""
+    return 'ansible-core==%s%s' % (core, '.*' if core.count('.') == 1 else '')
+
+
+def newest_core(python):
+    """The newest ansible-core pip finds for this Python, pre-releases included."""
+    rc, out = run([python, '-m', 'pip', 'index', 'versions', 'ansible-core', '--pre', '--disable-pip-version-check'])
+    match = re.search(r'^ansible-core \(([^)]+)\)', out, re.M)
+    if rc or not match:
+        raise MatrixError('cannot ask the package registry for ansible-core versions:\n' + out[-2000:])
+    return match.group(1)
+
+
 def make_venv(core, python):
-    """A venv with ansible-core core.x and the collection's requirements; reused while that is what it holds."""
+    """A venv with ansible-core `core` and the collection's requirements; reused while that is what it holds."""
     venv = os.path.join(WORK, 'core-%s' % core)
     marker = os.path.join(venv, '.installed')
     wanted = '%s %s %s' % (core, python, open(os.path.join(REPO, 'requirements.txt')).read())
@@ -76,7 +98,7 @@ def make_venv(core, python):
     if rc:
         raise MatrixError('cannot create a venv with %s:\n%s' % (python, out))
     pip = [os.path.join(venv, 'bin', 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check']
-    rc, out = run(pip + ['ansible-core==%s.*' % core, '-r', os.path.join(REPO, 'requirements.txt')])
+    rc, out = run(pip + [requirement(core), '-r', os.path.join(REPO, 'requirements.txt')])
     if rc:
         raise MatrixError('ansible-core %s does not install on %s:\n%s' % (core, python, out[-3000:]))
     with open(marker, 'w') as handle:
@@ -146,47 +168,83 @@ def smoke(core, venv, tarball, work):
                      '-e', 'sapcloud_output_dir=' + os.path.join(work, 'output')]
         playbook('integrate.yml (s4_t1)', integrate, True)
         playbook('  again', integrate, False)
+        parity(bindir, env, work, lines)
     finally:
         emulator.stop()
     return lines
 
 
-def claimed_range():
-    """(oldest, newest) ansible-core minor of meta/runtime.yml's requires_ansible ('>=2.A.0,<2.B.0')."""
+def parity(bindir, env, work, lines):
+    """The probe module in the worker and as a module process: the same result, warnings, deprecations and masking
+    of its no_log value, on this core."""
+    probe = write_probe_collection(os.path.join(work, 'probe'))
+    play = os.path.join(work, 'parity.yml')
+    with open(play, 'w') as handle:
+        yaml.safe_dump(parity_play(PROBE_SECRET, os.path.join(bindir, 'python')), handle)
+    probe_env = dict(env, ANSIBLE_COLLECTIONS_PATH=env['ANSIBLE_COLLECTIONS_PATH'] + os.pathsep + probe)
+    rc, out = run([os.path.join(bindir, 'ansible-playbook'), '-v', play], env=probe_env, cwd=work)
+    shown = [out.split('TASK [%s]' % task, 1)[-1].split('TASK [', 1)[0].count(PROBE_SECRET)
+             for task in ('in the worker', 'as a module process')]
+    fallback = re.search(r'runs its modules as module processes.*?relies on: (.*?)\. Please report it',
+                         ' '.join(out.split()))
+    lines.append('  %-34s rc=%d secret shown %d x in the worker, %d x by the module process; runner: %s'
+                 % ('probe: worker against process', rc, shown[0], shown[1],
+                    'module processes (%s)' % fallback.group(1) if fallback else 'in the worker'))
+    if rc or shown[0] != shown[1]:
+        raise MatrixError('the worker and the module process differ:\n' + out[-6000:])
+
+
+def oldest_core():
+    """The lower bound of meta/runtime.yml's requires_ansible ('>=2.A.0'), as 2.A."""
     with open(os.path.join(REPO, 'meta', 'runtime.yml')) as handle:
-        text = handle.read()
-    match = re.search(r"requires_ansible:\s*'>=(\d+)\.(\d+)\.0,<(\d+)\.(\d+)\.0'", text)
+        match = re.search(r"requires_ansible:\s*'>=(\d+\.\d+)\.0'", handle.read())
     if not match:
-        raise MatrixError("meta/runtime.yml: requires_ansible is not of the form '>=2.A.0,<2.B.0'")
-    major, low, major_high, high = (int(g) for g in match.groups())
-    return '%d.%d' % (major, low), '%d.%d' % (major_high, high - 1)
+        raise MatrixError("meta/runtime.yml: requires_ansible is not of the form '>=2.A.0'")
+    return match.group(1)
+
+
+def resolve(core, python):
+    """The core a leg asks for, as pip installs it, and how it was chosen."""
+    if core == 'oldest':
+        return oldest_core(), "requires_ansible's lower bound"
+    if core == 'newest':
+        version = newest_core(python)
+        kind = 'pre-release' if re.search(r'[a-z]', version) else 'release'
+        return version, 'the newest on the package registry (%s)' % kind
+    return core, 'asked for'
 
 
 def main(specs):
     os.makedirs(WORK, exist_ok=True)
-    cores = [spec.partition('@')[0] for spec in specs]
-    oldest, newest = claimed_range()
-    if oldest not in cores or newest not in cores:
-        print('FAILED: meta/runtime.yml claims ansible-core %s to %s, the matrix runs %s' % (oldest, newest, cores))
+    if not any(spec.startswith('oldest@') or spec.startswith(oldest_core() + '@') for spec in specs):
+        print('FAILED: the matrix does not run the oldest ansible-core meta/runtime.yml supports (%s)' % oldest_core())
         return 1
     tarball = build_tarball()
     print('built %s (%d KB)' % (os.path.relpath(tarball, REPO), os.path.getsize(tarball) // 1024))
-    failures = []
+    ran = []
     for spec in specs:
-        core, python_version = spec.split('@', 1)
-        work = tempfile.mkdtemp(prefix='core-%s-' % core, dir=WORK)
+        asked, python_version = spec.split('@', 1)
+        work = tempfile.mkdtemp(prefix='core-%s-' % asked, dir=WORK)
+        core = asked
         try:
-            venv = make_venv(core, find_python(python_version))
-            print('\n'.join(smoke(core, venv, tarball, work)))
+            python = find_python(python_version)
+            core, why = resolve(asked, python)
+            print('== ansible-core %s on Python %s: %s' % (core, python_version, why))
+            venv = make_venv(core, python)
+            lines = smoke(core, venv, tarball, work)
+            print('\n'.join(lines))
+            core = lines[0].split()[1]  # the version that ran
             print('PASSED ansible-core %s' % core)
+            ran.append('%s passed' % core)
             shutil.rmtree(work, ignore_errors=True)
         except (MatrixError, RuntimeError) as error:
             print('=' * 78)
             print('FAILED ansible-core %s on Python %s: %s' % (core, python_version, error))
             print('(work dir kept: %s)' % work)
             print('=' * 78)
-            failures.append(core)
-    print('%d passed, %d failed' % (len(specs) - len(failures), len(failures)))
+            ran.append('%s FAILED' % core)
+    failures = sum(1 for leg in ran if leg.endswith('FAILED'))
+    print('matrix: ansible-core %s; %d passed, %d failed' % (', '.join(ran), len(ran) - failures, failures))
     return 1 if failures else 0
 
 

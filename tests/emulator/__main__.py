@@ -31,6 +31,8 @@ def main(argv=None):
     parser.add_argument('--variant', action='append', default=[], metavar='HOST=NAME',
                         help='a tenant variant of tests/emulator/variants.py for one host (repeatable)')
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throw-away CA (ca.pem in state-dir)')
+    parser.add_argument('--mtls', action='store_true', help='--tls that also verifies client certificates against a '
+                        'test client CA (client-ca.pem and client-ca-key.pem in state-dir)')
     args = parser.parse_args(argv)
 
     os.makedirs(args.state_dir, exist_ok=True)
@@ -39,8 +41,11 @@ def main(argv=None):
             os.remove(path)
     kinds = available_kinds()
     topology = default_topology(args.tenants)
-    tls = None
-    if args.tls:
+    tls = client_ca = None
+    if args.mtls:
+        from emulator.tls import server_context
+        tls, client_ca = server_context(args.state_dir, mtls=True)
+    elif args.tls:
         from emulator.tls import server_context
         tls = server_context(args.state_dir)
     chosen = {}
@@ -51,7 +56,7 @@ def main(argv=None):
         chosen.setdefault(host, []).append(name)
     try:
         emulator = Emulator(topology, kinds, state_dir=args.state_dir, base_port=args.base_port, tls=tls,
-                            variants=chosen)
+                            variants=chosen, client_ca=client_ca)
     except (KeyError, ValueError) as exc:
         parser.error(str(exc).strip("'"))
     except OSError as exc:
@@ -75,7 +80,9 @@ def main(argv=None):
     with open(os.path.join(args.state_dir, 'vars.json'), 'w') as handle:
         json.dump({'emulator_urls': dict((n, h['url']) for n, h in hosts.items()),
                    'emulator_demo': DEMO,
-                   'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None},
+                   'emulator_ca_path': os.path.abspath(os.path.join(args.state_dir, 'ca.pem')) if tls else None,
+                   'emulator_client_ca_path': (os.path.abspath(os.path.join(args.state_dir, 'client-ca.pem'))
+                                               if client_ca else None)},
                   handle, indent=1, sort_keys=True)
     print('state: %s (%s)' % (args.state_dir, 'kept' if args.keep_state else 'fresh'))
     for name, host in hosts.items():

@@ -26,12 +26,14 @@ INTERNAL_AGENT = 'sapcloud-emulator-internal'
 
 
 class Request:
-    def __init__(self, method, path, query, headers, body):
+    def __init__(self, method, path, query, headers, body, client_cert=None):
         self.method = method
         self.path = path
         self.query = query
         self.headers = headers
         self.body = body
+        # DER bytes of the client certificate the TLS layer verified (mutual TLS), else None.
+        self.client_cert = client_cert
 
     def header(self, name, default=None):
         return self.headers.get(name, default)
@@ -279,7 +281,7 @@ def make_handler(emulator, service):
             length = int(self.headers.get('Content-Length') or 0)
             body = self.rfile.read(length) if length else b''
             request = Request(self.command, parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)),
-                              self.headers, body)
+                              self.headers, body, self.client_certificate())
             if parts.path.startswith(CONTROL_PREFIX):
                 response = emulator.control(service, request)
             else:
@@ -311,6 +313,10 @@ def make_handler(emulator, service):
             if self.command != 'HEAD':
                 self.wfile.write(response.body)
 
+        def client_certificate(self):
+            getpeercert = getattr(self.connection, 'getpeercert', None)
+            return getpeercert(binary_form=True) if getpeercert else None
+
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
 
     return Handler
@@ -320,11 +326,13 @@ class Emulator:
     """All emulated hosts of one run. topology: list of {name, kind, port?, config?}."""
 
     def __init__(self, topology, service_classes, state_dir=None, host='127.0.0.1', base_port=0, tls=None,
-                 variants=None):
+                 variants=None, client_ca=None):
         self.store = StateStore(state_dir)
         # Tenant variants per host: those given at start (--variant) come back on every reset.
         self.base_variants = dict((h, list(names)) for h, names in (variants or {}).items())
         self.variants = dict(self.base_variants)
+        # The test client CA of mutual TLS (certs.Authority); the emulated IPS issues its certificates from it.
+        self.client_ca = client_ca
         self.state_dir = state_dir
         self.stats = Stats()
         self.faults = Faults()

@@ -161,7 +161,7 @@ def check_payload(request, entity_type, flag, extra=()):
 def check_value(name, field, value):
     edm, max_length = field[0], field[1]
     expected = {'Edm.String': str, 'Edm.Guid': str, 'Edm.Boolean': bool, 'Edm.Int32': int,
-                'Edm.DateTimeOffset': str}.get(edm)
+                'Edm.DateTimeOffset': str, 'Edm.Binary': str}.get(edm)
     if expected and (not isinstance(value, expected) or expected is int and isinstance(value, bool)):
         raise v4_error(400, 'EMULATOR/TYPE', "Property '%s' takes %s, got %r" % (name, edm, value), name)
     if edm == 'Edm.Guid' and not GUID.match(value):

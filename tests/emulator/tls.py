@@ -2,6 +2,12 @@
 
 Writes ca.pem (the CA certificate the tests pass as ca_path) into the state directory; the CA key exists only in
 memory. The server certificate covers 127.0.0.1 and localhost.
+
+With mutual TLS (mtls=True) every host also asks for a client certificate and verifies one that is sent against a
+test client CA (certs.py) made here, whose certificate and key are written to the state directory as client-ca.pem
+and client-ca-key.pem (0600) so tests can issue client certificates from it. A client certificate stays optional at
+the TLS layer: each service decides whether it needs one (S/4HANA Cloud for inbound users with x509, the token
+endpoints for X.509 clients), as the real services do.
 """
 
 import datetime
@@ -32,7 +38,8 @@ def _certificate(subject, issuer, public_key, signing_key, is_ca, extensions=())
     return builder.sign(signing_key, hashes.SHA256())
 
 
-def server_context(state_dir):
+def server_context(state_dir, mtls=False):
+    """The server SSLContext; with mtls, (context, client CA) where the client CA is a certs.Authority."""
     os.makedirs(state_dir, exist_ok=True)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = _certificate(_name('sapcloud.identity emulator CA'), _name('sapcloud.identity emulator CA'),
@@ -51,4 +58,11 @@ def server_context(state_dir):
         chain.flush()
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(chain.name)
-    return context
+    if not mtls:
+        return context
+    from emulator.certs import Authority
+    client_ca = Authority()
+    ca_file, _key_file = client_ca.save(state_dir)
+    context.verify_mode = ssl.CERT_OPTIONAL
+    context.load_verify_locations(ca_file)
+    return context, client_ca

@@ -28,6 +28,14 @@ def client_of(request, in_form=False, urlencoded_basic=False):
     return None, None
 
 
+def certificate_matches(request, subject):
+    """Whether the request came with a client certificate (verified by the TLS layer) whose subject is subject."""
+    if not request.client_cert:
+        return False
+    from cryptography import x509
+    return x509.load_der_x509_certificate(request.client_cert).subject.rfc4514_string() == subject
+
+
 def issue(state, lifetime, default_lifetime, token=None, **info):
     """A new token for info, valid lifetime seconds (default_lifetime when lifetime is 0 or less); drops expired
     ones first."""

@@ -84,6 +84,14 @@ VARIANTS = {
     's4_soap_scs_only': variant(
         's4', 'QueryBusinessUserIn and ManageBusinessUserIn are served only under /sap/bc/srt/scs/ (not scs_ext)',
         {'soap_endpoint': 'scs'}),
+    # ---- S/4HANA Cloud, certificates (issue 19; services/s4_certificates.py) ----
+    's4_certificate_pem': variant(
+        's4', 'a certificate is written as PEM text in CertificateContent (Edm.String), not base64 of DER in '
+        'Certificate (Edm.Binary)', {'certificate_shape': 'pem'}),
+    's4_one_certificate': variant(
+        's4', 'a communication user holds at most one certificate', {'max_certificates': 1}),
+    's4_password_required': variant(
+        's4', 'a communication user cannot be created without a password', {'password_required': True}),
     # ---- SAP BTP Neo ----
     'neo_destination_password': variant(
         'neo_configapi', 'the configuration service returns Password when a destination is read',

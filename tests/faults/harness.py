@@ -35,12 +35,12 @@ EXCEPTION_LINE = re.compile(r'^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Failure|I
 class Suite:
     """One emulator, one Ansible harness, and the record of every run: the number, outputs and files to scan."""
 
-    def __init__(self, workdir, tenants=3):
+    def __init__(self, workdir, tenants=3, mtls=False):
         self.workdir = workdir
         os.makedirs(os.path.join(workdir, 'ansible-tmp'), exist_ok=True)
         state_dir = os.path.join(workdir, 'emulator')
         os.makedirs(state_dir, exist_ok=True)
-        self.emulator = EmulatorProcess(state_dir, tenants=tenants)
+        self.emulator = EmulatorProcess(state_dir, tenants=tenants, mtls=mtls)
         self.ansible = Ansible(self.emulator, workdir)
         self.runs = 0
         self.texts = []  # (label, text) of every output, log and result file, for the scans

@@ -24,6 +24,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bad_inputs  # noqa: E402  pylint: disable=wrong-import-position
+import certificate_faults  # noqa: E402  pylint: disable=wrong-import-position
+from inputs import certificates as certificate_inputs  # noqa: E402  pylint: disable=wrong-import-position
 import matrix  # noqa: E402  pylint: disable=wrong-import-position
 import round_trips  # noqa: E402  pylint: disable=wrong-import-position
 from harness import (  # noqa: E402  pylint: disable=wrong-import-position
@@ -57,6 +59,7 @@ def bad_input_section(suite, table, quick):
     os.makedirs(tmp, exist_ok=True)
     case_list = bad_inputs.collect(tmp)
     suite.extra_secrets.add(bad_inputs.PASSWORD)
+    suite.extra_secrets.update(certificate_inputs.secrets(tmp))  # every private key and passphrase of those cases
     failed = set()
     runner = InProcess(suite.emulator, tmp)
     here = os.getcwd()
@@ -121,7 +124,7 @@ def main():
     parser.add_argument('--quick', action='store_true', help='the short version make test runs')
     parser.add_argument('--out', help='also write the table and the last line to this file')
     parser.add_argument('--seed', type=int, default=10, help='seed of the interruption points')
-    parser.add_argument('--only', default='bad,trips,matrix,modules,kill,concurrency,secrets,groups')
+    parser.add_argument('--only', default='bad,trips,matrix,modules,kill,concurrency,secrets,groups,certificate')
     parser.add_argument('--keep', action='store_true', help='keep the work folder')
     args = parser.parse_args()
     sections = set(args.only.split(','))
@@ -152,6 +155,12 @@ def main():
             context.visibility_runs()
         if 'groups' in sections and not args.quick:
             context.group_defaults()
+        if 'certificate' in sections:
+            # Its own emulator speaking mutual TLS; its outputs and private keys join the scans below.
+            runs, texts, keys = certificate_faults.certificate_section(workdir, table, context.rng, args.quick)
+            suite.runs += runs
+            suite.texts.extend(texts)
+            suite.extra_secrets.update(keys)
         tracebacks = []
         for label, text in suite.texts:
             if label.endswith('output'):

@@ -51,10 +51,11 @@ from in_process import module_result  # noqa: E402  pylint: disable=wrong-import
 
 
 class EmulatorProcess:
-    def __init__(self, state_dir, tenants=3, tls=False, args=()):
+    def __init__(self, state_dir, tenants=3, tls=False, args=(), mtls=False):
         self.state_dir = state_dir
         cmd = [sys.executable, '-m', 'emulator', '--base-port', '0', '--state-dir', state_dir,
-               '--tenants', str(tenants), '--seed-demo'] + (['--tls'] if tls else []) + list(args)
+               '--tenants', str(tenants), '--seed-demo'] + (['--tls'] if tls else []) + (['--mtls'] if mtls else []) \
+            + list(args)
         env = dict(os.environ, PYTHONPATH=TESTS)
         self.log = open(os.path.join(state_dir, 'emulator.log'), 'w')
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)

@@ -18,7 +18,10 @@ DOCS = sorted([os.path.join(REPO, 'README.md'), os.path.join(REPO, 'tests', 'emu
               + glob.glob(os.path.join(REPO, 'docs', '*.md')) + glob.glob(os.path.join(REPO, 'roles', '*', 'README.md')))
 ENV_NAME = re.compile(r'\b((?:SAP_(?:S4|NEO|CF|IPS|IDM|IAS)|SAPCLOUD)_[A-Z0-9_]*[A-Z0-9*]|(?:SAP_(?:S4|NEO|CF|IPS|IDM|IAS)|SAPCLOUD)_[A-Z0-9_]*_\*?)')
 LINK = re.compile(r'\[[^\]]*\]\(([^)\s]+)\)')
-OUTSIDE = re.compile(r'shared/(?:reference|specs)|\.\./shared|/work/')
+# The reference notes outside the repository, and any path under the top-level folder this checkout lives in (found
+# at run time: a doc must not name where one machine keeps its files).
+TOP = os.sep + REPO.split(os.sep)[1]
+OUTSIDE = re.compile(r'shared/(?:reference|specs)|\.\./shared|(?<![\w.])%s/' % re.escape(TOP))
 
 
 def read(path):

@@ -71,3 +71,25 @@ def test_the_readme_names_every_variant_with_its_fact():
         readme = handle.read()
     for name, entry in VARIANTS.items():
         assert '| `%s` | `%s` | %s |' % (name, entry['kind'], entry['fact'].replace('|', '\\|')) in readme, name
+
+
+def test_a_refused_delete_or_password_change_fails_saying_so(module, emulator):
+    """Variants the playbooks' integrate/verify sequence never meets: a write SAP does not document, refused."""
+    from conftest import s4_connection
+    emulator.reset()
+    emulator.seed('s4_t1', {'users': [{'Name': 'IT_VARIANT_USER', 'Password': 'Variant-User-Passw0rd-1!',
+                                       'Description': 'to delete'}]})
+    try:
+        emulator.variants('s4_t1', ['s4_delete_refused', 's4_password_patch_refused'])
+        emulator.reset_stats()
+        gone = module.task('sapcloud.identity.s4_comm_user', {'name': 'IT_VARIANT_USER', 'state': 'absent'},
+                           defaults=s4_connection(emulator))
+        assert gone.failed and 'refused' in gone.msg and 'Maintain Communication Users' in gone.msg, gone.msg
+        patch = module.task('sapcloud.identity.s4_comm_user',
+                            {'name': 'IT_VARIANT_USER', 'description': 'to delete', 'password': 'Another-Passw0rd-12345!',
+                             'update_password': 'always'}, defaults=s4_connection(emulator))
+        assert patch.failed and 'refused' in patch.msg, patch.msg
+        assert 'Another-Passw0rd-12345!' not in patch.msg
+        assert [u['Name'] for u in emulator.state('s4_t1')['users'].values()].count('IT_VARIANT_USER') == 1
+    finally:
+        emulator.reset()

@@ -18,9 +18,18 @@ from emulator.services.cf import DEMO_INSTANCE_ID
 HOST = 'cf_destination'
 PASSWORD = 'Dest-Pass-Ü1-very-secret'
 NEW_PASSWORD = 'Dest-Pass-2-rotated-secret'
-SPEC = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared', 'specs',
-                    'sap-destination-service-cf.openapi.yaml')
-SPEC_CANDIDATES = [SPEC, '/work/shared/specs/sap-destination-service-cf.openapi.yaml']
+SPEC_NAME = 'sap-destination-service-cf.openapi.yaml'
+
+
+def spec_candidates():
+    """SAP's published OpenAPI spec is not part of the repository: $SAPCLOUD_SAP_SPECS/<name>, else a shared/specs
+    folder next to the checkout or one of its parents."""
+    if os.environ.get('SAPCLOUD_SAP_SPECS'):
+        yield os.path.join(os.environ['SAPCLOUD_SAP_SPECS'], SPEC_NAME)
+    folder = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+    while os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+        yield os.path.join(folder, 'shared', 'specs', SPEC_NAME)
 
 
 @pytest.fixture(autouse=True)
@@ -230,11 +239,12 @@ def bulk_delete_object(schema, spec):
 
 
 def load_spec():
-    for path in SPEC_CANDIDATES:
+    for path in spec_candidates():
         if os.path.exists(path):
             with open(path) as handle:
                 return yaml.safe_load(handle)
-    pytest.skip('SAP OpenAPI spec of the Destination service not found')
+    pytest.skip('SAP OpenAPI spec of the Destination service (%s) not found: set SAPCLOUD_SAP_SPECS to its folder'
+                % SPEC_NAME)
 
 
 class SpecChecker:

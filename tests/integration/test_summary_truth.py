@@ -53,6 +53,8 @@ def test_api_transports_check_mode_then_the_whole_lifecycle(ansible, emulator, t
     assert [e['name'] for e in rows['entries'] if e['object'] == 'communication user'] == ['IDM_IPS_PROXY_B']
     assert rows['values']['password file of the communication user'].endswith('/IDM_IPS_PROXY_B')
     runner.run('verify.yml')
+    runner.run('rotate.yml', check=True)
+    runner.run('teardown.yml', check=True)
     teardown = runner.run('teardown.yml')
     removed = [e for e in report_of(teardown)['tenants'][0]['entries'] if e['object'] == 'communication users']
     assert [(e['name'], e['words']) for e in removed] == [('IDM_IPS_PROXY_B', 'removed')]
@@ -83,6 +85,8 @@ def test_file_transports_with_the_admins_imports(ansible, emulator, tmp_path):
     assert report_of(complete)['open'] == [], report_of(complete)['open']
     verify = runner.run('verify.yml', **done)
     assert report_of(verify)['open'] == [], report_of(verify)['open']
+    runner.run('rotate.yml', **done)
+    runner.run('verify.yml', **done)
     teardown = runner.run('teardown.yml', **done)
     steps = ' '.join(report_of(teardown)['open'])
     assert 'Remove sapcloud_ips_system_id and sapcloud_idm_repository_imported' in steps, steps

@@ -61,10 +61,13 @@ def test_empty_list_skips(emulator, module):
     assert (reads, writes) == (0, 0)
 
 
-def test_soap_path_variant(emulator, module, landscape):
-    run = module.task(MODULE, {'workers': ['IT-W-002'], 'service_path': '/sap/bc/srt/scs/sap/querybusinessuserin'},
-                      defaults=connection(emulator))
+@pytest.mark.parametrize('path', ['/sap/bc/srt/scs/sap/querybusinessuserin', '/sap/bc/srt/scs_ext/sap/querybusinessuserin'])
+def test_soap_path_variant(emulator, module, landscape, path):
+    """The emulator answers on both paths SAP systems are seen with: the request must go where service_path says."""
+    run = module.task(MODULE, {'workers': ['IT-W-002'], 'service_path': path}, defaults=connection(emulator), log=True)
     assert not run.failed and run.data['found'] == ['IT-W-002'], run.msg
+    soap = [(r['method'], r['path'].split('?')[0]) for r in run.requests_log if 'querybusinessuserin' in r['path']]
+    assert soap == [('POST', path)], soap
 
 
 def test_business_partner_api(emulator, module, landscape):

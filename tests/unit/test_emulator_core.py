@@ -58,9 +58,16 @@ def test_counts_requests_and_writes_per_host_before_service_logic(emulator):
 
 def test_control_requests_are_not_counted(emulator):
     a = emulator.services['a'].url
-    requests.get(a + '/_emulator/hosts', timeout=5)
     requests.post(a + '/_emulator/stats/reset', timeout=5)
+    # After the reset: control reads and writes, on either host, count as nothing.
+    requests.get(a + '/_emulator/hosts', timeout=5)
+    requests.get(emulator.services['b'].url + '/_emulator/stats', timeout=5)
+    requests.post(a + '/_emulator/faults', json={'host': 'b', 'path': '^/never$', 'status': 500}, timeout=5)
+    requests.delete(a + '/_emulator/faults', timeout=5)
     assert requests.get(a + '/_emulator/stats', timeout=5).json()['total'] == {'requests': 0, 'writes': 0}
+    # ... while the service requests beside them are counted.
+    requests.get(a + '/value', timeout=5)
+    assert requests.get(a + '/_emulator/stats', timeout=5).json()['total'] == {'requests': 1, 'writes': 0}
 
 
 def test_status_fault_hits_matching_requests_count_times(emulator):

@@ -5,14 +5,16 @@ import os
 import sys
 import types
 
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import MODULES, run_module
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sapcloud.identity.plugins.plugin_utils.in_worker import module_import_path, run_module
 from in_process import last_json as result
 
 
 def fake_module(monkeypatch, name, main):
-    module = types.ModuleType(MODULES + name)
+    module = types.ModuleType(module_import_path(name))
     module.main = main
-    monkeypatch.setitem(sys.modules, MODULES + name, module)
+    monkeypatch.setitem(sys.modules, module_import_path(name), module)
 
 
 def test_an_unhandled_exception_is_a_failed_result_naming_it(monkeypatch):
@@ -49,9 +51,15 @@ def test_a_real_module_validates_before_any_request_and_hides_its_secrets():
     assert 'Admin-Secret-Value-1' not in stdout and 'short' not in json.dumps(data['invocation'])
 
 
-def test_check_mode_and_warnings_do_not_leak_into_the_next_call():
-    args = {'api_url': 'http://127.0.0.1:9', 'api_user': 'ADMIN', 'api_password': 'x', 'name': 'U1',
-            'password': 'short'}
-    first = result(run_module('s4_comm_user', dict(args, _ansible_check_mode=True))[0])
-    second = result(run_module('s4_comm_user', args)[0])
-    assert first['msg'] == second['msg'] and not second.get('warnings')
+def test_check_mode_and_warnings_do_not_leak_into_the_next_call(monkeypatch):
+    def main():
+        module = AnsibleModule(argument_spec={'warn': {'type': 'bool'}}, supports_check_mode=True)
+        if module.params['warn']:
+            module.warn('first call warns')
+        module.exit_json(changed=False, check_mode=module.check_mode)
+    fake_module(monkeypatch, 'zz_modes', main)
+    first = result(run_module('zz_modes', {'warn': True, '_ansible_check_mode': True})[0])
+    second = result(run_module('zz_modes', {'warn': False})[0])
+    assert first['check_mode'] is True and first.get('warnings')
+    assert second['check_mode'] is False
+    assert not second.get('warnings')

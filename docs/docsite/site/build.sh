@@ -18,12 +18,15 @@ antsibull-docs --config-file "$site/antsibull-docs.cfg" collection --use-current
 cp "$site/ansible-references.rst" "$out/rst/"
 cp "$repo"/docs/*.md "$out/rst/docs/"
 cp "$repo/README.md" "$repo/CHANGELOG.md" "$out/rst/"
+# The emulator's guide, where the README links it.
+mkdir -p "$out/rst/tests/emulator"
+cp "$repo/tests/emulator/README.md" "$out/rst/tests/emulator/"
 {
   printf '\n.. toctree::\n   :maxdepth: 1\n   :caption: Guides\n\n   README\n'
   for page in "$out"/rst/docs/*.md; do
     printf '   docs/%s\n' "$(basename "$page" .md)"
   done
-  printf '   CHANGELOG\n'
+  printf '   tests/emulator/README\n   CHANGELOG\n'
 } >> "$out/rst/index.rst"
 
 sphinx-build -q -W --keep-going -b html -c "$site" "$out/rst" "$out/html"

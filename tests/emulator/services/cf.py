@@ -34,7 +34,8 @@ class XsuaaTokens(Service):
                                                    'instance': DEMO_INSTANCE_ID}}}
 
     def seed(self, data):
-        """clients: {clientid: {secret, subaccount, instance}} (what a service key binds)."""
+        """clients: {clientid: {secret, subaccount, instance}} (what a service key binds); an X.509 client has
+        certificate_subject (RFC 4514) instead of secret and authenticates with that certificate (mutual TLS)."""
         for client_id, client in (data.get('clients') or {}).items():
             self.state['clients'][client_id] = dict(client)
         return {'seeded': self.name}
@@ -57,7 +58,12 @@ class XsuaaTokens(Service):
             return json_response(400, {'error': 'unsupported_grant_type'})
         client_id, secret = tokens.client_of(request, in_form=True)
         client = self.state['clients'].get(client_id or '')
-        if client is None or client['secret'] != secret:
+        if client is not None and client.get('certificate_subject'):
+            # X.509 service key (documented: certurl, certificate, key): the client id in the form, the certificate
+            # in the TLS handshake, no secret.
+            if not tokens.certificate_matches(request, client['certificate_subject']):
+                return json_response(401, {'error': 'unauthorized', 'error_description': 'Bad client certificate'})
+        elif client is None or client['secret'] != secret:
             return json_response(401, {'error': 'unauthorized', 'error_description': 'Bad credentials'})
         lifetime = self.state['options']['token_lifetime']
         token = tokens.issue(self.state, lifetime, 43199, token='eyJ' + secrets.token_urlsafe(24), client_id=client_id,

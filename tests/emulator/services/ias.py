@@ -45,10 +45,12 @@ class IasTenant(IpsTenant):
                                                           'permissions': [PROXY_PERMISSION]}}}
 
     def seed(self, data):
-        """As IPS, plus system_admins: {client id: {secret, name, permissions: [UI names]}} (made by hand)."""
+        """As IPS, plus system_admins: {client id: {secret or certificate_subject (RFC 4514, an administrator that
+        logs on with a certificate), name, permissions: [UI names]}} (made by hand)."""
         result = super().seed(data)
         for client_id, admin in (data.get('system_admins') or {}).items():
-            self.state['system_admins'][client_id] = {'secret': admin['secret'], 'name': admin.get('name', client_id),
+            self.state['system_admins'][client_id] = {'secret': admin.get('secret'), 'name': admin.get('name', client_id),
+                                                      'certificate_subject': admin.get('certificate_subject'),
                                                       'permissions': list(admin.get('permissions') or [])}
         return result
 
@@ -61,7 +63,8 @@ class IasTenant(IpsTenant):
 
     def client(self, client_id, secret):
         admin = self.state['system_admins'].get(client_id or '')
-        return admin if admin and secret and secrets.compare_digest(admin['secret'], secret) else None
+        return admin if admin and secret and admin.get('secret') and secrets.compare_digest(admin['secret'], secret) \
+            else None
 
     @route('POST', r'/oauth2/token')
     def token(self, request):
@@ -70,7 +73,12 @@ class IasTenant(IpsTenant):
         if tokens.grant_type(request) != 'client_credentials':
             raise oauth_error(400, 'unsupported_grant_type', 'grant_type must be client_credentials')
         client_id, secret = tokens.client_of(request, in_form=True, urlencoded_basic=True)
-        if self.client(client_id, secret) is None:
+        admin = self.state['system_admins'].get(client_id or '')
+        if admin and admin.get('certificate_subject'):
+            # X.509 client authentication (documented for the token endpoint): the certificate, no secret.
+            if not tokens.certificate_matches(request, admin['certificate_subject']):
+                raise oauth_error(401, 'invalid_client', 'Client authentication failed')
+        elif self.client(client_id, secret) is None:
             raise oauth_error(401, 'invalid_client', 'Client authentication failed')
         token = tokens.issue(self.state, TOKEN_LIFETIME, TOKEN_LIFETIME, token=secrets.token_urlsafe(32),
                              client_id=client_id)

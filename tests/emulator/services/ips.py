@@ -7,8 +7,12 @@ Routes fall in three groups (provenance also in tests/emulator/README.md):
   holds role IPS_PROXY_USER (checked with the neo_api host).
 - the collection's own contract (never an SAP API; docs/ips-idm-contract.md): /sapcloud-identity/ips/v1/systems.
 - emulator-only stand-ins for the admin console (never an SAP API): /emulator-ui/ips/import ("Define from File"),
-  /emulator-ui/ips/systems/<id>/credentials (typing credential properties on the Properties tab) and
-  /emulator-ui/ips/systems/<id>/export?format=json|csv ("Export").
+  /emulator-ui/ips/systems/<id>/credentials (typing credential properties on the Properties tab),
+  /emulator-ui/ips/systems/<id>/export?format=json|csv ("Export") and POST /emulator-ui/ips/certificate (the
+  Certificate tab's Generate and Download: a new key pair and certificate, returned as PEM; needs --mtls, whose
+  test client CA issues it). The emulator keeps one certificate per IPS tenant, the newest generated, and uses it
+  for every system with Authentication ClientCertificateAuthentication (SAP documents the Certificate tab and the
+  property; that the certificate serves the whole tenant is the emulator's model).
 
 Documented behaviours kept: a system name is 1..100 characters of a-z A-Z 0-9 - _ . and space and unique; an
 import gives a new id; credential properties are never exported or returned; changing URL or Host drops them; the
@@ -265,6 +269,38 @@ class IpsTenant(Service):
             return json_response(200, self.render(system))
         return text_response(200, self.export_csv(system), 'text/csv; charset=utf-8')
 
+    @route('POST', UI + '/certificate')
+    def ui_certificate(self, request):
+        """Certificate tab: Generate (a new key pair; the previous one is dropped) and Download (the PEM)."""
+        self.admin(request)
+        authority = self.emulator.client_ca
+        if authority is None:
+            raise contract_error(409, 'NO_CA', 'Generating certificates needs the emulator started with --mtls')
+        from emulator import certs
+        # Each generation gets its own subject here, so a rotation is a real cut-over between two certificates
+        # (whether IPS keeps the subject when it generates again is not documented).
+        generation = self.state.get('certificate_generation', 0) + 1
+        self.state['certificate_generation'] = generation
+        certificate, key = authority.issue('Identity Provisioning %s %d' % (self.name, generation),
+                                           organization='SAP IPS emulator', days=int(request.query.get('days') or 365))
+        self.state['certificate'] = {'pem': certs.pem(certificate).decode('ascii'),
+                                     'key': certs.key_pem(key).decode('ascii')}
+        self.save()
+        self._certificate_files = None
+        return text_response(200, self.state['certificate']['pem'], 'application/x-pem-file')
+
+    def certificate_files(self):
+        """(cert file, key file) of the tenant's certificate for requests, written (0600) next to the state."""
+        if getattr(self, '_certificate_files', None) is None:
+            from emulator import certs
+            folder = os.path.join(self.emulator.state_dir or '.', 'ips-certificate-%s' % self.name)
+            os.makedirs(folder, exist_ok=True)
+            stamp = str(abs(hash(self.state['certificate']['pem'])))
+            cert_path = certs.write(os.path.join(folder, stamp + '.pem'), self.state['certificate']['pem'].encode())
+            key_path = certs.write(os.path.join(folder, stamp + '-key.pem'), self.state['certificate']['key'].encode())
+            self._certificate_files = (cert_path, key_path)
+        return self._certificate_files
+
     def token_url(self):
         return self.peer(self.config.get('oauth_host', 'neo_oauth')).url + '/oauth2/api/v1/token'
 
@@ -331,7 +367,13 @@ class IpsTenant(Service):
         values.update(system['_credentials'])
         if not values.get('URL'):
             raise BackendError('No URL: neither a destination nor the properties give one')
-        if values.get('Authentication', 'BasicAuthentication') != 'BasicAuthentication':
+        method = values.get('Authentication', 'BasicAuthentication')
+        if method == 'ClientCertificateAuthentication':
+            if not self.state.get('certificate'):
+                raise BackendError('ClientCertificateAuthentication without a certificate: generate one in the '
+                                   'Certificate tab')
+            return values['URL'].rstrip('/'), None, None, str(values.get('s4hana.cloud.api.version', '1'))
+        if method != 'BasicAuthentication':
             raise BackendError('Authentication %s is not implemented by the emulator' % values['Authentication'])
         if not values.get('User') or not values.get('Password'):
             raise BackendError('User or Password missing for BasicAuthentication (credential properties are '
@@ -342,7 +384,10 @@ class IpsTenant(Service):
     def backend(self, system):
         url, user, password, version = self.connection(system)
         session = emulated_session(self.emulator)
-        session.auth = (user, password)
+        if user is None:
+            session.cert = self.certificate_files()
+        else:
+            session.auth = (user, password)
         # The destination property sap-client (documented for BTP destinations; whether IPS passes it on to S/4HANA
         # Cloud is unconfirmed) goes with every back-end call.
         client = (self.destination(system['destinationName']) or {}).get('sap-client') \

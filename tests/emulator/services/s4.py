@@ -16,6 +16,7 @@ from emulator.demo import DEMO
 from emulator.odata import ODataEntities, check_payload, metadata, now, v4_error
 from emulator.services import s4_fields
 from emulator.services.s4_business import S4BusinessApis
+from emulator.services.s4_certificates import S4Certificates
 
 CU = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
 CS = '/sap/opu/odata4/sap/aps_com_cs_a4c_odata/srvd_a2x/sap/aps_com_cs_a4c_odata/0001'
@@ -62,12 +63,12 @@ ARRANGEMENT_NAVS = tuple(ARRANGEMENT['navs'])
 SYSTEM_FIELDS = set(s4_fields.SYSTEM['fields']) - {'UUID', 'ChangedAt', 'ChangedBy'}
 ARRANGEMENT_FIELDS = {'CommunicationScenarioID', 'CommunicationSystemID', 'Name', 'Description'} | set(ARRANGEMENT_NAVS)
 # Navigation properties per table; they appear only when $expand names them.
-NAVS = {'users': (), 'systems': ('InboundUsers', 'OutboundUsers'), 'inbound_users': (), 'outbound_users': (),
+NAVS = {'users': (), 'certificates': (), 'systems': ('InboundUsers', 'OutboundUsers'), 'inbound_users': (), 'outbound_users': (),
         'arrangements': ARRANGEMENT_NAVS}
 HIDDEN = ('Password',)  # write-only: never in any response
 
 
-class S4Tenant(S4BusinessApis, ODataEntities, Service):
+class S4Tenant(S4Certificates, S4BusinessApis, ODataEntities, Service):
     """One S/4HANA Cloud tenant (API host)."""
 
     kind = 's4'
@@ -85,7 +86,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         super().__init__(name, config, emulator)
 
     def initial_state(self):
-        return {'users': {}, 'systems': {}, 'inbound_users': {}, 'outbound_users': {}, 'arrangements': {},
+        return {'users': {}, 'certificates': {}, 'systems': {}, 'inbound_users': {}, 'outbound_users': {}, 'arrangements': {},
                 'seq': {'user': 0, 'etag': 0}, 'enforce_etag': bool(self.config.get('enforce_etag', False))}
 
     def reset(self):
@@ -127,8 +128,16 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
                                                'client> (the tenant\'s client); got %r' % request.query.get('sap-client')))
 
     def logon(self, request):
-        """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user."""
+        """Basic auth with the communication user's name; 3 wrong passwords in a row lock the user. Without Basic
+        auth, a client certificate (mutual TLS) uploaded to a user logs on as that user, for x509 inbound users."""
         credentials = request.basic_auth()
+        self.auth_method = 'basic'
+        if credentials is None and request.client_cert:
+            self.auth_method = 'x509'
+            user = self.user_by_certificate(request.client_cert)
+            if user is None or user['LockStatus'] != 'not_locked':
+                raise self.logon_failed()
+            return user
         user = self.user_by_name(credentials[0]) if credentials else None
         if user is None or user['LockStatus'] != 'not_locked':
             raise self.logon_failed()
@@ -150,9 +159,11 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
                                        {'WWW-Authenticate': 'Basic realm="SAP NetWeaver Application Server [EMU/100]"'}))
 
     def bound_scenarios(self, user):
-        """The scenarios of the arrangements whose inbound user is this user (basic authentication)."""
+        """The scenarios of the arrangements whose inbound user is this user with the method it logged on with
+        (basic: user and password, x509: client certificate)."""
+        method = getattr(self, 'auth_method', 'basic')
         bindings = set(key for key, inbound in self.state['inbound_users'].items()
-                       if inbound.get('CommunicationUserID') == user['ID'] and inbound.get('AuthenticationMethod') == 'basic')
+                       if inbound.get('CommunicationUserID') == user['ID'] and inbound.get('AuthenticationMethod') == method)
         return set(a['CommunicationScenarioID'] for a in self.state['arrangements'].values()
                    if (a.get('InboundUser') or {}).get('CommunicationSystemInboundUserUUID') in bindings)
 
@@ -211,7 +222,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         changes['drop'] = list(self.switch('metadata_drop', []))
         if self.switch('no_scenario_list'):
             changes['drop'].append('ca.CommunicationScenarios')
-        return s4_fields.changed_services(changes)
+        return s4_fields.changed_services(changes, self.certificate_variant()['shape'])
 
     def entity_type(self, service, name):
         return self.model()[service]['types'][name]
@@ -289,6 +300,8 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
         if body.get('Type') not in USER_TYPES:
             raise v4_error(400, 'EMULATOR/VALUE', "Type must be one of %s" % ', '.join(USER_TYPES), 'Type')
         self.check_password_policy(body.get('Password'))
+        if not body.get('Password') and self.certificate_variant()['password_required']:
+            raise v4_error(400, 'EMULATOR/PASSWORD_REQUIRED', 'A communication user needs a password', 'Password')
         user = self.put_user(body)
         return self.created(CU, "CommunicationUsers('%s')" % user['ID'], 'users', user)
 
@@ -354,6 +367,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
                 system = self.state['systems'][inbound['CommunicationSystemUUID']]
                 raise v4_error(400, 'EMULATOR/IN_USE', 'Communication user %s is still an inbound user of communication '
                                'system %s' % (key, system['ID']))
+        self.drop_certificates(key)
         del self.state['users'][key]
         return self.deleted()
 
@@ -729,7 +743,7 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
     def seed(self, data):
         """Create users, systems and arrangements directly, as an admin does by hand in the Fiori apps.
 
-        data: {'users': [{Name, Password, Description?, LockStatus?, PasswordStatus?}],
+        data: {'users': [{Name, Password?, Description?, LockStatus?, PasswordStatus?, certificates?: [PEM]}],
                'systems': [{ID, <system fields>..., 'InboundUsers': [{'user': <user Name>, 'AuthenticationMethod'?}],
                             'OutboundUsers': [{Name, Password?, AuthenticationMethod?}]}],
                'arrangements': [{CommunicationScenarioID, CommunicationSystemID, Name?, 'inbound_user': <user Name>,
@@ -750,6 +764,8 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
                 if 'LockStatus' in fields:
                     self.set_lock(user, fields['LockStatus'])
                 self.touch(user)
+            for text in fields.get('certificates', []):
+                self.seed_certificate(user['ID'], text)
             out['users'][user['Name']] = user['ID']
         for fields in data.get('systems', []):
             system = self.system_by_id(fields['ID']) or self.put_system(fields)
@@ -823,6 +839,10 @@ class S4Tenant(S4BusinessApis, ODataEntities, Service):
             if 'offered_scenarios' in params:
                 self.state['offered_scenarios'] = list(params['offered_scenarios'])
             self.save()
+            return True
+        if action == 'certificates':
+            # Tenant variants of the unconfirmed certificate facts (s4_certificates.py).
+            self.set_certificate_variant(params)
             return True
         if action == 'enforce_etag':
             self.state['enforce_etag'] = bool(params.get('enabled', True))

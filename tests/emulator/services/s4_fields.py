@@ -10,6 +10,7 @@ name. Which entity sets SAP declares concurrency-controlled is unconfirmed: ETag
 import copy
 
 STR, GUID, BOOL, INT, TIME = 'Edm.String', 'Edm.Guid', 'Edm.Boolean', 'Edm.Int32', 'Edm.DateTimeOffset'
+BINARY = 'Edm.Binary'
 
 CHANGED = {'ChangedAt': (TIME, None, ''), 'ChangedBy': (STR, 12, '')}
 
@@ -56,6 +57,17 @@ OUTBOUND = {'fields': dict({
     'CertificateID': (STR, 60, 'cu'), 'AuthenticationMethod': (STR, 20, 'cu'), 'Password': (STR, 128, 'cuh'),
 }, **CHANGED)}
 
+# A user's certificates. The read side is documented (keys UserID, SubjectHash, IssuerHash; Issuer, Subject); the
+# property a certificate is written with is UNCONFIRMED, so each plausible shape is a tenant variant (s4.py):
+# 'binary': Certificate, Edm.Binary (base64 of the DER bytes, as OData JSON writes binary values);
+# 'pem': CertificateContent, Edm.String holding the PEM text.
+CERTIFICATE_SHAPES = {'binary': ('Certificate', (BINARY, None, 'c')),
+                      'pem': ('CertificateContent', (STR, 8000, 'c'))}
+CERTIFICATE = {'fields': {
+    'UserID': (STR, 12, 'kc'), 'SubjectHash': (STR, 40, 'k'), 'IssuerHash': (STR, 40, 'k'),
+    'Subject': (STR, 255, ''), 'Issuer': (STR, 255, ''),
+}}
+
 ARRANGEMENT = {
     'fields': dict({
         'UUID': (GUID, None, 'k'), 'CommunicationScenarioID': (STR, 40, 'c'), 'CommunicationSystemID': (STR, 60, 'c'),
@@ -76,13 +88,17 @@ PROPERTY_ITEM = {'fields': {'Name': (STR, 60, 'kc'), 'Value': (STR, 255, 'cu')}}
 SCENARIO = {'fields': {'CommunicationScenarioID': (STR, 40, 'k'), 'Description': (STR, 255, '')}}
 
 
-def services():
+def services(certificate_shape='binary'):
     """A fresh copy of the three services, keyed by their short name (cu, cs, ca); every type its own copy
-    (InboundService and OutboundService share one definition here, not on a tenant that changes one of them)."""
+    (InboundService and OutboundService share one definition here, not on a tenant that changes one of them).
+    certificate_shape: the tenant variant of the Certificates write property (CERTIFICATE_SHAPES)."""
     ns = 'com.sap.gateway.srvd_a2x.aps_com_%s_a4c_odata.v0001'
+    certificate = copy.deepcopy(CERTIFICATE)
+    field, definition = CERTIFICATE_SHAPES[certificate_shape]
+    certificate['fields'][field] = definition
     out = copy.deepcopy({
-        'cu': {'namespace': ns % 'cu', 'types': {'CommunicationUser': USER},
-               'sets': {'CommunicationUsers': 'CommunicationUser'}},
+        'cu': {'namespace': ns % 'cu', 'types': {'CommunicationUser': USER, 'Certificate': certificate},
+               'sets': {'CommunicationUsers': 'CommunicationUser', 'Certificates': 'Certificate'}},
         'cs': {'namespace': ns % 'cs',
                'types': {'CommunicationSystem': SYSTEM, 'InboundUser': INBOUND, 'OutboundUser': OUTBOUND},
                'sets': {'CommunicationSystems': 'CommunicationSystem', 'InboundUsers': 'InboundUser',
@@ -99,14 +115,14 @@ def services():
     return out
 
 
-def changed_services(changes):
+def changed_services(changes, certificate_shape='binary'):
     """The services with the emulator-only metadata changes applied.
 
     changes: {'rename': {'Type.Property': 'NewName'}, 'max_length': {'Type.Property': n}, 'drop': ['Type.Property'
     or 'Type.Navigation' or '<service>.<EntitySet>']}. A rename keeps the field's definition under its new name, so
     the tenant then also refuses the old name in writes; a dropped property is neither declared nor accepted.
     """
-    out = services()
+    out = services(certificate_shape)
     types = dict((name, t) for service in out.values() for name, t in service['types'].items())
     for path in changes.get('drop') or []:
         owner, name = path.split('.', 1)
