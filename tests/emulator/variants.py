@@ -96,6 +96,10 @@ VARIANTS = {
     'neo_destination_password': variant(
         'neo_configapi', 'the configuration service returns Password when a destination is read',
         {'return_password': True}),
+    'neo_oauth_x509': variant(
+        'neo_oauth', 'the app token endpoint (oauthasservices) accepts X.509 client authentication: a client '
+        'registered with a certificate sends its client id in the form body and its certificate, no secret',
+        {'x509_client_auth': True}),
     # ---- IPS proxy ----
     'ips_backend_502': variant(
         'ips', 'the proxy answers HTTP 502 (not 500) when the S/4HANA Cloud back end fails',

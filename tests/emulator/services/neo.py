@@ -415,11 +415,13 @@ class NeoOAuth(Service):
             'account': DEMO['neo_consumer_subaccount']}}}
 
     def seed(self, data):
-        """clients: {id: {secret, subscription "<provider>/<app>", account, token_lifetime (s), grant}};
-        remove: [id, ...] (a registration deleted in the cockpit)."""
+        """clients: {id: {secret or certificate_subject (RFC 4514, a client that logs on with a certificate; only
+        tenant variant neo_oauth_x509 accepts it), subscription "<provider>/<app>", account, token_lifetime (s),
+        grant}}; remove: [id, ...] (a registration deleted in the cockpit)."""
         for client_id, client in (data.get('clients') or {}).items():
             self.state['clients'][client_id] = {
-                'secret': client['secret'], 'subscription': client['subscription'],
+                'secret': client.get('secret'), 'certificate_subject': client.get('certificate_subject'),
+                'subscription': client['subscription'],
                 'account': client.get('account', DEMO['neo_consumer_subaccount']),
                 'token_lifetime': int(client.get('token_lifetime', 3600)),
                 'grant': client.get('grant', 'client_credentials')}
@@ -441,7 +443,7 @@ class NeoOAuth(Service):
     def app_token(self, request):
         if tokens.grant_type(request) != 'client_credentials':
             return json_response(400, {'error': 'unsupported_grant_type'})
-        client_id = basic_client(request, self.state['clients'])
+        client_id = self._client(request)
         client = self.state['clients'][client_id]
         if client['grant'] != 'client_credentials':
             return json_response(400, {'error': 'unauthorized_client'})
@@ -449,6 +451,18 @@ class NeoOAuth(Service):
         self.save()
         return json_response(200, {'access_token': token, 'token_type': 'Bearer',
                                    'expires_in': client['token_lifetime'], 'scope': ''})
+
+    def _client(self, request):
+        """The authenticated client: Basic auth (documented), or, only on a tenant of variant neo_oauth_x509
+        (unconfirmed), the client id in the form body with a verified client certificate of its subject."""
+        if request.basic_auth() or not self.switch('x509_client_auth'):
+            return basic_client(request, self.state['clients'])
+        client_id = request.form().get('client_id')
+        client = self.state['clients'].get(client_id or '')
+        if not (client and client.get('certificate_subject')
+                and tokens.certificate_matches(request, client['certificate_subject'])):
+            raise unauthorized()
+        return client_id
 
     def validate_app_token(self, token):
         """The client id a valid application token was issued to, else None."""
