@@ -82,6 +82,8 @@ options:
       - PEM file with the X.509 client certificate of O(client_id) (optionally followed by its chain), for example
         the certificate of an IAS administrator of type System. The token request then authenticates by mutual TLS
         and sends no secret.
+      - With O(infrastructure=neo) SAP documents only client id and secret for the token endpoint; whether it accepts
+        a certificate is not confirmed (C(docs/support-matrix.md)).
       - Checked before any request - a PEM certificate, valid now, matching O(client_key).
       - If not set, the value of the E(SAP_IPS_CLIENT_CERT) environment variable is used.
     type: path
