@@ -137,9 +137,11 @@ def ips_proxy_url(params):
     return neo_url(params, 'proxy_url', 'ipsproxy%s-%s' % (params['provider_subaccount'], params['subaccount']))
 
 
-def neo_app_tokens(params, token_url, client_id, client_secret):
-    """Tokens of a registered Neo OAuth client (client credentials, Basic auth, grant in the query)."""
-    return TokenSource(token_url, client_id, client_secret, grant_in_query=True, **tls_options(params))
+def neo_app_tokens(params, token_url, client_id, client_secret, client_cert=None):
+    """Tokens of a registered Neo OAuth client (client credentials, Basic auth, grant in the query); with
+    client_cert (cert file, key file, passphrase) X.509 client authentication instead (unconfirmed for Neo)."""
+    return TokenSource(token_url, client_id, client_secret, grant_in_query=True, client_cert=client_cert,
+                       **tls_options(params))
 
 
 def users_of(body):

@@ -45,8 +45,29 @@ options:
     type: str
   client_secret:
     description:
-      - Secret of the OAuth client. Required with I(state=present). Never returned or shown.
+      - Secret of the OAuth client. Required with I(state=present) unless I(client_cert) is given. Never returned
+        or shown.
       - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_SECRET) environment variable is used.
+    type: str
+  client_cert:
+    description:
+      - PEM file with the X.509 certificate of an OAuth client that logs on with a certificate instead of a secret.
+        The token request then sends I(client_id) in the form body and the certificate by mutual TLS.
+      - SAP documents only client id and secret for this token endpoint; whether it accepts a certificate is not
+        confirmed (C(docs/support-matrix.md)).
+      - Checked before any request - a PEM certificate, valid now, matching I(client_key).
+      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_CERT) environment variable is used.
+    type: path
+  client_key:
+    description:
+      - PEM file with the private key of I(client_cert); required with it. A key file readable by every user of the
+        machine is refused; one readable by its group gives a warning.
+      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_KEY) environment variable is used.
+    type: path
+  client_key_passphrase:
+    description:
+      - Passphrase of an encrypted I(client_key), used in memory only.
+      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_KEY_PASSPHRASE) environment variable is used.
     type: str
   provider_subaccount:
     description:
@@ -159,9 +180,12 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.base import Vali
 from ansible_collections.sapcloud.identity.plugins.module_utils.btp import (
     IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, ips_proxy_url, neo_app_token_url,
     neo_app_tokens, neo_argument_spec, neo_platform_tokens, neo_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.certificates import client_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
 
+# Options of a client that logs on with a certificate instead of client_secret (unconfirmed for Neo).
+CLIENT_CERT_OPTIONS = ('client_cert', 'client_key', 'client_key_passphrase')
 CLIENT_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$')
 ROLE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$')
 
@@ -170,6 +194,9 @@ def argument_spec():
     spec = dict(
         client_id=env_option('SAP_NEO_OAUTH_CLIENT_ID'),
         client_secret=env_option('SAP_NEO_OAUTH_CLIENT_SECRET', no_log=True),
+        client_cert=env_option('SAP_NEO_OAUTH_CLIENT_CERT', type='path'),
+        client_key=env_option('SAP_NEO_OAUTH_CLIENT_KEY', type='path', no_log=False),
+        client_key_passphrase=env_option('SAP_NEO_OAUTH_CLIENT_KEY_PASSPHRASE', no_log=True),
         provider_subaccount=dict(type='str', required=True),
         application=dict(type='str', default='ipsproxy'),
         roles=dict(type='list', elements='str', default=['IPS_PROXY_USER']),
@@ -194,9 +221,11 @@ def validate(params):
         if not ROLE.fullmatch(role or ''):
             raise ValidationError('roles must be role names (letters, digits, "_", ".", "-"), got %r' % role)
     require(params, ('platform_client_id', 'platform_client_secret'))
-    if params['state'] == 'present':
-        require(params, ('client_secret',), 'with state=present')
+    certificate = client_certificate(params, CLIENT_CERT_OPTIONS)
+    if params['state'] == 'present' and certificate is None:
+        require(params, ('client_secret',), 'with state=present, unless client_cert and client_key are given')
     neo_url(params, 'api_url', 'api')
+    return certificate
 
 
 def registration_steps(params):
@@ -208,27 +237,29 @@ def registration_steps(params):
                                  provider=params['provider_subaccount'], app=params['application']))
 
 
-def verify_registration(params, token_url):
+def verify_registration(params, token_url, certificate):
     try:
-        neo_app_tokens(params, token_url, params['client_id'], params['client_secret']).token()
+        neo_app_tokens(params, token_url, params['client_id'], params['client_secret'],
+                       client_cert=certificate).token()
     except ApiError as exc:
         if exc.status is None or exc.status >= 500:
             raise
         raise ApiError('no token for OAuth client %s (%s): it is not registered for %s/%s in subaccount %s, or its '
-                       'secret differs. %s' % (params['client_id'], exc.message, params['provider_subaccount'],
-                                               params['application'], params['subaccount'], registration_steps(params)),
+                       'secret (or certificate) differs. %s'
+                       % (params['client_id'], exc.message, params['provider_subaccount'], params['application'],
+                          params['subaccount'], registration_steps(params)),
                        'POST', token_url, exc.status)
 
 
 def ensure_client(module):
     params = module.params
-    validate(params)
+    certificate = validate(params)
     token_url = neo_app_token_url(params)
     proxy_url = ips_proxy_url(params)
     user = 'oauth_client_' + params['client_id']
     present = params['state'] == 'present'
     if present:
-        verify_registration(params, token_url)
+        verify_registration(params, token_url, certificate)
 
     authz = NeoAuthorization(params, neo_platform_tokens(params))
     wanted = list(dict.fromkeys(params['roles']))

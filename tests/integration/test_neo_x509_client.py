@@ -20,6 +20,7 @@ from ips_support import assign_proxy_role, delete_systems, ips_admin, neo_system
 PROXY = 'sapcloud.identity.ips_proxy_system'
 CHECK = 'sapcloud.identity.ips_proxy_check'
 PREFLIGHT = 'sapcloud.identity.ips_preflight'
+OAUTH_CLIENT = 'sapcloud.identity.scp_oauth_client'
 VARIANT = 'neo_oauth_x509'
 PASSPHRASE = 'Neo-Client-Key-Passphrase-3'
 TOKEN_FACT = 'client of IDM (OAuth client registered for <provider>/ipsproxy) gets a token'
@@ -49,16 +50,17 @@ def tenant_variant(mtls, names):
     mtls._call('POST', 'variants', json={'host': 'neo_oauth', 'names': names})
 
 
-def x509_client(mtls, directory, passphrase=None):
-    """A Neo OAuth client registered with a certificate subject (no secret), holding IPS_PROXY_USER; returns
-    (client id, certificate file, key file)."""
+def x509_client(mtls, directory, passphrase=None, with_role=True):
+    """A Neo OAuth client registered with a certificate subject (no secret), holding IPS_PROXY_USER unless
+    with_role is False; returns (client id, certificate file, key file)."""
     client_id = unique('neo-x509')
     certificate, key = mtls.client_ca.issue(unique('NEO-CLIENT'))
     cert_path, key_path = certs.write_pem_files(str(directory), client_id, certificate, key, passphrase)
     mtls.seed('neo_oauth', {'clients': {client_id: {
         'certificate_subject': certificate.subject.rfc4514_string(),
         'subscription': '%s/ipsproxy' % DEMO['neo_provider_subaccount'], 'account': DEMO['neo_consumer_subaccount']}}})
-    assign_proxy_role(mtls, client_id)
+    if with_role:
+        assign_proxy_role(mtls, client_id)
     return client_id, cert_path, key_path
 
 
@@ -158,3 +160,39 @@ def test_preflight_names_the_refused_token_without_the_variant(mtls, run, tmp_pa
     assert facts[TOKEN_FACT]['verdict'] == 'different' and facts[TOKEN_FACT]['found'] == 'HTTP 401', facts
     assert 'exception' not in result.data and state_changing_requests(mtls) == []
     assert tokens_of(mtls, client_id) == []
+
+
+def oauth_client_args(mtls, client_id, cert_path, key_path):
+    return {'api_url': mtls.url('neo_api'), 'oauth_url': mtls.url('neo_oauth'), 'proxy_url': mtls.url('ips'),
+            'consumer_subaccount': DEMO['neo_consumer_subaccount'],
+            'provider_subaccount': DEMO['neo_provider_subaccount'],
+            'platform_client_id': DEMO['neo_platform_client_id'],
+            'platform_client_secret': DEMO['neo_platform_client_secret'],
+            'client_id': client_id, 'client_cert': cert_path, 'client_key': key_path}
+
+
+def proxy_role_holders(mtls):
+    apps = mtls.state('neo_api')['apps']
+    key = '%s|%s|ipsproxy' % (DEMO['neo_consumer_subaccount'], DEMO['neo_provider_subaccount'])
+    return apps[key]['roles']['IPS_PROXY_USER']
+
+
+def test_oauth_client_verified_by_certificate_when_the_endpoint_accepts_x509(mtls, run, tmp_path):
+    """scp_oauth_client proves the registration with the certificate (no secret), then assigns the role."""
+    client_id, cert_path, key_path = x509_client(mtls, tmp_path, with_role=False)
+    tenant_variant(mtls, [VARIANT])
+    result = run.task(OAUTH_CLIENT, oauth_client_args(mtls, client_id, cert_path, key_path))
+    assert result.changed and not result.failed, result.msg
+    assert result.data['registration_verified'] is True and result.data['actions'] == ['assign']
+    assert 'oauth_client_%s' % client_id in proxy_role_holders(mtls)
+    assert len(tokens_of(mtls, client_id)) == 1
+
+
+def test_oauth_client_with_certificate_fails_cleanly_without_the_variant(mtls, run, tmp_path):
+    client_id, cert_path, key_path = x509_client(mtls, tmp_path, with_role=False)
+    mtls.reset_stats()
+    result = run.task(OAUTH_CLIENT, oauth_client_args(mtls, client_id, cert_path, key_path))
+    assert result.failed and 'no token for OAuth client %s' % client_id in result.msg, result.msg
+    assert 'Register New Client' in result.msg and 'Traceback' not in result.msg
+    assert 'oauth_client_%s' % client_id not in proxy_role_holders(mtls)
+    assert state_changing_requests(mtls) == [] and tokens_of(mtls, client_id) == []
