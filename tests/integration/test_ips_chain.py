@@ -174,7 +174,7 @@ def test_unknown_comm_user(emulator, module, landscape):
     ({'token_url': None}, 'neo', 'token_url is required with infrastructure=neo'),
     ({'comm_user': 'X'}, 'sci', 's4_connection is required with comm_user'),
     ({'proxy_url': 'ias.example.com'}, 'sci', 'proxy_url must be a full base URL'),
-    ({'client_secret': None}, 'sci', 'client_secret is required to call the proxy'),
+    ({'client_secret': None}, 'sci', 'client_secret is required unless client_cert and client_key are given'),
     ({'system_id': ''}, 'neo', 'system_id must be the ID of a proxy system'),
     ({'system_id': None}, 'sci', 'system_id must be the ID of a proxy system'),
     ({'system_id': 'a/b'}, 'sci', 'system_id must be the ID of a proxy system'),
