@@ -315,6 +315,17 @@ def emulator():
     shutil.rmtree(state_dir, ignore_errors=True)
 
 
+def mtls_emulator(tmp_path_factory, name, **options):
+    """An emulator with mutual TLS for a module-scoped fixture (yield from it), its test client CA as .client_ca."""
+    from emulator import certs
+    state_dir = str(tmp_path_factory.mktemp(name))
+    process = EmulatorProcess(state_dir, mtls=True, **options)
+    process.client_ca = certs.Authority.load(state_dir)
+    yield process
+    process.stop()
+    shutil.rmtree(state_dir, ignore_errors=True)
+
+
 @pytest.fixture
 def module(emulator, tmp_path):
     return InProcess(emulator, str(tmp_path))

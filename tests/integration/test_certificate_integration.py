@@ -7,12 +7,11 @@ Writes are read from the emulator's HTTP-layer stats (token requests and SOAP re
 
 import base64
 import os
-import shutil
 
 import pytest
 import requests
 
-from conftest import Ansible, EmulatorProcess
+from conftest import Ansible, mtls_emulator
 from test_integrate import changed, ok, play, state_writes
 
 TENANT = 's4_t1'
@@ -21,11 +20,7 @@ USER_A = 'IDM_IPS_PROXY_A'
 
 @pytest.fixture(scope='module')
 def mtls(tmp_path_factory):
-    state_dir = str(tmp_path_factory.mktemp('mtls-landscape'))
-    process = EmulatorProcess(state_dir, tenants=1, mtls=True)
-    yield process
-    process.stop()
-    shutil.rmtree(state_dir, ignore_errors=True)
+    yield from mtls_emulator(tmp_path_factory, 'mtls-landscape', tenants=1)
 
 
 @pytest.fixture

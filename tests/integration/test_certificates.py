@@ -6,12 +6,11 @@ written to the test's temporary folder; none is committed. Requests and writes a
 
 import json
 import os
-import shutil
 import sys
 
 import pytest
 
-from conftest import DEMO, EmulatorProcess, InProcess, s4_connection
+from conftest import DEMO, InProcess, mtls_emulator, s4_connection
 from emulator import certs
 from helpers import measure, unique
 
@@ -25,12 +24,7 @@ PASSPHRASE = 'Test-Key-Passphrase-7'
 
 @pytest.fixture(scope='module')
 def mtls(tmp_path_factory):
-    state_dir = str(tmp_path_factory.mktemp('mtls-emulator'))
-    process = EmulatorProcess(state_dir, tenants=1, mtls=True)
-    process.client_ca = certs.Authority.load(state_dir)
-    yield process
-    process.stop()
-    shutil.rmtree(state_dir, ignore_errors=True)
+    yield from mtls_emulator(tmp_path_factory, 'mtls-emulator', tenants=1)
 
 
 @pytest.fixture

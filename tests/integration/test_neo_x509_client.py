@@ -8,11 +8,10 @@ emulator's test client CA; none is committed.
 """
 
 import json
-import shutil
 
 import pytest
 
-from conftest import DEMO, EmulatorProcess, InProcess
+from conftest import DEMO, InProcess, mtls_emulator
 from emulator import certs
 from helpers import assert_no_secret, unique
 from ips_support import assign_proxy_role, delete_systems, ips_admin, neo_system, setup_landscape
@@ -28,12 +27,7 @@ TOKEN_FACT = 'client of IDM (OAuth client registered for <provider>/ipsproxy) ge
 
 @pytest.fixture(scope='module')
 def mtls(tmp_path_factory):
-    state_dir = str(tmp_path_factory.mktemp('neo-x509-emulator'))
-    process = EmulatorProcess(state_dir, mtls=True)
-    process.client_ca = certs.Authority.load(state_dir)
-    yield process
-    process.stop()
-    shutil.rmtree(state_dir, ignore_errors=True)
+    yield from mtls_emulator(tmp_path_factory, 'neo-x509-emulator')
 
 
 @pytest.fixture
