@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Where destinations live (destination_scope_argument_spec in module_utils/btp.py)."""
+    """Where destinations live (destination_scope_argument_spec in module_utils/clients/btp.py)."""
 
     DOCUMENTATION = r'''
 options:

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Options and return value of the *_preflight modules (module_utils/preflight.py)."""
+    """Options and return value of the *_preflight modules (module_utils/plumbing/preflight.py)."""
 
     DOCUMENTATION = r'''
 options:

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The JMESPath option of the info modules (query_argument_spec in module_utils/info.py)."""
+    """The JMESPath option of the info modules (query_argument_spec in module_utils/plumbing/info.py)."""
 
     DOCUMENTATION = r'''
 options:

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Connection options of the SAP S/4HANA Cloud modules (s4_argument_spec in module_utils/s4.py)."""
+    """Connection options of the SAP S/4HANA Cloud modules (s4_argument_spec in module_utils/clients/s4.py)."""
 
     DOCUMENTATION = r'''
 options:

@@ -316,14 +316,14 @@ actions:
 
 import time
 
-from ansible_collections.sapcloud.identity.plugins.module_utils import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import env_option
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import scrub
-from ansible_collections.sapcloud.identity.plugins.module_utils.handoff import HandOffFile, run_hand_off
-from ansible_collections.sapcloud.identity.plugins.module_utils.idm import (
-    JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec,
-    is_repository_csv, render_csv, server_view)
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import scrub
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (JOB_FAILED, JOB_RUNNING,
+    SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec, is_repository_csv, render_csv,
+    server_view)
+from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 
 CSV_MODE = 0o600
 POLL_FIRST = 0.2

@@ -105,10 +105,12 @@ skipped:
   type: bool
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4 import check_connection, s4_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.s4_workers import worker_directory
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import check_connection, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_workers import worker_directory
 
 
 def argument_spec():

@@ -26,9 +26,9 @@ TENANTS = ('s4_t1', 's4_t2', 's4_t3')
 # POSTs that read: token requests and the SOAP worker query.
 READ_POSTS = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/oauth/token', '/querybusinessuserin')
 # An exception type line of a traceback: "ValueError: ...", "ansible.errors.AnsibleError: ...".
-# The collection's own exceptions, raised on purpose and turned into a clean failure by base.run.
+# The collection's own exceptions, raised on purpose and turned into a clean failure by plumbing.module.run.
 OWN_ERRORS = tuple('ansible_collections.sapcloud.identity.plugins.module_utils.%s' % name for name in (
-    'base.ValidationError', 'base.PartialChange', 'transport.ApiError'))
+    'errors.ValidationError', 'errors.PartialChange', 'errors.MissingOption', 'http.client.ApiError'))
 EXCEPTION_LINE = re.compile(r'^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Failure|Interrupt|Warning))(?::|$)', re.M)
 
 

@@ -30,7 +30,7 @@ UNIT_CSV = ('CSV unit tests', [PYTHON, '-m', 'pytest', '-q', '-x', 'tests/unit/t
 
 # (name, file, text as it is, text of the defect, parts that must catch it)
 MUTANTS = [
-    ('a POST retried blindly (no read whether the first attempt applied)', 'plugins/module_utils/transport.py',
+    ('a POST retried blindly (no read whether the first attempt applied)', 'plugins/module_utils/http/client.py',
      '            found = find()\n', '            found = None\n', [RESILIENCE, FAULT_MATRIX]),
     ('an input check removed (host_name)', 'plugins/module_utils/checks.py',
      '    if not HOST_NAME.fullmatch(value):\n', '    if False:\n', [BAD_INPUT]),
@@ -50,20 +50,20 @@ MUTANTS = [
     ('a wrong changed (always true)', 'plugins/modules/s4_comm_user.py',
      '    return ensure.result(user_id=user.get(\'ID\', \'\'), user=user)\n',
      '    return dict(ensure.result(user_id=user.get(\'ID\', \'\'), user=user), changed=True)\n', [ROUND_TRIPS]),
-    ('a CSV value not escaped (formula cell)', 'plugins/module_utils/idm.py',
+    ('a CSV value not escaped (formula cell)', 'plugins/module_utils/clients/idm.py',
      '    return "\'" + value if value.startswith(fmt.CSV_FORMULA_PREFIXES + ("\'",)) else value\n',
      '    return value\n', [ROUND_TRIPS, UNIT_CSV]),
-    ('a file written without the ownership check', 'plugins/module_utils/handoff.py',
+    ('a file written without the ownership check', 'plugins/module_utils/clients/handoff.py',
      '        if problem and not self.force:\n', '        if problem and False:\n', [BAD_INPUT]),
-    ('a token in a log line', 'plugins/module_utils/oauth.py',
+    ('a token in a log line', 'plugins/module_utils/http/oauth.py',
      "        self._token = body['access_token']\n",
      "        self._token = body['access_token']\n"
      "        from ansible.module_utils.common.warnings import warn\n"
      "        warn('got a new token %s' % self._token)\n", [ROUND_TRIPS]),
-    ('an api_url port out of range let through', 'plugins/module_utils/base.py',
+    ('an api_url port out of range let through', 'plugins/module_utils/checks.py',
      "        return 'the port must be a number between 1 and 65535'\n    if port == 0:\n",
      "        return None\n    if port == 0:\n", [BAD_INPUT]),
-    ('a str option given a dict let through', 'plugins/module_utils/base.py',
+    ('a str option given a dict let through', 'plugins/module_utils/plumbing/module.py',
      "        if option.get('type', 'str') in ('str', 'path') and isinstance(value, (dict, list)):\n",
      "        if False:\n", [BAD_INPUT]),
 ]

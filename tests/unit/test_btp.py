@@ -5,8 +5,9 @@ import json
 import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
-from ansible_collections.sapcloud.identity.plugins.module_utils import btp, java_properties
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import btp
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import java_properties
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 
 def test_neo_urls_from_landscape_host():

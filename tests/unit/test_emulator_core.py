@@ -123,7 +123,7 @@ def test_tls_is_verified_against_the_throwaway_ca(tmp_path):
 
 def test_properties_parser_keeps_trailing_spaces_and_joins_continuations():
     from emulator.services.neo import parse_properties
-    from ansible_collections.sapcloud.identity.plugins.module_utils.java_properties import properties_dump
+    from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.java_properties import properties_dump
     values = {'URL': 'https://h.example.com', 'Trailing': 'ends in a space ', 'Lead': '  two leading',
               'Emoji': 'x\U0001F600y', 'Back': 'a\\b', 'Sep': 'a=b:c#d!e', 'Multi': 'line1\nline2'}
     assert parse_properties(properties_dump(values)) == values
@@ -132,6 +132,6 @@ def test_properties_parser_keeps_trailing_spaces_and_joins_continuations():
 
 def test_properties_written_by_the_emulator_read_back_as_they_were():
     from emulator.services.neo import properties_text
-    from ansible_collections.sapcloud.identity.plugins.module_utils.java_properties import properties_load
+    from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.java_properties import properties_load
     values = {'Emoji': 'Zürich – 東京 😀', 'Trailing': 'x ', 'Tab': 'a\tb', 'Control': 'a\x01b'}
     assert properties_load(properties_text(values)) == values

@@ -5,9 +5,13 @@ import os
 
 import pytest
 
-from ansible_collections.sapcloud.identity.plugins.module_utils import handoff, idm, ips
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import handoff
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import ips
+from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
 

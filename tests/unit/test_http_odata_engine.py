@@ -1,4 +1,5 @@
-"""module_utils transport.py, odata.py and state.py against mocked HTTP (the `responses` library)."""
+"""module_utils http/client.py, http/odata.py and engine/desired_state.py against mocked HTTP (the `responses`
+library)."""
 
 import json
 import os
@@ -12,13 +13,15 @@ import requests
 import responses
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.module_utils import transport as http_utils
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError, HttpClient, create_confirmed
-from ansible_collections.sapcloud.identity.plugins.module_utils.odata import (
-    ODataService, any_of, describe_odata_error, eq_filter, key_path, literal, strip_annotations)
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.http import client as http_utils
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (ApiError, HttpClient,
+    create_confirmed)
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import (ODataService, any_of,
+    describe_odata_error, eq_filter, key_path, literal, strip_annotations)
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from fakes import FakeModule  # pylint: disable=wrong-import-order
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Ensure, changes, masked, same, without
+from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import (Ensure, changes, masked,
+    same, without)
 
 BASE = 'https://tenant-api.example.com'
 SERVICE = '/sap/opu/odata4/sap/svc/srvd_a2x/sap/svc/0001'
@@ -55,7 +58,7 @@ class Tokens:
         self.invalidated = self.issued
 
 
-# ---- transport.py ----
+# ---- http/client.py ----
 
 @responses.activate
 def test_429_honours_retry_after(no_delays):
@@ -300,7 +303,7 @@ def test_delete_of_a_missing_entity_and_read_of_missing():
     assert service.delete("Things('A')") is False
 
 
-# ---- state.py ----
+# ---- engine/desired_state.py ----
 
 def test_same_and_changes():
     assert same(443, '443') and same('443', 443)
@@ -510,7 +513,7 @@ def test_basic_401_warns_about_the_lock_and_names_the_user():
 
 @responses.activate
 def test_token_endpoint_401_names_the_client_without_lock_wording(tmp_path, monkeypatch):
-    from ansible_collections.sapcloud.identity.plugins.module_utils.oauth import TokenSource
+    from ansible_collections.sapcloud.identity.plugins.module_utils.http.oauth import TokenSource
     monkeypatch.setenv('SAPCLOUD_TOKEN_CACHE_DIR', str(tmp_path / 'tokens'))
     responses.post(BASE + '/oauth/token', status=401, json={'error': 'unauthorized',
                                                             'error_description': 'Bad credentials'})

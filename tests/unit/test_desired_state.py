@@ -1,13 +1,13 @@
-"""The reconciliation engine (module_utils/state.py) without a server: entities with child collections by key,
-fields written separately, whole documents, check mode, masked diffs and partial failures."""
+"""The reconciliation engine (module_utils/engine/desired_state.py) without a server: entities with child
+collections by key, fields written separately, whole documents, check mode, masked diffs and partial failures."""
 
 import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import PartialChange
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import PartialChange
 from fakes import FakeModule  # pylint: disable=wrong-import-order
-from ansible_collections.sapcloud.identity.plugins.module_utils.state import Children, Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 
 
 def users(writes, purge=True):

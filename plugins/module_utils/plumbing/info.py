@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover - reported by the module when `query` is
     HAS_JMESPATH = False
     JMESPATH_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 
 def query_argument_spec():

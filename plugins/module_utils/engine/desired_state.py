@@ -19,8 +19,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import PartialChange, ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import MASK, ApiError, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import PartialChange, ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK, ApiError, dumps
 
 
 def same(desired, current):

@@ -24,9 +24,13 @@ import tempfile
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import (
-    ValidationError, check_base_url, new_module, require, run, tls_options)
-from ansible_collections.sapcloud.identity.plugins.module_utils.transport import HttpClient, create_confirmed, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (HttpClient, create_confirmed,
+    decode_json)
 
 
 def read_text(path, parameter='dest', follow=True):

@@ -289,7 +289,7 @@ class HttpClient:
     timeout: seconds one request may take in total, retries and waits included.
     backoff: {status or 'connection': (first delay, factor)} overriding BACKOFF for an API with its own limits.
     client_cert: (certificate file, key file, passphrase or None) presented in the TLS handshake (mutual TLS),
-        checked beforehand by module_utils/certificates.py.
+        checked beforehand by module_utils/codecs/certificates.py.
     """
 
     def __init__(self, base_url, auth=None, token_source=None, validate_certs=True, ca_path=None, timeout=30,

@@ -23,7 +23,7 @@ import tempfile
 
 from ansible.module_utils.common.warnings import warn
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.base import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 try:
     from cryptography import x509
