@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from emulator import variants as tenant_variants
+from emulator.model import Model, Refused
 
 CONTROL_PREFIX = '/_emulator'
 # The User-Agent of calls one emulated system makes to another (IDM's initial load through the proxy, the proxy to
@@ -97,50 +98,66 @@ class HttpError(Exception):
 
 
 class Service:
-    """Base of every emulated host. Subclasses set `kind`, define @route handlers and their initial state."""
+    """Base of every emulated host's routes. Subclasses set `kind` and `model_class` and define @route handlers
+    that parse the request, call the model (self.model: the state and the rules, emulator/model.py) and shape
+    the answer. A Refused raised by the model is answered by refused(), in the host's error format."""
 
     kind = 'base'
+    model_class = Model
 
     def __init__(self, name, config, emulator):
         self.name = name
         self.config = dict(config or {})
         self.emulator = emulator
-        self.lock = threading.RLock()
         self.url = None
         self.routes = []
         for attr in dir(type(self)):
             func = getattr(type(self), attr)
             if callable(func) and hasattr(func, 'route'):
                 self.routes.append((func.route[0], func.route[1], getattr(self, attr)))
-        self.state = self.emulator.store.load(name) or self.initial_state()
+        self.model = self.model_class(self.config, switches=lambda: emulator.switches(name),
+                                      save=lambda state: emulator.store.save(name, state))
+        loaded = self.emulator.store.load(name)
+        if loaded:
+            self.model.state = loaded
+            self.model.restored()
 
-    def initial_state(self):
-        return {}
+    @property
+    def lock(self):
+        return self.model.lock
+
+    @property
+    def state(self):
+        return self.model.state
 
     def save(self):
-        self.emulator.store.save(self.name, self.state)
+        self.model.save()
 
     def reset(self):
-        self.state = self.initial_state()
-        self.save()
+        self.model.reset()
 
     def seed(self, data):
-        """Create manual prerequisites (emulator-only). Subclasses override."""
-        raise HttpError(json_response(400, {'error': 'host %s takes no seed' % self.name}))
+        """Create manual prerequisites (emulator-only), through the model's seed."""
+        if not hasattr(self.model, 'seed'):
+            raise HttpError(json_response(400, {'error': 'host %s takes no seed' % self.name}))
+        try:
+            return self.model.seed(data)
+        except Refused as exc:
+            raise HttpError(json_response(exc.status, {'error': exc.message}))
+
+    def demo_seed(self):
+        demo = getattr(self.model, 'demo_seed', None)
+        return demo() if demo else None
 
     def inject(self, action, params):
         """Service-specific fault actions (e.g. expire tokens). Returns True when handled."""
-        return False
+        return self.model.inject(action, params)
 
     def describe(self):
         return {'kind': self.kind, 'url': self.url}
 
     def peer(self, name):
         return self.emulator.services[name]
-
-    def switch(self, name, default=None):
-        """The value of a tenant-variant switch on this host (emulator/variants.py), or default when off."""
-        return self.emulator.switches(self.name).get(name, default)
 
     def handle(self, request):
         allowed = []
@@ -152,10 +169,16 @@ class Service:
                         return handler(request, **match.groupdict())
                     except HttpError as exc:
                         return exc.response
+                    except Refused as exc:
+                        return self.refused(request, exc)
                 allowed.append(method)
         if allowed:
             return json_response(405, {'error': 'method %s not allowed' % request.method})
         return self.not_found(request)
+
+    def refused(self, request, refusal):
+        """The answer to a refusal of the model; hosts with their own error format override it."""
+        return json_response(refusal.status, {'error': refusal.message})
 
     def not_found(self, request):
         return json_response(404, {'error': 'no route for %s %s on %s' % (request.method, request.path, self.name)})

@@ -18,10 +18,6 @@ GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 V4 = {'OData-Version': '4.0'}
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
 def v4_error(status, code, message, target=None):
     """An HttpError carrying an OData V4 error body in SAP's shape (code, message, details, innererror)."""
     error = {'code': code, 'message': message,
@@ -205,33 +201,23 @@ def metadata(service, concurrency=False, max_lengths=True):
     return Response(200, '\n'.join(out), dict(V4, **{'Content-Type': 'application/xml'}))
 
 
-class ODataEntities:
-    """Mixin for a Service holding entities in self.state tables: rendering, query options, status answers, ETags.
-
-    Subclasses set `navs` ({table: navigation names}) and `hidden` (write-only fields), and implement
-    navigation(table, entity, nav) for $expand. Entities keep their ETag in `_etag`; other `_` keys stay internal.
+class ODataAnswers:
+    """Mixin for the routes of a Service whose model holds entities in tables: rendering, query options, status
+    answers. The model (self.model) gives navs() ({table: navigation names}); subclasses set `hidden` (write-only
+    fields) and implement navigation(table, entity, nav) for $expand. Entities keep their ETag in `_etag`; other
+    `_` keys stay internal.
     """
 
-    navs = {}
     hidden = ()
-
-    def new_etag(self):
-        self.state['seq']['etag'] += 1
-        return 'W/"%d"' % self.state['seq']['etag']
-
-    def touch(self, entity):
-        entity['_etag'] = self.new_etag()
-        entity['ChangedAt'] = now()
-        entity['ChangedBy'] = self.caller['ID'] if getattr(self, 'caller', None) else ''
-        return entity
 
     def navigation(self, table, entity, nav):
         raise NotImplementedError
 
-    def render(self, table, entity, expand=(), select=None):
+    def render(self, table, entity, expand=(), select=None, navs=None):
+        navs = self.model.navs() if navs is None else navs
         out = {'@odata.etag': entity['_etag']} if entity.get('_etag') else {}
         for key, value in entity.items():
-            if key.startswith('_') or key in self.hidden or key in self.navs.get(table, ()):
+            if key.startswith('_') or key in self.hidden or key in navs.get(table, ()):
                 continue
             if select and key not in select:
                 continue
@@ -246,10 +232,11 @@ class ODataEntities:
         if unsupported:
             raise v4_error(400, 'EMULATOR/QUERY_OPTION', 'The emulator does not implement %s' % ', '.join(unsupported))
         expand = split_list(request.query.get('$expand'))
+        navs = self.model.navs()
         for nav in expand:
-            if nav not in self.navs.get(table, ()):
+            if nav not in navs.get(table, ()):
                 raise v4_error(400, 'EMULATOR/EXPAND', "Navigation property '%s' is not defined (expandable: %s)"
-                               % (nav, ', '.join(self.navs.get(table, ())) or 'none'))
+                               % (nav, ', '.join(navs.get(table, ())) or 'none'))
         try:
             top = int(request.query['$top']) if '$top' in request.query else None
             skip = int(request.query.get('$skip') or 0)
@@ -261,12 +248,14 @@ class ODataEntities:
 
     def collection(self, request, entity_set, table, entities):
         opts = self.options(request, table)
-        rows = [e for e in entities if opts['filter'] is None or opts['filter'].matches(self.render(table, e))]
+        navs = self.model.navs()
+        rows = [e for e in entities if opts['filter'] is None or opts['filter'].matches(self.render(table, e, navs=navs))]
         rows = rows[opts['skip']:]
         if opts['top'] is not None:
             rows = rows[:opts['top']]
         return json_response(200, {'@odata.context': '$metadata#%s' % entity_set,
-                                   'value': [self.render(table, e, opts['expand'], opts['select']) for e in rows]}, V4)
+                                   'value': [self.render(table, e, opts['expand'], opts['select'], navs) for e in rows]},
+                             V4)
 
     def single(self, request, entity_set, table, entity):
         opts = self.options(request, table)
@@ -277,35 +266,18 @@ class ODataEntities:
     def created(self, base, relative, table, entity, expand=()):
         body = {'@odata.context': '$metadata#%s/$entity' % relative.split('(')[0]}
         body.update(self.render(table, entity, expand))
-        self.save()
+        self.model.save()
         return json_response(201, body, dict(V4, ETag=entity['_etag'], Location='%s%s/%s' % (self.url, base, relative)))
 
     def updated(self, request, table, entity, expand=()):
-        self.save()
+        self.model.save()
         if 'return=representation' in (request.header('Prefer') or ''):
             return json_response(200, self.render(table, entity, expand), dict(V4, ETag=entity['_etag']))
         return Response(204, b'', dict(V4, ETag=entity['_etag']))
 
     def deleted(self):
-        self.save()
+        self.model.save()
         return Response(204, b'', dict(V4))
-
-    def etag_enforced(self):
-        return bool(self.state.get('enforce_etag'))
-
-    def check_etag(self, request, entity):
-        """If-Match only while enforcement is on (428 missing, 412 stale)."""
-        if not self.etag_enforced():
-            return
-        given = request.header('If-Match')
-        if not given:
-            raise v4_error(428, 'EMULATOR/ETAG_REQUIRED', 'Precondition required: send If-Match with the entity ETag')
-        if given.strip() != '*' and given.strip() != entity.get('_etag'):
-            raise v4_error(412, 'EMULATOR/ETAG_STALE', 'State of entity was already changed (stale If-Match %s)' % given)
-
-    @staticmethod
-    def missing(what):
-        return v4_error(404, 'EMULATOR/NOT_FOUND', 'The requested entity %s does not exist' % what)
 
     @staticmethod
     def service_document(sets):

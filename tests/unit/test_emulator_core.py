@@ -1,4 +1,5 @@
-"""The emulator's HTTP layer: counting, faults, control API, state files and TLS, with a tiny service."""
+"""The emulator's HTTP layer: counting, faults, control API, state files and TLS, with a tiny service (a model and
+its routes)."""
 
 import json
 import os
@@ -10,26 +11,37 @@ import requests
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 
 from emulator.core import INTERNAL_AGENT, Emulator, Service, json_response, route  # noqa: E402  pylint: disable=wrong-import-position
+from emulator.model import Model, Refused  # noqa: E402  pylint: disable=wrong-import-position
 
 
-class Counter(Service):
-    kind = 'counter'
+class CounterModel(Model):
+    """A value that only grows, by at most 10 a step."""
 
     def initial_state(self):
         return {'value': 0}
 
-    @route('GET', r'/value')
-    def get_value(self, request):
-        return json_response(200, self.state)
-
-    @route('POST', r'/value/(?P<step>\d+)')
-    def add(self, request, step):
-        self.state['value'] += int(step)
+    def add(self, step):
+        if step > 10:
+            raise Refused(400, 'a step is at most 10')
+        self.state['value'] += step
         self.save()
-        return json_response(201, self.state)
 
     def seed(self, data):
         self.state['value'] = data['value']
+
+
+class Counter(Service):
+    kind = 'counter'
+    model_class = CounterModel
+
+    @route('GET', r'/value')
+    def get_value(self, request):
+        return json_response(200, self.model.state)
+
+    @route('POST', r'/value/(?P<step>\d+)')
+    def add(self, request, step):
+        self.model.add(int(step))
+        return json_response(201, self.model.state)
 
 
 @pytest.fixture
@@ -106,6 +118,23 @@ def test_seed_and_unknown_routes(emulator):
     assert requests.put(a + '/value', timeout=5).status_code == 405
 
 
+def test_a_refusal_of_the_model_is_answered_by_the_routes_and_changes_nothing(emulator):
+    a = emulator.services['a'].url
+    refused = requests.post(a + '/value/11', timeout=5)
+    assert refused.status_code == 400 and refused.json() == {'error': 'a step is at most 10'}
+    assert requests.get(a + '/value', timeout=5).json() == {'value': 0}
+
+
+def test_a_host_without_a_seed_says_so():
+    emu = Emulator([{'name': 'plain', 'kind': 'plain'}], {'plain': Service})
+    emu.start()
+    try:
+        answer = requests.post(emu.services['plain'].url + '/_emulator/seed', json={'data': {}}, timeout=5)
+        assert answer.status_code == 400 and answer.json() == {'error': 'host plain takes no seed'}
+    finally:
+        emu.stop()
+
+
 def test_tls_is_verified_against_the_throwaway_ca(tmp_path):
     from emulator.tls import server_context  # pylint: disable=import-outside-toplevel
     emu = Emulator([{'name': 'a', 'kind': 'counter'}], {'counter': Counter}, state_dir=str(tmp_path),
@@ -122,7 +151,7 @@ def test_tls_is_verified_against_the_throwaway_ca(tmp_path):
 
 
 def test_properties_parser_keeps_trailing_spaces_and_joins_continuations():
-    from emulator.services.neo import parse_properties
+    from emulator.services.neo.properties import parse_properties
     from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.java_properties import properties_dump
     values = {'URL': 'https://h.example.com', 'Trailing': 'ends in a space ', 'Lead': '  two leading',
               'Emoji': 'x\U0001F600y', 'Back': 'a\\b', 'Sep': 'a=b:c#d!e', 'Multi': 'line1\nline2'}
@@ -131,7 +160,7 @@ def test_properties_parser_keeps_trailing_spaces_and_joins_continuations():
 
 
 def test_properties_written_by_the_emulator_read_back_as_they_were():
-    from emulator.services.neo import properties_text
+    from emulator.services.neo.properties import properties_text
     from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.java_properties import properties_load
     values = {'Emoji': 'Zürich – 東京 😀', 'Trailing': 'x ', 'Tab': 'a\tb', 'Control': 'a\x01b'}
     assert properties_load(properties_text(values)) == values

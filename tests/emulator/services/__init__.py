@@ -1,4 +1,5 @@
-"""Emulated hosts, one module a system. KINDS maps a topology kind to 'module:Class'."""
+"""Emulated hosts, one package a system, each with its model (state and rules, no HTTP) apart from its routes
+(parse the request, call the model, shape the answer). KINDS maps a topology kind to 'package:Class'."""
 
 import importlib
 

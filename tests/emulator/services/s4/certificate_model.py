@@ -1,10 +1,11 @@
-"""Certificates of communication users in the emulated S/4HANA Cloud tenant, and logon with them (mutual TLS).
+"""Certificates of communication users in the emulated S/4HANA Cloud tenant, and logon with them (mutual TLS):
+state and rules. S4Model (model.py) mixes this in; certificate_routes.py serves them.
 
-S4Tenant (services/s4.py) mixes this in. Documented: the communication user service has the entity set
-`Certificates`, read with the keys UserID, SubjectHash, IssuerHash and the fields Issuer and Subject; an inbound
-user of a communication system may authenticate with `x509`. UNCONFIRMED, and therefore tenant variants (variants.py: s4_certificate_pem, s4_one_certificate,
-s4_password_required), or set with `POST /_emulator/faults {"host": "s4_t1", "action": "certificates", ...}`
-(emulator-only):
+Documented: the communication user service has the entity set `Certificates`, read with the keys UserID,
+SubjectHash, IssuerHash and the fields Issuer and Subject; an inbound user of a communication system may
+authenticate with `x509`. UNCONFIRMED, and therefore tenant variants (variants.py: s4_certificate_pem,
+s4_one_certificate, s4_password_required), or set with `POST /_emulator/faults {"host": "s4_t1", "action":
+"certificates", ...}` (emulator-only):
 - `shape`: the property a certificate is written with, `binary` (Certificate, Edm.Binary: base64 of DER) or `pem`
   (CertificateContent, Edm.String: the PEM text); $metadata declares the one in force;
 - `max_certificates`: how many certificates a user may hold (null: no limit);
@@ -23,11 +24,8 @@ import re
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from emulator.core import route
-from emulator.odata import v4_error
+from emulator.model import Refused
 
-CU = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
-CERTIFICATE_KEY = r"UserID='(?P<user>[^']*)',SubjectHash='(?P<subject>[0-9A-F]*)',IssuerHash='(?P<issuer>[0-9A-F]*)'"
 VARIANT_DEFAULTS = {'shape': 'binary', 'max_certificates': None, 'password_required': False}
 PEM_BLOCK = re.compile(rb'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', re.S)
 
@@ -40,8 +38,8 @@ def entity_key(user_id, subject_hash, issuer_hash):
     return '%s|%s|%s' % (user_id, subject_hash, issuer_hash)
 
 
-class S4Certificates:
-    """Routes of the Certificates entity set and the certificate logon; state['certificates'] holds the entities."""
+class CertificateModel:
+    """state['certificates'] holds the entities, keyed by entity_key."""
 
     def certificate_variant(self):
         """The unconfirmed certificate facts of this tenant: the host's tenant variants (variants.py: switches
@@ -56,6 +54,12 @@ class S4Certificates:
 
     def certificates(self):
         return self.state.setdefault('certificates', {})
+
+    def certificate(self, user_id, subject_hash, issuer_hash):
+        entry = self.certificates().get(entity_key(user_id, subject_hash, issuer_hash))
+        if entry is None:
+            raise Refused(404, 'The requested entity Certificates does not exist', 'EMULATOR/NOT_FOUND')
+        return entry
 
     def user_by_certificate(self, der):
         """The user a client certificate (verified by the TLS layer) belongs to: same subject and issuer as one
@@ -76,7 +80,7 @@ class S4Certificates:
         field = 'Certificate' if shape == 'binary' else 'CertificateContent'
         value = body.get(field)
         if not value:
-            raise v4_error(400, 'EMULATOR/REQUIRED', "Property '%s' is required" % field, field)
+            raise Refused(400, "Property '%s' is required" % field, 'EMULATOR/REQUIRED', field)
         try:
             if shape == 'binary':
                 padded = value + '=' * (-len(value) % 4)
@@ -87,33 +91,14 @@ class S4Certificates:
                 raise ValueError('%d certificates' % len(blocks))
             return x509.load_pem_x509_certificate(blocks[0])
         except (ValueError, binascii.Error, UnicodeEncodeError) as exc:
-            raise v4_error(400, 'EMULATOR/CERTIFICATE', "Property '%s' does not hold one X.509 certificate in the "
-                           "expected encoding (%s)" % (field, exc), field)
+            raise Refused(400, "Property '%s' does not hold one X.509 certificate in the expected encoding (%s)"
+                          % (field, exc), 'EMULATOR/CERTIFICATE', field)
 
-    def render_certificate(self, entry):
-        return dict((k, v) for k, v in entry.items() if not k.startswith('_'))
-
-    @route('GET', CU + '/Certificates')
-    def certificates_list(self, request):
-        return self.collection(request, 'Certificates', 'certificates', list(self.certificates().values()))
-
-    @route('GET', CU + r'/Certificates\(%s\)' % CERTIFICATE_KEY)
-    def certificate_read(self, request, user, subject, issuer):
-        entry = self.certificates().get(entity_key(user, subject, issuer))
-        if entry is None:
-            raise self.missing('Certificates')
-        return self.single(request, 'Certificates', 'certificates', entry)
-
-    @route('POST', CU + '/Certificates')
-    def certificate_create(self, request):
-        body = self.payload(request, 'cu', 'Certificate', 'c')
+    def create_certificate(self, body):
         user_id = body.get('UserID') or ''
         if user_id not in self.state['users']:
-            raise v4_error(400, 'EMULATOR/UNKNOWN_USER', 'Communication user %s does not exist' % user_id, 'UserID')
-        entry = self.add_certificate(user_id, self.parsed_certificate(body))
-        relative = "Certificates(UserID='%s',SubjectHash='%s',IssuerHash='%s')" % (
-            user_id, entry['SubjectHash'], entry['IssuerHash'])
-        return self.created(CU, relative, 'certificates', entry)
+            raise Refused(400, 'Communication user %s does not exist' % user_id, 'EMULATOR/UNKNOWN_USER', 'UserID')
+        return self.add_certificate(user_id, self.parsed_certificate(body))
 
     def seed_certificate(self, user_id, text):
         """Upload a PEM certificate to a user by hand (as an admin does in the Maintain Communication Users app)."""
@@ -126,12 +111,12 @@ class S4Certificates:
         subject, issuer = name_hash(certificate.subject), name_hash(certificate.issuer)
         held = [e for e in self.certificates().values() if e['UserID'] == user_id]
         if any(e['SubjectHash'] == subject and e['IssuerHash'] == issuer for e in held):
-            raise v4_error(400, 'EMULATOR/DUPLICATE', 'User %s already has a certificate with this subject and issuer'
-                           % user_id)
+            raise Refused(400, 'User %s already has a certificate with this subject and issuer' % user_id,
+                          'EMULATOR/DUPLICATE')
         limit = self.certificate_variant()['max_certificates']
         if limit is not None and len(held) >= limit:
-            raise v4_error(400, 'EMULATOR/CERTIFICATE_LIMIT', 'User %s already has %d certificate(s), the most it may '
-                           'hold' % (user_id, len(held)))
+            raise Refused(400, 'User %s already has %d certificate(s), the most it may hold' % (user_id, len(held)),
+                          'EMULATOR/CERTIFICATE_LIMIT')
         entry = {'UserID': user_id, 'SubjectHash': subject, 'IssuerHash': issuer,
                  'Subject': certificate.subject.rfc4514_string(), 'Issuer': certificate.issuer.rfc4514_string(),
                  '_der': base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode('ascii')}
@@ -140,15 +125,8 @@ class S4Certificates:
         entry.pop('ChangedBy', None)
         return entry
 
-    @route('DELETE', CU + r'/Certificates\(%s\)' % CERTIFICATE_KEY)
-    def certificate_delete(self, request, user, subject, issuer):
-        key = entity_key(user, subject, issuer)
-        entry = self.certificates().get(key)
-        if entry is None:
-            raise self.missing('Certificates')
-        self.check_etag(request, entry)
-        del self.certificates()[key]
-        return self.deleted()
+    def delete_certificate(self, entry):
+        del self.certificates()[entity_key(entry['UserID'], entry['SubjectHash'], entry['IssuerHash'])]
 
     def drop_certificates(self, user_id):
         for key in [k for k, e in self.certificates().items() if e['UserID'] == user_id]:
