@@ -1,5 +1,6 @@
-"""Generic OData V4 for emulated services: errors, $filter, query options, entity rendering, payload checks
-against field definitions, ETags, and the $metadata (CSDL XML) built from the same field definitions.
+"""Generic OData V4 for the routes of emulated services: errors, $filter, query options, entity rendering (with
+the ETags the model keeps), payload checks against field definitions, and the $metadata (CSDL XML) built from the
+same field definitions.
 
 A field definition is `name: (Edm type, MaxLength or None, flags)`; flags hold `k` (key), `c` (writable on
 create), `u` (writable on update), `h` (write-only: never in a response). An entity type is
