@@ -14,11 +14,10 @@ from emulator.core import HttpError, Service, json_response, route, text_respons
 from emulator.model import Refused
 from emulator.odata import ODataAnswers, check_payload, metadata, v4_error
 from emulator.scim import scim_error
-from emulator.services.s4.business_routes import BusinessRoutes, v2_error
+from emulator.services.s4.business_routes import BusinessRoutes
 from emulator.services.s4.certificate_routes import CertificateRoutes
-from emulator.services.s4.model import ARRANGEMENT_NAVS, SYSTEM_USER_TABLES, S4Model
-from emulator.services.s4.paths import BP, CA, CS, CU, SCIM
-from emulator.soap import soap_fault
+from emulator.services.s4.model import ARRANGEMENT_NAVS, ITEM_NAVS, SYSTEM_USER_TABLES, S4Model
+from emulator.services.s4.paths import CA, CS, CU, SCIM
 
 # Gateway CSRF protection covers OData and the SCIM interface; SOAP has none.
 CSRF_PROTECTED = ('/sap/opu/', '/sap/bc/http/sap/aps_iam_api_scim')
@@ -28,7 +27,7 @@ XSRF_COOKIE = 'sap-XSRF_EMU_100'
 LOGON_REALM = 'Basic realm="SAP NetWeaver Application Server [EMU/100]"'
 LOGON_FAILED = ('<html><head><title>Logon failed</title></head><body><h1>Logon failed</h1>'
                 '<p>The user name and password combination is not valid, or the user is locked.</p></body></html>')
-ITEM_NAVS = ('InboundServices', 'OutboundServices', 'Properties')
+ITEMS = tuple(nav for nav, _key in ITEM_NAVS)  # the arrangement's item lists, written deep
 UUID_KEY = r'\((?P<key>[0-9a-fA-F-]{36})\)'
 
 
@@ -86,13 +85,10 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
         return response
 
     def refused(self, request, refusal):
-        """A refusal in the format of the interface the request went to."""
+        """A refusal in the format of the interface the request went to: SCIM's or OData V4's (the SOAP and
+        Business Partner routes answer their refusals themselves)."""
         if request.path.startswith(SCIM):
             return scim_error(refusal.status, refusal.message, refusal.code).response
-        if request.path.startswith(BP):
-            return v2_error(refusal.status, refusal.code, refusal.message).response
-        if request.path.startswith('/sap/bc/srt/'):
-            return soap_fault(refusal.status, refusal.message).response
         return v4_error(refusal.status, refusal.code, refusal.message, refusal.target).response
 
     def check_client(self, request):
@@ -325,8 +321,7 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
     def arrangement_update(self, request, key):
         arrangement = self.model.arrangement(key)
         self.if_match(request, arrangement)
-        self.model.update_arrangement(arrangement, self.payload(request, 'ca', 'CommunicationArrangement', 'u',
-                                                                ITEM_NAVS))
+        self.model.update_arrangement(arrangement, self.payload(request, 'ca', 'CommunicationArrangement', 'u', ITEMS))
         return self.updated(request, 'arrangements', arrangement)
 
     @route('DELETE', CA + '/CommunicationArrangements' + UUID_KEY)
