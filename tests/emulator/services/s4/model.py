@@ -108,6 +108,32 @@ class S4Model(CertificateModel, BusinessModel, Model):
             raise Refused(405, 'Deletion is not supported for this entity; use the Fiori app',
                           'EMULATOR/DELETE_REFUSED')
 
+    # ---- how the tenant answers where a tenant variant changes it (the routes shape the answer) ----
+
+    def required_client(self):
+        """The sap-client every request must name (variant s4_sap_client_required), or None."""
+        return self.switch('sap_client_required')
+
+    def soap_path(self):
+        """The only ICF path the SOAP services are served under (variant s4_soap_scs_only), or None for both."""
+        return self.switch('soap_endpoint')
+
+    def logon_page_status(self):
+        """The status of the logon page after a failed logon (variant s4_logon_page_200)."""
+        return self.switch('logon_page_status', 401)
+
+    def unbound_user_forbidden(self):
+        """Whether a user bound to no arrangement gets a 403 instead of the logon page (variant s4_unbound_user_403)."""
+        return self.switch('unbound_status') == 403
+
+    def csrf_token_per_write(self):
+        """Whether a CSRF token is good for one write only (variant s4_csrf_every_write)."""
+        return bool(self.switch('csrf_expire_after_write'))
+
+    def declares_max_lengths(self):
+        """Whether $metadata declares MaxLength (variant s4_no_max_length: not, though writes are still limited)."""
+        return not self.switch('metadata_no_max_length')
+
     # ---- logon and authorization ----
 
     def logon(self, credentials, client_cert):

@@ -58,7 +58,7 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
         model = self.model
         try:
             self.check_client(request)
-            served = model.switch('soap_endpoint')
+            served = model.soap_path()
             if served and request.path.startswith('/sap/bc/srt/') and \
                     not request.path.startswith('/sap/bc/srt/%s/' % served):
                 raise HttpError(self.not_found(request))  # variant: the SOAP services only under one ICF path
@@ -77,7 +77,7 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
             return self.refused(request, exc)
         response = super().handle(request)
         if protected and request.method not in ('GET', 'HEAD') and response.status < 300 \
-                and model.switch('csrf_expire_after_write'):
+                and model.csrf_token_per_write():
             self.sessions.clear()  # variant: the token is good for one write
         if protected and request.method == 'GET' and (request.header('X-CSRF-Token') or '').lower() == 'fetch' \
                 and response.status < 500:
@@ -93,7 +93,7 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
 
     def check_client(self, request):
         """Variant sap_client_required: the API host has no default client, so every request names one."""
-        client = self.model.switch('sap_client_required')
+        client = self.model.required_client()
         if client and request.query.get('sap-client') != client:
             raise HttpError(text_response(400, 'Logon client missing or unknown: pass the URL parameter sap-client=<'
                                                'client> (the tenant\'s client); got %r'
@@ -101,14 +101,14 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
 
     def logon_failed(self):
         # Variant logon_page_status: the logon page comes with HTTP 200, as a browser-facing ICF node answers.
-        return HttpError(text_response(self.model.switch('logon_page_status', 401), LOGON_FAILED,
+        return HttpError(text_response(self.model.logon_page_status(), LOGON_FAILED,
                                        'text/html; charset=utf-8', {'WWW-Authenticate': LOGON_REALM}))
 
     def authorize(self, user, path):
         """A user bound to no arrangement gets the logon page (401, as for a wrong password or a locked user,
         observed); one bound only to arrangements of other scenarios gets a 403 (unconfirmed)."""
         if not self.model.bound_scenarios(user):
-            if self.model.switch('unbound_status') == 403:
+            if self.model.unbound_user_forbidden():
                 raise HttpError(text_response(403, 'No authorization: communication user %s is not the inbound user '
                                                    'of any communication arrangement' % user['Name']))
             raise self.logon_failed()
@@ -160,7 +160,7 @@ class S4Tenant(CertificateRoutes, BusinessRoutes, ODataAnswers, Service):
 
     def metadata(self, service):
         return metadata(self.model.services()[service], concurrency=self.model.etag_enforced(),
-                        max_lengths=not self.model.switch('metadata_no_max_length'))
+                        max_lengths=self.model.declares_max_lengths())
 
     def if_match(self, request, entity):
         self.model.check_etag(entity, request.header('If-Match'))
