@@ -33,7 +33,6 @@ SOAP_ROLE_CHANGE = (
     '</Role></User></BusinessUser></aba:BusinessUserBundleMaintainRequest_sync></soapenv:Body></soapenv:Envelope>')
 
 
-
 def emulated_session(emulator):
     """A session for calls between emulated hosts, verifying the throw-away CA when the emulator serves HTTPS.
 
