@@ -2,15 +2,15 @@
 unconfirmed or tenant-dependent (emulator-only; no SAP system has such a switch).
 
 A variant is a named set of switches for one kind of host. The emulator applies variants per host (the
-`--variant HOST=NAME` flag, or `POST /_emulator/variants {"host", "names"}`); a service asks `self.switch(name)`
-where the variant changes its behaviour. Without a variant every switch is off and the host behaves as the base
+`--variant HOST=NAME` flag, or `POST /_emulator/variants {"host", "names"}`); a host's model asks
+`self.switch(name)` where the variant changes its behaviour. Without a variant every switch is off and the host behaves as the base
 emulator (tests/emulator/README.md).
 
 Each entry: the kind of host it applies to, the fact it stands for, its switches, and for `make variants`
 (tests/variants/run.py): `extra`, settings the landscape runs with (for a variant that only matters with them),
 and `fix`, the settings that serve such a tenant (given by the runner after a stop that names one of them; a
 variant without `fix` must complete as it is). Add a variant with one entry here and, for a new switch, the few
-lines in the service that consult it.
+lines in the model that consult it.
 """
 
 # The three services' optional item properties the modules send only when asked to (the integration never does).
@@ -84,7 +84,7 @@ VARIANTS = {
     's4_soap_scs_only': variant(
         's4', 'QueryBusinessUserIn and ManageBusinessUserIn are served only under /sap/bc/srt/scs/ (not scs_ext)',
         {'soap_endpoint': 'scs'}),
-    # ---- S/4HANA Cloud, certificates (issue 19; services/s4_certificates.py) ----
+    # ---- S/4HANA Cloud, certificates (issue 19; services/s4/certificate_model.py) ----
     's4_certificate_pem': variant(
         's4', 'a certificate is written as PEM text in CertificateContent (Edm.String), not base64 of DER in '
         'Certificate (Edm.Binary)', {'certificate_shape': 'pem'}),
