@@ -3,8 +3,8 @@ unconfirmed or tenant-dependent (emulator-only; no SAP system has such a switch)
 
 A variant is a named set of switches for one kind of host. The emulator applies variants per host (the
 `--variant HOST=NAME` flag, or `POST /_emulator/variants {"host", "names"}`); a host's model asks
-`self.switch(name)` where the variant changes its behaviour. Without a variant every switch is off and the host behaves as the base
-emulator (tests/emulator/README.md).
+`self.switch(name)` where the variant changes its behaviour. Without a variant every switch is off and the host
+behaves as the base emulator (tests/emulator/README.md).
 
 Each entry: the kind of host it applies to, the fact it stands for, its switches, and for `make variants`
 (tests/variants/run.py): `extra`, settings the landscape runs with (for a variant that only matters with them),
