@@ -31,30 +31,35 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.errors import Va
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 
-# Every input a step needs, checked before any request (playbooks/tasks/settings.yml): the variable, the environment
-# variable that stands in for it (a module's fallback, or one the plan reads), and the step that needs it.
+# The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
+# module's fallback, or one the plan reads), the step that needs it (None: optional), and the module option it
+# feeds, so a module's message about that option can name what the user sets (setting_names). The settings check
+# (playbooks/tasks/settings.yml) reports each one a chosen step needs and is missing, before any request.
 INPUTS = (
-    ('sapcloud_s4_api_url', 'SAP_S4_API_URL', 's4'),
+    ('sapcloud_s4_api_url', 'SAP_S4_API_URL', 's4', 'api_url'),
     # Not needed when the bootstrap user logs on with a client certificate (step s4_basic, see certificate_plan).
-    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4_basic'),
-    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4_basic'),
-    ('sapcloud_neo_landscape_host', 'SAP_NEO_LANDSCAPE_HOST', 'neo'),
-    ('sapcloud_neo_consumer_subaccount', 'SAP_NEO_SUBACCOUNT', 'neo'),
-    ('sapcloud_neo_provider_subaccount', 'SAP_NEO_PROVIDER_SUBACCOUNT', 'neo'),
-    ('sapcloud_neo_platform_client_id', 'SAP_NEO_PLATFORM_CLIENT_ID', 'neo'),
-    ('sapcloud_neo_platform_client_secret', 'SAP_NEO_PLATFORM_CLIENT_SECRET', 'neo'),
-    ('sapcloud_neo_oauth_client_id', 'SAP_IPS_CLIENT_ID', 'neo'),
-    ('sapcloud_neo_oauth_client_secret', 'SAP_IPS_CLIENT_SECRET', 'neo'),
-    ('sapcloud_ias_url', 'SAP_IAS_URL', 'sci'),
-    ('sapcloud_ias_client_id', 'SAP_IPS_CLIENT_ID', 'sci'),
-    ('sapcloud_ias_client_secret', 'SAP_IPS_CLIENT_SECRET', 'sci'),
-    ('sapcloud_ips_admin_url', 'SAP_IPS_ADMIN_URL', 'ips_api'),
-    ('sapcloud_ips_admin_user', 'SAP_IPS_ADMIN_USER', 'ips_api'),
-    ('sapcloud_ips_admin_password', 'SAP_IPS_ADMIN_PASSWORD', 'ips_api'),
-    ('sapcloud_idm_admin_url', 'SAP_IDM_ADMIN_URL', 'idm_api'),
-    ('sapcloud_idm_admin_user', 'SAP_IDM_ADMIN_USER', 'idm_api'),
-    ('sapcloud_idm_admin_password', 'SAP_IDM_ADMIN_PASSWORD', 'idm_api'),
+    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4_basic', 'api_user'),
+    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4_basic', 'api_password'),
+    ('sapcloud_s4_sap_client', 'SAP_S4_CLIENT', None, 'sap_client'),
+    ('sapcloud_neo_landscape_host', 'SAP_NEO_LANDSCAPE_HOST', 'neo', 'landscape_host'),
+    ('sapcloud_neo_consumer_subaccount', 'SAP_NEO_SUBACCOUNT', 'neo', 'subaccount'),
+    ('sapcloud_neo_provider_subaccount', 'SAP_NEO_PROVIDER_SUBACCOUNT', 'neo', 'provider_subaccount'),
+    ('sapcloud_neo_platform_client_id', 'SAP_NEO_PLATFORM_CLIENT_ID', 'neo', 'platform_client_id'),
+    ('sapcloud_neo_platform_client_secret', 'SAP_NEO_PLATFORM_CLIENT_SECRET', 'neo', 'platform_client_secret'),
+    ('sapcloud_neo_oauth_client_id', 'SAP_IPS_CLIENT_ID', 'neo', 'client_id'),
+    ('sapcloud_neo_oauth_client_secret', 'SAP_IPS_CLIENT_SECRET', 'neo', 'client_secret'),
+    ('sapcloud_ias_url', 'SAP_IAS_URL', 'sci', 'token_url'),
+    ('sapcloud_ias_client_id', 'SAP_IPS_CLIENT_ID', 'sci', 'client_id'),
+    ('sapcloud_ias_client_secret', 'SAP_IPS_CLIENT_SECRET', 'sci', 'client_secret'),
+    ('sapcloud_ips_admin_url', 'SAP_IPS_ADMIN_URL', 'ips_api', 'ips_admin_url'),
+    ('sapcloud_ips_admin_user', 'SAP_IPS_ADMIN_USER', 'ips_api', 'ips_admin_user'),
+    ('sapcloud_ips_admin_password', 'SAP_IPS_ADMIN_PASSWORD', 'ips_api', 'ips_admin_password'),
+    ('sapcloud_idm_admin_url', 'SAP_IDM_ADMIN_URL', 'idm_api', 'idm_admin_url'),
+    ('sapcloud_idm_admin_user', 'SAP_IDM_ADMIN_USER', 'idm_api', 'idm_admin_user'),
+    ('sapcloud_idm_admin_password', 'SAP_IDM_ADMIN_PASSWORD', 'idm_api', 'idm_admin_password'),
 )
+# Module options the preflight modules speak of that no connection input feeds: what the user sets instead.
+OTHER_NAMES = {'use_etag': 'use_etag of the s4_comm_* modules', 'profile': 'sapcloud_profile'}
 
 # The choices among the settings, with their defaults, and where their allowed values are declared: the role
 # option (role, option) the setting feeds, whose argument spec (roles/<role>/meta/argument_specs.yml) lists them,
@@ -66,18 +71,23 @@ CHOICES = (
     ('sapcloud_idm_transport', 'file', ('idm_repository', 'idm_repository_transport')),
     ('sapcloud_idm_initial_load', 'once', ('idm_repository', 'idm_repository_initial_load')),
     ('sapcloud_preflight', 'first', ('first', 'always', 'never')),
-    ('sapcloud_ips_s4_authentication', 'basic', ('basic', 'certificate')),
+    ('sapcloud_ips_s4_authentication', 'basic', ('s4_communication', 's4_communication_authentication')),
 )
 ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
 _SPECS = {}
 
 
-def role_choices(role, option):
-    """The choices the role's argument spec declares for option (its main entry point)."""
+def role_option(role, option):
+    """The declaration of option in the role's argument spec (its main entry point)."""
     if role not in _SPECS:
         with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml')) as handle:
             _SPECS[role] = yaml.safe_load(handle)['argument_specs']['main']['options']
-    return tuple(_SPECS[role][option]['choices'])
+    return _SPECS[role][option]
+
+
+def role_choices(role, option):
+    """The choices the role's argument spec declares for option."""
+    return tuple(role_option(role, option)['choices'])
 
 
 def allowed_values(declared, profiles):
@@ -178,6 +188,15 @@ def neo_urls(inputs, consumer, provider, host):
     return proxy, token
 
 
+def setting_names(infrastructure):
+    """Module option to what the user sets for it ('variable (ENVIRONMENT_VARIABLE)'), for the infrastructure in use
+    (client_id is the Neo OAuth client's on neo, the IAS administrator's on sci)."""
+    other = 'sci' if infrastructure == 'neo' else 'neo'
+    names = dict(OTHER_NAMES)
+    names.update((option, '%s (%s)' % (var, env_name)) for var, env_name, step, option in INPUTS if step != other)
+    return names
+
+
 def problems(choices, profiles, missing, host, infrastructure, ips_transport, idm_transport):
     """What the settings check (playbooks/tasks/settings.yml) reports before any request: a wrong choice, then
     every input the chosen infrastructure and transports need, each with the environment variable that can stand
@@ -255,7 +274,7 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                                    inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant))
     steps_run = ['s4', infrastructure] + (['ips_api'] if ips_transport == 'api' else []) + (
         ['idm_api'] if idm_transport == 'api' else []) + ([] if certificate['s4_by_certificate'] else ['s4_basic'])
-    missing = [{'var': var, 'env': env_name} for var, env_name, step in INPUTS
+    missing = [{'var': var, 'env': env_name} for var, env_name, step, _option in INPUTS
                if step in steps_run and not inputs.given(var, env_name)]
     comm_user_base = inputs.get('sapcloud_comm_user_name', 'IDM_IPS_PROXY')
     comm_system_id = inputs.get('sapcloud_comm_system_id', 'IPS_PROXY')
@@ -302,6 +321,7 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                   'IPS -> S/4HANA Cloud authentication': certificate['ips_s4_auth']},
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
+        setting_names=setting_names(infrastructure),
         preflight_scenarios=[s['id'] for s in profile.get('scenarios') or []],
         preflight_alternatives=dict((name, [s['id'] for s in p.get('scenarios') or []])
                                     for name, p in profiles.items()),
