@@ -29,6 +29,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
+from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_input_names
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 
 # The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
@@ -98,6 +99,9 @@ def allowed_values(declared, profiles):
     return declared
 
 
+# The destination's (and the sci proxy system's) Authentication for each way IPS logs on to S/4HANA Cloud.
+AUTHENTICATION_TYPES = {'basic': 'BasicAuthentication', 'certificate': 'ClientCertificateAuthentication'}
+
 # Values a profile's proxy property may take from the settings: '{name}' in the profile data.
 PLACEHOLDER = re.compile(r'^\{([a-z0-9_]+)\}$')
 
@@ -143,6 +147,13 @@ class Inputs:
 def non_empty(**values):
     """Only the values that are set: the modules fall back to their environment variables for the others."""
     return dict((k, v) for k, v in values.items() if v not in (None, '', [], {}))
+
+
+def scenario_ids(profile):
+    """The IDs of a profile's scenarios. A profile the inventory got wrong is not refused here: the settings check
+    holds the scenarios against the s4_communication role's argument spec and names the problem."""
+    scenarios = profile.get('scenarios') if isinstance(profile, dict) else None
+    return [s['id'] for s in scenarios if isinstance(s, dict) and 'id' in s] if isinstance(scenarios, list) else []
 
 
 def profiles_of(builtin, inventory):
@@ -284,8 +295,11 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         + certificate['certificate_problems'],
         profiles=profiles,
         scenarios=profile.get('scenarios') or [],
-        all_scenarios=sorted(set(s['id'] for p in profiles.values() for s in p.get('scenarios') or [])),
-        worker_check_api=profile.get('worker_check_api', 'none'),
+        all_scenarios=sorted(set(i for p in profiles.values() for i in scenario_ids(p))),
+        # With certificate authentication the communication user has no password to ask with; verify.yml proves
+        # the chain instead.
+        worker_check_api='none' if certificate['ips_s4_auth'] == 'certificate' else profile.get('worker_check_api',
+                                                                                                'none'),
         ips_properties=proxy_properties(profiles, profile_name, inputs, values) if profile else {},
         secrets_dir=os.path.join(secrets_root, tenant), output_dir=output_dir, tenant_output_dir=tenant_output_dir,
         s4_api_url=s4_api_url, s4_roles_url=s4_roles_url,
@@ -293,7 +307,16 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                           api_password=inputs.get('sapcloud_s4_api_password'),
                           sap_client=inputs.get('sapcloud_s4_sap_client')), **certificate['s4_client_certificate']),
         ips_s4_auth=certificate['ips_s4_auth'], ips_certificate_file=certificate['ips_certificate_file'],
-        comm_user_base=comm_user_base, comm_system_id=comm_system_id,
+        # How the destination (neo) or the proxy system (sci) logs on to the tenant, and the certificate the chain
+        # check watches (none with basic authentication).
+        s4_authentication_type=AUTHENTICATION_TYPES[certificate['ips_s4_auth']],
+        comm_user_certificate=certificate['ips_certificate_file'] if certificate['ips_s4_auth'] == 'certificate'
+        else '',
+        certificate_expiry_days=inputs.get('sapcloud_certificate_expiry_days', role_option(
+            'chain_check', 'chain_check_certificate_expiry_days')['default']),
+        # A tenant that needs sap-client gets it through the destination property of that name.
+        destination_properties=non_empty(**{'sap-client': inputs.get('sapcloud_s4_sap_client')}),
+        comm_user_base=comm_user_base, comm_user_first=comm_user_base + '_A', comm_system_id=comm_system_id,
         destination_name=inputs.get('sapcloud_destination_name', 'S4HC_' + tenant.upper()),
         ips_system_name=inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant),
         idm_repository_name=inputs.get('sapcloud_idm_repository_name', 'S4HC_' + tenant.upper()),
@@ -322,8 +345,10 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
         setting_names=setting_names(infrastructure),
-        preflight_scenarios=[s['id'] for s in profile.get('scenarios') or []],
-        preflight_alternatives=dict((name, [s['id'] for s in p.get('scenarios') or []])
+        # The roles' inputs the settings check reads and checks against the roles' argument specs.
+        role_inputs=role_input_names(),
+        preflight_scenarios=scenario_ids(profile),
+        preflight_alternatives=dict((name, scenario_ids(p))
                                     for name, p in profiles.items()),
     )
     return plan
@@ -435,8 +460,30 @@ def integration_entries(plan, reports, ips_system_id='', given_system_id='', idm
     return entries
 
 
+def integration_logon_user(plan, user_name):
+    """The user the destination (neo) or the proxy system (sci) logs on with: the communication user with basic
+    authentication, none with a certificate."""
+    return user_name if plan['ips_s4_auth'] == 'basic' else ''
+
+
+def integration_worker_connection(plan, user_name, password=''):
+    """The S/4HANA Cloud connection of the worker check: the tenant's, as the integration's own communication user
+    (its arrangement grants the read) instead of the bootstrap user and its client certificate."""
+    out = dict((k, v) for k, v in plan['s4'].items() if not k.startswith('api_client_'))
+    out.update(api_user=user_name, api_password=password or '')
+    return out
+
+
+def integration_user_ready(check_mode, results=()):
+    """Whether a task may log on as the communication user: always in a real run; in check mode only when none of
+    results (the user's and the arrangements' tasks) would change it, as this run has not created it yet."""
+    return not check_mode or not any((r or {}).get('changed') for r in results or ())
+
+
 class FilterModule(object):
     def filters(self):
-        return {'integration_plan': integration_plan, 'integration_values': integration_values,
+        return {'integration_plan': integration_plan, 'integration_logon_user': integration_logon_user,
+                'integration_worker_connection': integration_worker_connection,
+                'integration_user_ready': integration_user_ready, 'integration_values': integration_values,
                 'integration_ips_system_id': integration_ips_system_id, 'integration_entries': integration_entries,
                 'integration_manual': integration_manual}

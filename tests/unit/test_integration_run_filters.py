@@ -123,3 +123,33 @@ def test_a_task_run_once_is_named_for_every_tenant():
 def test_a_failure_without_a_known_task():
     failure = integration_failure(plan(), {}, {}, ['s4_t1'], {'s4_t1': {}})
     assert failure == {'task': 'unknown task', 'message': 'see the output above'}
+
+
+def test_role_inputs_that_depend_on_the_authentication():
+    from ansible_collections.sapcloud.identity.plugins.filter.integration import (
+        integration_logon_user, integration_worker_connection)
+    basic = plan(sapcloud_s4_api_user='ADMIN', sapcloud_s4_api_password='pw', sapcloud_s4_sap_client='100')
+    assert basic['s4_authentication_type'] == 'BasicAuthentication' and basic['comm_user_certificate'] == ''
+    assert basic['worker_check_api'] == 'query_business_user' and basic['certificate_expiry_days'] == 30
+    assert basic['destination_properties'] == {'sap-client': '100'}
+    assert plan()['destination_properties'] == {}
+    assert integration_logon_user(basic, 'IDM_IPS_PROXY_B') == 'IDM_IPS_PROXY_B'
+    assert integration_worker_connection(basic, 'IDM_IPS_PROXY_B', 'secret') == {
+        'api_url': NEO['sapcloud_s4_api_url'], 'sap_client': '100', 'api_user': 'IDM_IPS_PROXY_B',
+        'api_password': 'secret'}
+    certificate = plan(sapcloud_ips_s4_authentication='certificate', sapcloud_ips_certificate_file='/x/ips.pem',
+                       sapcloud_s4_api_client_cert='/x/c.pem', sapcloud_s4_api_client_key='/x/k.pem',
+                       sapcloud_certificate_expiry_days=10)
+    assert certificate['s4_authentication_type'] == 'ClientCertificateAuthentication'
+    assert certificate['comm_user_certificate'] == '/x/ips.pem' and certificate['certificate_expiry_days'] == 10
+    assert certificate['worker_check_api'] == 'none' and integration_logon_user(certificate, 'IDM_IPS_PROXY_A') == ''
+    # The bootstrap user's certificate is not the communication user's.
+    assert integration_worker_connection(certificate, 'IDM_IPS_PROXY_A') == {
+        'api_url': NEO['sapcloud_s4_api_url'], 'api_user': 'IDM_IPS_PROXY_A', 'api_password': ''}
+
+
+def test_the_user_is_ready_unless_check_mode_would_create_it():
+    from ansible_collections.sapcloud.identity.plugins.filter.integration import integration_user_ready
+    assert integration_user_ready(False, [{'changed': True}])
+    assert integration_user_ready(True, [{'changed': False}, {}])
+    assert not integration_user_ready(True, [{'changed': False}, {'changed': True}])

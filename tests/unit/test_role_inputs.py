@@ -1,0 +1,50 @@
+"""The settings check's second half: the roles' inputs against the roles' own argument specs
+(plugins/filter/role_inputs.py), naming the inventory variable a refused value came from, never a secret."""
+
+from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import (
+    entry_points, role_input_names, role_input_problems)
+
+GOOD = {'chain_check_proxy_url': 'https://p', 'chain_check_client_id': 'c', 'chain_check_client_secret': 's',
+        'chain_check_system_id': '', 'chain_check_certificate_expiry_days': 30}
+
+
+def chain_check_problems(values, variables=None):
+    return [p for p in role_input_problems(values, variables, 'h1') if 'role chain_check' in p]
+
+
+def test_every_role_entry_point_is_read_from_its_argument_spec():
+    checked = set((role, entry) for role, entry, _spec in entry_points())
+    assert ('s4_communication', 'main') in checked and ('s4_communication', 'active_user') in checked
+    assert ('summary', 'main') in checked and ('s4_communication', 'absent') not in checked
+    assert 'chain_check_certificate_expiry_days' in role_input_names()
+    assert 'integration_plan' not in role_input_names()
+
+
+def test_good_inputs_pass_and_undefined_ones_are_left_to_the_role_defaults():
+    assert chain_check_problems(dict(GOOD, chain_check_write_user=None)) == []
+
+
+def test_a_refused_value_names_its_inventory_variable():
+    problems = chain_check_problems(dict(GOOD, chain_check_certificate_expiry_days='soon'),
+                                    {'sapcloud_certificate_expiry_days': 'soon', 'sapcloud_other': 'x'})
+    assert len(problems) == 1
+    assert problems[0].startswith("Settings of h1: role chain_check (main): argument "
+                                  "'chain_check_certificate_expiry_days'")
+    assert problems[0].endswith('The value comes from sapcloud_certificate_expiry_days.')
+
+
+def test_a_missing_required_input_and_a_derived_value():
+    values = dict(GOOD)
+    del values['chain_check_proxy_url']
+    problems = chain_check_problems(values)
+    assert len(problems) == 1 and 'chain_check_proxy_url' in problems[0]
+    assert 'derived from the sapcloud_* settings' in problems[0]
+
+
+def test_secrets_never_show():
+    secret = 'Very-Secret-Passw0rd'
+    values = dict(GOOD, chain_check_s4_connection={'api_password': secret, 'api_url': 'https://x',
+                                                   'unknown_key': secret})
+    problems = chain_check_problems(values, {'sapcloud_s4_api_password': secret})
+    assert problems and all(secret not in p for p in problems), problems
+    assert 'unknown_key' in problems[0]
