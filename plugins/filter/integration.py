@@ -345,8 +345,9 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
         setting_names=setting_names(infrastructure),
-        # The roles' inputs the settings check reads and checks against the roles' argument specs.
-        role_inputs=role_input_names(),
+        # The roles' inputs the settings check reads (those the playbook defines) and checks against the roles'
+        # argument specs, as a pattern for the varnames lookup.
+        role_inputs='^(%s)$' % '|'.join(role_input_names()),
         preflight_scenarios=scenario_ids(profile),
         preflight_alternatives=dict((name, scenario_ids(p))
                                     for name, p in profiles.items()),
