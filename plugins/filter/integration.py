@@ -29,7 +29,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
-from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_input_names
+from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_input_problems, step_inputs
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 
 # The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
@@ -345,13 +345,14 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
         setting_names=setting_names(infrastructure),
-        # The roles' inputs the settings check reads (those the playbook defines) and checks against the roles'
-        # argument specs, as a pattern for the varnames lookup.
-        role_inputs='^(%s)$' % '|'.join(role_input_names()),
         preflight_scenarios=scenario_ids(profile),
         preflight_alternatives=dict((name, scenario_ids(p))
                                     for name, p in profiles.items()),
     )
+    # The roles' inputs that follow from the inventory, checked against the roles' argument specs.
+    plan['inputs'] = step_inputs(plan, inputs.variables)
+    if not plan['problems']:
+        plan['problems'] = role_input_problems(plan['inputs'], inputs.variables, inventory_host)
     return plan
 
 

@@ -1,14 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, sapcloud.identity contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The role_input_problems filter: the roles' inputs, as the playbooks derive them from the inventory, checked
-against each role's own argument spec (roles/<role>/meta/argument_specs.yml, the one declaration of the inputs), once
-per tenant before any request (documented in role_input_problems.yml)."""
+"""The roles' inputs that follow from the inventory alone (step_inputs), and their check against each role's own
+argument spec (roles/<role>/meta/argument_specs.yml, the one declaration of the inputs) with ansible-core's
+validator: integration_plan runs both once per tenant, so the settings check reports a refused input before any
+request, and integrate.yml imports the roles without their own per-task check. The filter role_input_problems
+(documented in role_input_problems.yml) checks any inputs the same way."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import re
 
@@ -50,9 +53,46 @@ def entry_points():
     return _SPECS
 
 
-def role_input_names():
-    """Every input the checked entry points declare: what the playbook hands this filter."""
-    return sorted(set(name for _role, _entry, spec in entry_points() for name in spec))
+def step_inputs(plan, variables):
+    """The roles' inputs that follow from the plan and the inventory alone, by input name; vars/steps.yml hands
+    them to the roles. The others follow from what earlier tasks found (the communication user in use, its
+    password, the proxy system's ID, the steps' results) and are named there."""
+    variables = variables or {}
+    neo, s4, ips_system_name = plan['neo'], plan['s4'], plan['ips_system_name']
+    # The connection of the OAuth client and the proxy as IDM uses them, the same for each role that takes it.
+    idm_client = dict(infrastructure=plan['infrastructure'], proxy_url=plan['proxy_url'], token_url=plan['token_url'],
+                      client_id=plan['client_id'], client_secret=plan['client_secret'])
+    out = dict(
+        s4_communication_connection=s4, s4_communication_user_base=plan['comm_user_base'],
+        s4_communication_system_id=plan['comm_system_id'], s4_communication_host_name=plan['proxy_host'],
+        s4_communication_scenarios=plan['scenarios'], s4_communication_retired_scenarios=plan['all_scenarios'],
+        s4_communication_outbound_password_file=os.path.join(plan['secrets_dir'], plan['comm_system_id'] + '.DUMMY'),
+        s4_communication_authentication=plan['ips_s4_auth'],
+        s4_communication_certificate_file=plan['ips_certificate_file'],
+        btp_oauth_client_neo=neo, btp_oauth_client_id=plan['client_id'], btp_oauth_client_secret=plan['client_secret'],
+        btp_oauth_client_provider_subaccount=plan['neo_provider'], btp_oauth_client_proxy_url=plan['proxy_url'],
+        btp_destination_neo=neo, btp_destination_name=plan['destination_name'],
+        btp_destination_url=plan['s4_api_url'], btp_destination_authentication=plan['s4_authentication_type'],
+        btp_destination_properties=plan['destination_properties'],
+        ips_proxy_system_infrastructure=plan['infrastructure'], ips_proxy_system_proxy_url=plan['proxy_url'],
+        ips_proxy_system_transport=plan['ips_transport'], ips_proxy_system_admin=plan['ips_admin'],
+        ips_proxy_system_dest=plan['ips_file'], ips_proxy_system_system_id=variables.get('sapcloud_ips_system_id') or '',
+        ips_proxy_system_name=ips_system_name, ips_proxy_system_destination_name=plan['destination_name'],
+        ips_proxy_system_url=plan['s4_api_url'], ips_proxy_system_authentication=plan['s4_authentication_type'],
+        ips_proxy_system_properties=plan['ips_properties'],
+        worker_check_workers=variables.get('sapcloud_workers', []), worker_check_api=plan['worker_check_api'],
+        idm_repository_transport=plan['idm_transport'], idm_repository_admin=plan['idm_admin'],
+        idm_repository_dest=plan['idm_file'], idm_repository_name=plan['idm_repository_name'],
+        idm_repository_initial_load=plan['idm_initial_load'],
+        chain_check_s4_connection=s4, chain_check_comm_user_certificate=plan['comm_user_certificate'],
+        chain_check_certificate_expiry_days=plan['certificate_expiry_days'],
+        chain_check_write_user=variables.get('sapcloud_verify_write_user') or '',
+        chain_check_write_group=variables.get('sapcloud_verify_write_group') or '',
+        summary_tenant=plan['tenant'], summary_output_dir=plan['output_dir'], summary_settings=plan['settings'],
+    )
+    for role in ('idm_repository', 'chain_check'):
+        out.update(('%s_%s' % (role, key), value) for key, value in idm_client.items())
+    return out
 
 
 def sources(value, variables):
@@ -86,11 +126,17 @@ def masked(message, secrets):
 
 
 def role_input_problems(values, variables=None, host=''):
-    """Problems of the roles' inputs (values: input name to value, None where the playbook does not define it),
-    each naming the role, the input, and the inventory variables it came from; no secret is shown."""
-    values = dict((k, v) for k, v in (values or {}).items() if v is not None)
+    """Problems of the roles' inputs (values: input name to value; an input left out is not required here, as a
+    later task gives it), each naming the role, the input, and the inventory variables the value came from; no
+    secret is shown."""
+    # Plain data: the validator deep-copies what it checks, and a copy of the templating's lazy containers costs
+    # seconds a tenant.
+    values = json.loads(json.dumps(dict((k, v) for k, v in (values or {}).items() if v is not None), default=str))
+    variables = json.loads(json.dumps(variables or {}, default=str))
     out = []
     for role, entry, spec in entry_points():
+        spec = dict((name, option if name in values else dict(option, required=False))
+                    for name, option in spec.items())
         given_values = dict((k, v) for k, v in values.items() if k in spec)
         result = ArgumentSpecValidator(spec).validate(given_values)
         for message in result.error_messages:
@@ -99,7 +145,7 @@ def role_input_problems(values, variables=None, host=''):
             out.append('Settings of %s: role %s (%s): %s%s' % (
                 host, role, entry, masked(message, secrets(spec, given_values)),
                 (' The value comes from %s.' % ', '.join(given)) if given else
-                ' The value is derived from the sapcloud_* settings (playbooks/vars/steps.yml).'))
+                ' The value is derived from the sapcloud_* settings.'))
     return out
 
 

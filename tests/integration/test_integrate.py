@@ -268,8 +268,9 @@ def test_a_wrong_setting_fails_before_any_request(ansible, emulator, tmp_path):
 
 
 def test_a_role_input_the_role_refuses_fails_before_any_request_naming_the_variable(ansible, emulator, tmp_path):
-    """The settings check validates every role's inputs, as vars/steps.yml derives them, against the role's own
-    argument spec; integrate.yml's roles skip their own check, so this is where a bad value must stop the run."""
+    """The plan checks every role input that follows from the inventory against the role's own argument spec, and
+    the settings check reports it; integrate.yml's roles skip their own check, so this is where a bad value must stop
+    the run."""
     emulator.reset_stats()
     run = play(ansible, tmp_path, 'integrate.yml', limit='s4_t1', extra={'sapcloud_certificate_expiry_days': 'soon'})
     assert run.rc != 0 and emulator.requests() == 0
@@ -278,8 +279,8 @@ def test_a_role_input_the_role_refuses_fails_before_any_request_naming_the_varia
     message = failed[0]['result']['msg']
     assert 'role chain_check (main)' in message and "'chain_check_certificate_expiry_days'" in message, message
     assert 'The value comes from sapcloud_certificate_expiry_days.' in message, message
-    # A value the playbooks derive (here a profile's scenarios from the inventory's sapcloud_profiles) is named as
-    # derived; its secret neighbours never show.
+    # A value the plan derives (here a profile's scenarios from the inventory's sapcloud_profiles) is named as
+    # derived.
     run = play(ansible, tmp_path, 'integrate.yml', limit='s4_t1',
                extra={'sapcloud_profiles': {'guide': {'scenarios': 'SAP_COM_0093'}}})
     assert run.rc != 0 and emulator.requests() == 0

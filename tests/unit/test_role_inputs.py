@@ -2,7 +2,7 @@
 (plugins/filter/role_inputs.py), naming the inventory variable a refused value came from, never a secret."""
 
 from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import (
-    entry_points, role_input_names, role_input_problems)
+    entry_points, role_input_problems)
 
 GOOD = {'chain_check_proxy_url': 'https://p', 'chain_check_client_id': 'c', 'chain_check_client_secret': 's',
         'chain_check_system_id': '', 'chain_check_certificate_expiry_days': 30}
@@ -12,12 +12,21 @@ def chain_check_problems(values, variables=None):
     return [p for p in role_input_problems(values, variables, 'h1') if 'role chain_check' in p]
 
 
+def test_the_plan_checks_the_inputs_it_derives(monkeypatch):
+    from test_integration_plan import plan
+    assert plan()['problems'] == [] and plan()['inputs']['chain_check_certificate_expiry_days'] == 30
+    problems = plan(sapcloud_certificate_expiry_days='soon')['problems']
+    assert len(problems) == 1 and 'role chain_check (main)' in problems[0], problems
+    assert problems[0].endswith('The value comes from sapcloud_certificate_expiry_days.')
+    # A profile the inventory got wrong: the plan does not stumble, the role's spec names the problem.
+    problems = plan(sapcloud_profiles={'guide': {'scenarios': 'SAP_COM_0093'}})['problems']
+    assert any('s4_communication_scenarios' in p and 'derived' in p for p in problems), problems
+
+
 def test_every_role_entry_point_is_read_from_its_argument_spec():
     checked = set((role, entry) for role, entry, _spec in entry_points())
     assert ('s4_communication', 'main') in checked and ('s4_communication', 'active_user') in checked
     assert ('summary', 'main') in checked and ('s4_communication', 'absent') not in checked
-    assert 'chain_check_certificate_expiry_days' in role_input_names()
-    assert 'integration_plan' not in role_input_names()
 
 
 def test_good_inputs_pass_and_undefined_ones_are_left_to_the_role_defaults():
@@ -33,11 +42,13 @@ def test_a_refused_value_names_its_inventory_variable():
     assert problems[0].endswith('The value comes from sapcloud_certificate_expiry_days.')
 
 
-def test_a_missing_required_input_and_a_derived_value():
+def test_an_input_left_out_is_given_later_and_a_derived_value_is_named_so():
     values = dict(GOOD)
     del values['chain_check_proxy_url']
-    problems = chain_check_problems(values)
-    assert len(problems) == 1 and 'chain_check_proxy_url' in problems[0]
+    assert chain_check_problems(values) == []
+    problems = chain_check_problems(dict(values, chain_check_certificate_expiry_days=[30]),
+                                    {'sapcloud_certificate_expiry_days': 31})
+    assert len(problems) == 1 and 'chain_check_certificate_expiry_days' in problems[0], problems
     assert 'derived from the sapcloud_* settings' in problems[0]
 
 
