@@ -18,7 +18,6 @@ __metaclass__ = type
 import os
 import re
 
-import yaml
 
 try:
     from urllib.parse import urlsplit
@@ -29,7 +28,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
-from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_input_problems, step_inputs
+from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_input_problems, role_specs, step_inputs
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 
 # The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
@@ -74,16 +73,11 @@ CHOICES = (
     ('sapcloud_preflight', 'first', ('first', 'always', 'never')),
     ('sapcloud_ips_s4_authentication', 'basic', ('s4_communication', 's4_communication_authentication')),
 )
-ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
-_SPECS = {}
 
 
 def role_option(role, option):
     """The declaration of option in the role's argument spec (its main entry point)."""
-    if role not in _SPECS:
-        with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml')) as handle:
-            _SPECS[role] = yaml.safe_load(handle)['argument_specs']['main']['options']
-    return _SPECS[role][option]
+    return role_specs(role)['main']['options'][option]
 
 
 def role_choices(role, option):
