@@ -51,9 +51,11 @@ class Sampler:
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
         # A forked worker's resource usage starts at zero: this is the CPU of its one task on one host.
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        with open(os.path.join(self.out_dir, '%d.json' % os.getpid()), 'w') as handle:
+        path = os.path.join(self.out_dir, '%d.json' % os.getpid())
+        with open(path + '.part', 'w') as handle:  # renamed when complete: a reader never sees half a file
             json.dump({'total': self.total, 'templating': self.templating, 'task': self.task,
                        'cpu': usage.ru_utime + usage.ru_stime}, handle)
+        os.rename(path + '.part', path)
 
 
 def sampled_playbook(out_dir, argv):
@@ -94,7 +96,7 @@ def measure(cmd, env, cwd, tasks=None):
     if rc != '0':
         raise SystemExit('sampled run failed (rc %s): %s' % (rc, ' '.join(cmd)))
     total = templating = 0
-    for name in os.listdir(out_dir):
+    for name in [n for n in os.listdir(out_dir) if n.endswith('.json')]:
         with open(os.path.join(out_dir, name)) as handle:
             data = json.load(handle)
         total += data['total']
