@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 import os
 import re
@@ -30,9 +31,10 @@ _SPECS = {}
 
 
 def validator_spec(options):
+    """A copy of the options without their documentation (the validator fills defaults in where it checks)."""
     out = {}
     for name, option in (options or {}).items():
-        option = dict((k, v) for k, v in option.items() if k not in DOCS)
+        option = copy.deepcopy(dict((k, v) for k, v in option.items() if k not in DOCS))
         if 'options' in option:
             option['options'] = validator_spec(option['options'])
         out[name] = option
@@ -81,7 +83,8 @@ def step_inputs(plan, variables):
         btp_destination_properties=plan['destination_properties'],
         ips_proxy_system_infrastructure=plan['infrastructure'], ips_proxy_system_proxy_url=plan['proxy_url'],
         ips_proxy_system_transport=plan['ips_transport'], ips_proxy_system_admin=plan['ips_admin'],
-        ips_proxy_system_dest=plan['ips_file'], ips_proxy_system_system_id=variables.get('sapcloud_ips_system_id') or '',
+        ips_proxy_system_dest=plan['ips_file'],
+        ips_proxy_system_system_id=variables.get('sapcloud_ips_system_id') or '',
         ips_proxy_system_name=ips_system_name, ips_proxy_system_destination_name=plan['destination_name'],
         ips_proxy_system_url=plan['s4_api_url'], ips_proxy_system_authentication=plan['s4_authentication_type'],
         ips_proxy_system_properties=plan['ips_properties'],

@@ -223,6 +223,7 @@ def preflight_stops(facts, results=None):
 class FilterModule(object):
 
     def filters(self):
-        return {'summary': summary, 'summary_host': summary_host, 'close_steps': close_steps, 'preflight': preflight, 'preflight_row': preflight_row,
+        return {'summary': summary, 'summary_host': summary_host, 'close_steps': close_steps, 'preflight': preflight,
+                'preflight_row': preflight_row,
                 'preflight_tenant_rows': preflight_tenant_rows, 'preflight_stops': preflight_stops,
                 'ips_file_step': ips_file_step}

@@ -59,3 +59,24 @@ def test_secrets_never_show():
     problems = chain_check_problems(values, {'sapcloud_s4_api_password': secret})
     assert problems and all(secret not in p for p in problems), problems
     assert 'unknown_key' in problems[0]
+
+
+def test_role_defaults_are_the_defaults_their_argument_specs_declare():
+    """ansible-core does not set an argument spec's defaults as variables, so a role keeps them in defaults/main.yml
+    too; they must say the same."""
+    import os
+    import yaml
+    from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import ROLES, role_specs
+    differ = []
+    for role in sorted(os.listdir(ROLES)):
+        path = os.path.join(ROLES, role, 'defaults', 'main.yml')
+        if not role_specs(role) or not os.path.isfile(path):
+            continue
+        with open(path) as handle:
+            defaults = yaml.safe_load(handle) or {}
+        declared = {}
+        for entry in role_specs(role).values():
+            declared.update((k, o['default']) for k, o in (entry.get('options') or {}).items() if 'default' in o)
+        differ += ['%s: %s (%r, spec %r)' % (role, k, defaults.get(k), v) for k, v in declared.items()
+                   if k not in defaults or defaults[k] != v]
+    assert differ == []
