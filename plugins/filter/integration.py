@@ -26,11 +26,11 @@ except ImportError:  # Python 2: the controller never is, but sanity imports it 
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
 from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import (
     role_input_problems, role_specs, step_inputs)
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 # The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
 # module's fallback, or one the plan reads), the step that needs it (None: optional), and the module option it
