@@ -47,8 +47,8 @@ def test_preflight_values_are_what_the_run_sends():
     assert rows['CommunicationSystems.HostName']['value'] == 'ipsproxyipsprovider-idmconsumer.eu2.hana.ondemand.com'
     assert rows['CommunicationArrangements.Name']['value'] == 'IPS_X_SAP_COM_0093'
     assert rows['CommunicationSystems.ID']['value'] == rows['CommunicationSystems.Name']['value'] == 'IPS_X'
-    api_v3 = dict((r['property'], r['value']) for r in integration_preflight_values(plan(sapcloud_profile='api_v3'),
-                                                                                     'mine'))
+    rows = integration_preflight_values(plan(sapcloud_profile='api_v3'), 'mine')
+    api_v3 = dict((r['property'], r['value']) for r in rows)
     assert api_v3['CommunicationArrangements.Name'] == 'IPS_PROXY_SAP_COM_0465'
     assert api_v3['CommunicationUsers.Description'] == 'mine'
 
