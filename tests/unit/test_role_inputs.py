@@ -80,3 +80,22 @@ def test_role_defaults_are_the_defaults_their_argument_specs_declare():
         differ += ['%s: %s (%r, spec %r)' % (role, k, defaults.get(k), v) for k, v in declared.items()
                    if k not in defaults or defaults[k] != v]
     assert differ == []
+
+
+def test_steps_yml_forwards_exactly_the_inputs_the_plan_derives_and_each_is_a_role_option():
+    import os
+    import re
+    import yaml
+    from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import role_specs
+    from test_integration_plan import REPO, plan
+    derived = set(plan()['inputs'])
+    with open(os.path.join(REPO, 'playbooks', 'vars', 'steps.yml')) as handle:
+        steps = yaml.safe_load(handle)
+    forwarded = dict((name, re.match(r'^\{\{ integration_plan\.inputs\.(\w+) \}\}$', str(value)))
+                     for name, value in steps.items())
+    forwarded = dict((name, match.group(1)) for name, match in forwarded.items() if match)
+    assert all(name == key for name, key in forwarded.items()), forwarded
+    assert set(forwarded) == derived
+    options = set(o for role in os.listdir(os.path.join(REPO, 'roles')) for entry in role_specs(role).values()
+                  for o in entry.get('options') or {})
+    assert derived - options == set()
