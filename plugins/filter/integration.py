@@ -18,7 +18,6 @@ __metaclass__ = type
 import os
 import re
 
-import yaml
 
 try:
     from urllib.parse import urlsplit
@@ -27,34 +26,41 @@ except ImportError:  # Python 2: the controller never is, but sanity imports it 
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.sapcloud.identity.plugins.filter.role_inputs import (
+    role_input_problems, role_specs, step_inputs)
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
-# Every input a step needs, checked before any request (playbooks/tasks/settings.yml): the variable, the environment
-# variable that stands in for it (a module's fallback, or one the plan reads), and the step that needs it.
+# The connection inputs, declared once: the inventory variable, the environment variable that stands in for it (a
+# module's fallback, or one the plan reads), the step that needs it (None: optional), and the module option it
+# feeds, so a module's message about that option can name what the user sets (setting_names). The settings check
+# (playbooks/tasks/settings.yml) reports each one a chosen step needs and is missing, before any request.
 INPUTS = (
-    ('sapcloud_s4_api_url', 'SAP_S4_API_URL', 's4'),
+    ('sapcloud_s4_api_url', 'SAP_S4_API_URL', 's4', 'api_url'),
     # Not needed when the bootstrap user logs on with a client certificate (step s4_basic, see certificate_plan).
-    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4_basic'),
-    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4_basic'),
-    ('sapcloud_neo_landscape_host', 'SAP_NEO_LANDSCAPE_HOST', 'neo'),
-    ('sapcloud_neo_consumer_subaccount', 'SAP_NEO_SUBACCOUNT', 'neo'),
-    ('sapcloud_neo_provider_subaccount', 'SAP_NEO_PROVIDER_SUBACCOUNT', 'neo'),
-    ('sapcloud_neo_platform_client_id', 'SAP_NEO_PLATFORM_CLIENT_ID', 'neo'),
-    ('sapcloud_neo_platform_client_secret', 'SAP_NEO_PLATFORM_CLIENT_SECRET', 'neo'),
-    ('sapcloud_neo_oauth_client_id', 'SAP_IPS_CLIENT_ID', 'neo'),
-    ('sapcloud_neo_oauth_client_secret', 'SAP_IPS_CLIENT_SECRET', 'neo'),
-    ('sapcloud_ias_url', 'SAP_IAS_URL', 'sci'),
-    ('sapcloud_ias_client_id', 'SAP_IPS_CLIENT_ID', 'sci'),
-    ('sapcloud_ias_client_secret', 'SAP_IPS_CLIENT_SECRET', 'sci'),
-    ('sapcloud_ips_admin_url', 'SAP_IPS_ADMIN_URL', 'ips_api'),
-    ('sapcloud_ips_admin_user', 'SAP_IPS_ADMIN_USER', 'ips_api'),
-    ('sapcloud_ips_admin_password', 'SAP_IPS_ADMIN_PASSWORD', 'ips_api'),
-    ('sapcloud_idm_admin_url', 'SAP_IDM_ADMIN_URL', 'idm_api'),
-    ('sapcloud_idm_admin_user', 'SAP_IDM_ADMIN_USER', 'idm_api'),
-    ('sapcloud_idm_admin_password', 'SAP_IDM_ADMIN_PASSWORD', 'idm_api'),
+    ('sapcloud_s4_api_user', 'SAP_S4_API_USER', 's4_basic', 'api_user'),
+    ('sapcloud_s4_api_password', 'SAP_S4_API_PASSWORD', 's4_basic', 'api_password'),
+    ('sapcloud_s4_sap_client', 'SAP_S4_CLIENT', None, 'sap_client'),
+    ('sapcloud_neo_landscape_host', 'SAP_NEO_LANDSCAPE_HOST', 'neo', 'landscape_host'),
+    ('sapcloud_neo_consumer_subaccount', 'SAP_NEO_SUBACCOUNT', 'neo', 'subaccount'),
+    ('sapcloud_neo_provider_subaccount', 'SAP_NEO_PROVIDER_SUBACCOUNT', 'neo', 'provider_subaccount'),
+    ('sapcloud_neo_platform_client_id', 'SAP_NEO_PLATFORM_CLIENT_ID', 'neo', 'platform_client_id'),
+    ('sapcloud_neo_platform_client_secret', 'SAP_NEO_PLATFORM_CLIENT_SECRET', 'neo', 'platform_client_secret'),
+    ('sapcloud_neo_oauth_client_id', 'SAP_IPS_CLIENT_ID', 'neo', 'client_id'),
+    ('sapcloud_neo_oauth_client_secret', 'SAP_IPS_CLIENT_SECRET', 'neo', 'client_secret'),
+    ('sapcloud_ias_url', 'SAP_IAS_URL', 'sci', 'token_url'),
+    ('sapcloud_ias_client_id', 'SAP_IPS_CLIENT_ID', 'sci', 'client_id'),
+    ('sapcloud_ias_client_secret', 'SAP_IPS_CLIENT_SECRET', 'sci', 'client_secret'),
+    ('sapcloud_ips_admin_url', 'SAP_IPS_ADMIN_URL', 'ips_api', 'ips_admin_url'),
+    ('sapcloud_ips_admin_user', 'SAP_IPS_ADMIN_USER', 'ips_api', 'ips_admin_user'),
+    ('sapcloud_ips_admin_password', 'SAP_IPS_ADMIN_PASSWORD', 'ips_api', 'ips_admin_password'),
+    ('sapcloud_idm_admin_url', 'SAP_IDM_ADMIN_URL', 'idm_api', 'idm_admin_url'),
+    ('sapcloud_idm_admin_user', 'SAP_IDM_ADMIN_USER', 'idm_api', 'idm_admin_user'),
+    ('sapcloud_idm_admin_password', 'SAP_IDM_ADMIN_PASSWORD', 'idm_api', 'idm_admin_password'),
 )
+# Module options the preflight modules speak of that no connection input feeds: what the user sets instead.
+OTHER_NAMES = {'use_etag': 'use_etag of the s4_comm_* modules', 'profile': 'sapcloud_profile'}
 
 # The choices among the settings, with their defaults, and where their allowed values are declared: the role
 # option (role, option) the setting feeds, whose argument spec (roles/<role>/meta/argument_specs.yml) lists them,
@@ -66,18 +72,18 @@ CHOICES = (
     ('sapcloud_idm_transport', 'file', ('idm_repository', 'idm_repository_transport')),
     ('sapcloud_idm_initial_load', 'once', ('idm_repository', 'idm_repository_initial_load')),
     ('sapcloud_preflight', 'first', ('first', 'always', 'never')),
-    ('sapcloud_ips_s4_authentication', 'basic', ('basic', 'certificate')),
+    ('sapcloud_ips_s4_authentication', 'basic', ('s4_communication', 's4_communication_authentication')),
 )
-ROLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'roles')
-_SPECS = {}
+
+
+def role_option(role, option):
+    """The declaration of option in the role's argument spec (its main entry point)."""
+    return role_specs(role)['main']['options'][option]
 
 
 def role_choices(role, option):
-    """The choices the role's argument spec declares for option (its main entry point)."""
-    if role not in _SPECS:
-        with open(os.path.join(ROLES, role, 'meta', 'argument_specs.yml')) as handle:
-            _SPECS[role] = yaml.safe_load(handle)['argument_specs']['main']['options']
-    return tuple(_SPECS[role][option]['choices'])
+    """The choices the role's argument spec declares for option."""
+    return tuple(role_option(role, option)['choices'])
 
 
 def allowed_values(declared, profiles):
@@ -87,6 +93,9 @@ def allowed_values(declared, profiles):
         return role_choices(*declared)
     return declared
 
+
+# The destination's (and the sci proxy system's) Authentication for each way IPS logs on to S/4HANA Cloud.
+AUTHENTICATION_TYPES = {'basic': 'BasicAuthentication', 'certificate': 'ClientCertificateAuthentication'}
 
 # Values a profile's proxy property may take from the settings: '{name}' in the profile data.
 PLACEHOLDER = re.compile(r'^\{([a-z0-9_]+)\}$')
@@ -135,6 +144,13 @@ def non_empty(**values):
     return dict((k, v) for k, v in values.items() if v not in (None, '', [], {}))
 
 
+def scenario_ids(profile):
+    """The IDs of a profile's scenarios. A profile the inventory got wrong is not refused here: the settings check
+    holds the scenarios against the s4_communication role's argument spec and names the problem."""
+    scenarios = profile.get('scenarios') if isinstance(profile, dict) else None
+    return [s['id'] for s in scenarios if isinstance(s, dict) and 'id' in s] if isinstance(scenarios, list) else []
+
+
 def profiles_of(builtin, inventory):
     """The built-in profiles with the inventory's sapcloud_profiles merged in (new profiles added)."""
     out = dict((name, merge(profile, (inventory or {}).get(name))) for name, profile in (builtin or {}).items())
@@ -176,6 +192,15 @@ def neo_urls(inputs, consumer, provider, host):
             raise AnsibleFilterError('Neo URL: %s' % exc)
         return '', ''
     return proxy, token
+
+
+def setting_names(infrastructure):
+    """Module option to what the user sets for it ('variable (ENVIRONMENT_VARIABLE)'), for the infrastructure in use
+    (client_id is the Neo OAuth client's on neo, the IAS administrator's on sci)."""
+    other = 'sci' if infrastructure == 'neo' else 'neo'
+    names = dict(OTHER_NAMES)
+    names.update((option, '%s (%s)' % (var, env_name)) for var, env_name, step, option in INPUTS if step != other)
+    return names
 
 
 def problems(choices, profiles, missing, host, infrastructure, ips_transport, idm_transport):
@@ -255,7 +280,7 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                                    inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant))
     steps_run = ['s4', infrastructure] + (['ips_api'] if ips_transport == 'api' else []) + (
         ['idm_api'] if idm_transport == 'api' else []) + ([] if certificate['s4_by_certificate'] else ['s4_basic'])
-    missing = [{'var': var, 'env': env_name} for var, env_name, step in INPUTS
+    missing = [{'var': var, 'env': env_name} for var, env_name, step, _option in INPUTS
                if step in steps_run and not inputs.given(var, env_name)]
     comm_user_base = inputs.get('sapcloud_comm_user_name', 'IDM_IPS_PROXY')
     comm_system_id = inputs.get('sapcloud_comm_system_id', 'IPS_PROXY')
@@ -265,8 +290,11 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
         + certificate['certificate_problems'],
         profiles=profiles,
         scenarios=profile.get('scenarios') or [],
-        all_scenarios=sorted(set(s['id'] for p in profiles.values() for s in p.get('scenarios') or [])),
-        worker_check_api=profile.get('worker_check_api', 'none'),
+        all_scenarios=sorted(set(i for p in profiles.values() for i in scenario_ids(p))),
+        # With certificate authentication the communication user has no password to ask with; verify.yml proves
+        # the chain instead.
+        worker_check_api='none' if certificate['ips_s4_auth'] == 'certificate' else profile.get('worker_check_api',
+                                                                                                'none'),
         ips_properties=proxy_properties(profiles, profile_name, inputs, values) if profile else {},
         secrets_dir=os.path.join(secrets_root, tenant), output_dir=output_dir, tenant_output_dir=tenant_output_dir,
         s4_api_url=s4_api_url, s4_roles_url=s4_roles_url,
@@ -274,7 +302,16 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                           api_password=inputs.get('sapcloud_s4_api_password'),
                           sap_client=inputs.get('sapcloud_s4_sap_client')), **certificate['s4_client_certificate']),
         ips_s4_auth=certificate['ips_s4_auth'], ips_certificate_file=certificate['ips_certificate_file'],
-        comm_user_base=comm_user_base, comm_system_id=comm_system_id,
+        # How the destination (neo) or the proxy system (sci) logs on to the tenant, and the certificate the chain
+        # check watches (none with basic authentication).
+        s4_authentication_type=AUTHENTICATION_TYPES[certificate['ips_s4_auth']],
+        comm_user_certificate=certificate['ips_certificate_file'] if certificate['ips_s4_auth'] == 'certificate'
+        else '',
+        certificate_expiry_days=inputs.get('sapcloud_certificate_expiry_days', role_option(
+            'chain_check', 'chain_check_certificate_expiry_days')['default']),
+        # A tenant that needs sap-client gets it through the destination property of that name.
+        destination_properties=non_empty(**{'sap-client': inputs.get('sapcloud_s4_sap_client')}),
+        comm_user_base=comm_user_base, comm_user_first=comm_user_base + '_A', comm_system_id=comm_system_id,
         destination_name=inputs.get('sapcloud_destination_name', 'S4HC_' + tenant.upper()),
         ips_system_name=inputs.get('sapcloud_ips_system_name', 'S4HANA Cloud ' + tenant),
         idm_repository_name=inputs.get('sapcloud_idm_repository_name', 'S4HC_' + tenant.upper()),
@@ -302,10 +339,15 @@ def integration_plan(variables, tenant, builtin_profiles, env=None):
                   'IPS -> S/4HANA Cloud authentication': certificate['ips_s4_auth']},
         teardown_manual=teardown_steps(infrastructure, ips_transport, idm_transport, client_id,
                                        truthy(inputs.get('sapcloud_teardown_shared', False))),
-        preflight_scenarios=[s['id'] for s in profile.get('scenarios') or []],
-        preflight_alternatives=dict((name, [s['id'] for s in p.get('scenarios') or []])
+        setting_names=setting_names(infrastructure),
+        preflight_scenarios=scenario_ids(profile),
+        preflight_alternatives=dict((name, scenario_ids(p))
                                     for name, p in profiles.items()),
     )
+    # The roles' inputs that follow from the inventory, checked against the roles' argument specs.
+    plan['inputs'] = step_inputs(plan, inputs.variables)
+    if not plan['problems']:
+        plan['problems'] = role_input_problems(plan['inputs'], inputs.variables, inventory_host)
     return plan
 
 
@@ -415,8 +457,30 @@ def integration_entries(plan, reports, ips_system_id='', given_system_id='', idm
     return entries
 
 
+def integration_logon_user(plan, user_name):
+    """The user the destination (neo) or the proxy system (sci) logs on with: the communication user with basic
+    authentication, none with a certificate."""
+    return user_name if plan['ips_s4_auth'] == 'basic' else ''
+
+
+def integration_worker_connection(plan, user_name, password=''):
+    """The S/4HANA Cloud connection of the worker check: the tenant's, as the integration's own communication user
+    (its arrangement grants the read) instead of the bootstrap user and its client certificate."""
+    out = dict((k, v) for k, v in plan['s4'].items() if not k.startswith('api_client_'))
+    out.update(api_user=user_name, api_password=password or '')
+    return out
+
+
+def integration_user_ready(check_mode, results=()):
+    """Whether a task may log on as the communication user: always in a real run; in check mode only when none of
+    results (the user's and the arrangements' tasks) would change it, as this run has not created it yet."""
+    return not check_mode or not any((r or {}).get('changed') for r in results or ())
+
+
 class FilterModule(object):
     def filters(self):
-        return {'integration_plan': integration_plan, 'integration_values': integration_values,
+        return {'integration_plan': integration_plan, 'integration_logon_user': integration_logon_user,
+                'integration_worker_connection': integration_worker_connection,
+                'integration_user_ready': integration_user_ready, 'integration_values': integration_values,
                 'integration_ips_system_id': integration_ips_system_id, 'integration_entries': integration_entries,
                 'integration_manual': integration_manual}

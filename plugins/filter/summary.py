@@ -145,6 +145,17 @@ def summary(hosts, check_mode=False):
                 headline=headline(totals, check_mode))
 
 
+def summary_host(entries, host, tenant, values=None, failure=None):
+    """One host's report for summary: its entries, and the failed task as one more entry when the host failed."""
+    failure = failure or {}
+    entries = list(entries or [])
+    if failure:
+        entries.append({'system': failure.get('role') or 'playbook', 'object': 'failed task',
+                        'name': failure.get('task'), 'changed': False, 'actions': [], 'outcome': 'failed',
+                        'next_step': failure.get('message')})
+    return dict(host=host, tenant=tenant, entries=entries, values=values or {}, failed=bool(failure))
+
+
 VERDICTS = ('confirmed', 'different', 'unknown')
 
 
@@ -212,6 +223,7 @@ def preflight_stops(facts, results=None):
 class FilterModule(object):
 
     def filters(self):
-        return {'summary': summary, 'close_steps': close_steps, 'preflight': preflight, 'preflight_row': preflight_row,
+        return {'summary': summary, 'summary_host': summary_host, 'close_steps': close_steps, 'preflight': preflight,
+                'preflight_row': preflight_row,
                 'preflight_tenant_rows': preflight_tenant_rows, 'preflight_stops': preflight_stops,
                 'ips_file_step': ips_file_step}

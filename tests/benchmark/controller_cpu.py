@@ -1,7 +1,8 @@
 """Controller CPU of a no-op integrate.yml run: CPU seconds per host-task above an empty play, and the share of it
 spent templating, measured with a CPU-time stack sampler on the main process and on every worker.
 
-    python tests/benchmark/controller_cpu.py [TENANTS]       # 10 by default; prints the figures
+    python tests/benchmark/controller_cpu.py [TENANTS] [--tasks]   # 10 tenants by default; prints the figures
+                                                                     # (--tasks: and the costliest tasks)
 
 The sampler (SIGPROF every SAMPLE_S of CPU time, in ansible-playbook's main process and in each forked task
 worker) counts a sample as templating when any frame of the stack is in ansible's templating code or Jinja2.
@@ -11,6 +12,7 @@ prints the same figures in its profile section.
 
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -29,6 +31,7 @@ class Sampler:
     def __init__(self, out_dir):
         self.out_dir = out_dir
         self.total = self.templating = 0
+        self.task = ''
 
     def start(self):
         self.total = self.templating = 0
@@ -46,8 +49,13 @@ class Sampler:
 
     def dump(self):
         signal.setitimer(signal.ITIMER_PROF, 0, 0)
-        with open(os.path.join(self.out_dir, '%d.json' % os.getpid()), 'w') as handle:
-            json.dump({'total': self.total, 'templating': self.templating}, handle)
+        # A forked worker's resource usage starts at zero: this is the CPU of its one task on one host.
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        path = os.path.join(self.out_dir, '%d.json' % os.getpid())
+        with open(path + '.part', 'w') as handle:  # renamed when complete: a reader never sees half a file
+            json.dump({'total': self.total, 'templating': self.templating, 'task': self.task,
+                       'cpu': usage.ru_utime + usage.ru_stime}, handle)
+        os.rename(path + '.part', path)
 
 
 def sampled_playbook(out_dir, argv):
@@ -61,6 +69,7 @@ def sampled_playbook(out_dir, argv):
 
     def sampled_run(self):
         sampler.start()  # interval timers are not inherited across fork
+        sampler.task = self._task.get_name()
         try:
             return run_worker(self)
         finally:
@@ -73,8 +82,9 @@ def sampled_playbook(out_dir, argv):
     return main()
 
 
-def measure(cmd, env, cwd):
-    """(CPU seconds of the run's processes, samples, templating samples) of one sampled ansible-playbook run."""
+def measure(cmd, env, cwd, tasks=None):
+    """(CPU seconds of the run's processes, samples, templating samples) of one sampled ansible-playbook run; tasks,
+    when a dict, gets each task's worker CPU seconds and templating samples, summed over the hosts."""
     out_dir = tempfile.mkdtemp(prefix='sampler-')
     probe = ('import resource, subprocess, sys\n'
              'rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n'
@@ -86,11 +96,16 @@ def measure(cmd, env, cwd):
     if rc != '0':
         raise SystemExit('sampled run failed (rc %s): %s' % (rc, ' '.join(cmd)))
     total = templating = 0
-    for name in os.listdir(out_dir):
+    for name in [n for n in os.listdir(out_dir) if n.endswith('.json')]:
         with open(os.path.join(out_dir, name)) as handle:
             data = json.load(handle)
         total += data['total']
         templating += data['templating']
+        if tasks is not None and data.get('task'):
+            cost = tasks.setdefault(data['task'], [0.0, 0, 0])
+            cost[0] += data['cpu']
+            cost[1] += data['total']
+            cost[2] += data['templating']
     return float(cpu), total, templating
 
 
@@ -106,8 +121,9 @@ def host_tasks(bench, playbook, run_dir, tenants):
     return count
 
 
-def controller_cpu(bench, tenants):
-    """(CPU s a host-task above an empty play, templating share of it, host-tasks) of a no-op integrate.yml run."""
+def controller_cpu(bench, tenants, tasks=None):
+    """(CPU s a host-task above an empty play, templating share of it, host-tasks) of a no-op integrate.yml run;
+    tasks, when a dict, gets the worker CPU of each task of the last measured run (see measure)."""
     playbook = os.path.join(bench.repo, 'playbooks', 'integrate.yml')
     empty = os.path.join(bench.work, 'empty-cpu.yml')
     with open(empty, 'w') as handle:
@@ -120,7 +136,9 @@ def controller_cpu(bench, tenants):
         results = []
         for attempt in range(3):  # pylint: disable=unused-variable
             cmd = bench.command(path, run_dir, tenants)[1:]
-            results.append(measure(cmd, bench.env(run_dir), bench.repo))
+            if tasks is not None:
+                tasks.clear()
+            results.append(measure(cmd, bench.env(run_dir), bench.repo, tasks if name == 'integrate' else None))
         runs[name] = sorted(results)[1]  # the median by CPU seconds
     cpu, total, templating = runs['integrate']
     base_cpu, base_total, base_templating = runs['empty']
@@ -139,10 +157,14 @@ def main():
         sys.exit(sampled_playbook(sys.argv[2], sys.argv[3:]))
     sys.path.insert(0, HERE)
     from bench import Bench  # pylint: disable=import-outside-toplevel
-    tenants = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    args = [a for a in sys.argv[1:] if a != '--tasks']
+    tenants = int(args[0]) if args else 10
+    tasks = {} if '--tasks' in sys.argv else None
     bench = Bench(tenants=tenants)
     try:
-        print(cpu_line(*controller_cpu(bench, tenants), tenants=tenants))
+        print(cpu_line(*controller_cpu(bench, tenants, tasks), tenants=tenants))
+        for name, (cpu, total, templating) in sorted((tasks or {}).items(), key=lambda i: -i[1][0])[:8]:
+            print('  %6.3f s worker CPU, templating %3.0f%%: %s' % (cpu, 100.0 * templating / max(1, total), name))
     finally:
         bench.stop()
 

@@ -41,7 +41,7 @@ def fallbacks():
         names.update(re.findall(r"environ\[\s*'([A-Z0-9_]+)'\s*\]", text))
         # The playbooks' plan (plugins/filter/integration.py): a variable and the environment variable behind it.
         names.update(re.findall(r"given\('sapcloud_[a-z0-9_]+', '([A-Z0-9_]+)'", text))
-        names.update(re.findall(r"\('sapcloud_[a-z0-9_]+', '([A-Z0-9_]+)', '[a-z0-9_]+'\)", text))
+        names.update(re.findall(r"\('sapcloud_[a-z0-9_]+', '([A-Z0-9_]+)', (?:'[a-z0-9_]+'|None), '[a-z0-9_]+'\)", text))
     for path in glob.glob(os.path.join(REPO, 'playbooks', '**', '*.yml'), recursive=True) + \
             glob.glob(os.path.join(REPO, 'roles', '**', '*.yml'), recursive=True):
         names.update(re.findall(r"lookup\('ansible\.builtin\.env', '([A-Z0-9_]+)'", read(path)))

@@ -267,6 +267,28 @@ def test_a_wrong_setting_fails_before_any_request(ansible, emulator, tmp_path):
     assert emulator.requests() == 0
 
 
+def test_a_role_input_the_role_refuses_fails_before_any_request_naming_the_variable(ansible, emulator, tmp_path):
+    """The plan checks every role input that follows from the inventory against the role's own argument spec, and
+    the settings check reports it; integrate.yml's roles skip their own check, so this is where a bad value must stop
+    the run."""
+    emulator.reset_stats()
+    run = play(ansible, tmp_path, 'integrate.yml', limit='s4_t1', extra={'sapcloud_certificate_expiry_days': 'soon'})
+    assert run.rc != 0 and emulator.requests() == 0
+    failed = [r for r in run.results if r['failed']]
+    assert [r['task'] for r in failed] == ['Check the settings'], run.output[-3000:]
+    message = failed[0]['result']['msg']
+    assert 'role chain_check (main)' in message and "'chain_check_certificate_expiry_days'" in message, message
+    assert 'The value comes from sapcloud_certificate_expiry_days.' in message, message
+    # A value the plan derives (here a profile's scenarios from the inventory's sapcloud_profiles) is named as
+    # derived.
+    run = play(ansible, tmp_path, 'integrate.yml', limit='s4_t1',
+               extra={'sapcloud_profiles': {'guide': {'scenarios': 'SAP_COM_0093'}}})
+    assert run.rc != 0 and emulator.requests() == 0
+    message = [r for r in run.results if r['failed']][0]['result']['msg']
+    assert "role s4_communication (main)" in message and 's4_communication_scenarios' in message, message
+    assert 'derived from the sapcloud_* settings' in message, message
+
+
 def test_a_failed_shared_task_is_named_for_every_tenant(ansible, emulator, tmp_path):
     """The shared OAuth client task runs once, for the first tenant, and its failure fails every tenant; Ansible names
     the failed task only to the tenant it ran for. Every tenant's final failure and the summary still name it."""

@@ -91,3 +91,17 @@ def test_the_ips_file_step_speaks_of_the_inventory_variable():
     # The api transport, or a standalone use of the role, keeps the module's words.
     assert ips_file_step({'next_step': 'x'}, 'v', 'h') == 'x'
     assert ips_file_step(dict(given, changed=False), '', 'h') == given['next_step']
+
+
+def test_a_host_report_with_and_without_a_failure():
+    from ansible_collections.sapcloud.identity.plugins.filter.summary import summary, summary_host
+    entry = {'system': 'S/4HANA Cloud', 'object': 'communication user', 'name': 'U_A', 'changed': False}
+    ok = summary_host([entry], 's4_t1', 't1', {'API URL': 'https://x'})
+    assert ok == {'host': 's4_t1', 'tenant': 't1', 'entries': [entry], 'values': {'API URL': 'https://x'},
+                  'failed': False}
+    failed = summary_host([entry], 's4_t2', 't2', None, {'task': 'Ensure the user', 'message': 'HTTP 500'})
+    assert failed['failed'] and failed['values'] == {} and failed['entries'][0] == entry
+    assert failed['entries'][1] == {'system': 'playbook', 'object': 'failed task', 'name': 'Ensure the user',
+                                    'changed': False, 'actions': [], 'outcome': 'failed', 'next_step': 'HTTP 500'}
+    report = summary([ok, failed])
+    assert report['failed'] == ['s4_t2'] and report['open'] == ['t2: HTTP 500']
