@@ -23,16 +23,20 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import ch
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError, HttpClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import (ODataService, any_of,
     describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import declared
 
 COMM_USER_SERVICE = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
 COMM_SYSTEM_SERVICE = '/sap/opu/odata4/sap/aps_com_cs_a4c_odata/srvd_a2x/sap/aps_com_cs_a4c_odata/0001'
 COMM_ARRANGEMENT_SERVICE = '/sap/opu/odata4/sap/aps_com_ca_a4c_odata/srvd_a2x/sap/aps_com_ca_a4c_odata/0001'
 
+SERVICES = (('communication users', COMM_USER_SERVICE), ('communication systems', COMM_SYSTEM_SERVICE),
+            ('communication arrangements', COMM_ARRANGEMENT_SERVICE))
+
 USERS = 'CommunicationUsers'
 SYSTEMS = 'CommunicationSystems'
 ARRANGEMENTS = 'CommunicationArrangements'
-SYSTEM_EXPAND = 'InboundUsers,OutboundUsers'
-ARRANGEMENT_EXPAND = 'InboundServices,InboundUser,OutboundServices,OutboundUser,Properties'
+SYSTEM_EXPAND = ','.join(sorted(declared(SYSTEMS)[1]))
+ARRANGEMENT_EXPAND = ','.join(sorted(declared(ARRANGEMENTS)[1]))
 # Write-only fields: never returned, masked in diffs.
 SECRET_FIELDS = ('Password',)
 AUTH_METHODS = ('basic', 'x509', 'none', 'oauth2', 'oauth2_mtls', 'sso2', 'oauth1')
@@ -231,9 +235,10 @@ class S4Client:
 
     def __init__(self, params):
         self.http = s4_http(params, error_parser=describe_odata_error)
-        query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
+        # The only place that adds sap-client: every request of the three services carries it when it is set.
+        self.query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
         use_etag = params.get('use_etag', True)
-        services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=query))
+        services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=self.query))
                         for name, path in (('users', COMM_USER_SERVICE), ('systems', COMM_SYSTEM_SERVICE),
                                            ('arrangements', COMM_ARRANGEMENT_SERVICE)))
         self.etags = {}
@@ -280,3 +285,25 @@ class S4Client:
             service.update(path, body, self.etags.get(path))
         else:
             service.create(path, body)
+
+    # ---- reads s4_preflight needs besides those of the writers ----
+
+    def metadata(self, path, answers=None):
+        """The response to GET <path>/$metadata, path one of SERVICES. answers: the statuses that come back as a
+        response instead of failing (the preflight's first request names the cause of a refusal itself)."""
+        return self.http.request('GET', path + '/$metadata', params=self.query, headers={'Accept': 'application/xml'},
+                                 ok=answers)
+
+    def some_users(self, top=1):
+        """Up to `top` communication users as the server sends them, OData annotations (ETags) included."""
+        return self.users.service.list(USERS, top=top)
+
+    def scenarios_in_use(self):
+        """The scenarios of every arrangement on the tenant (an arrangement proves its scenario is offered)."""
+        return set(a.get('CommunicationScenarioID')
+                   for a in self.arrangements.service.list(ARRANGEMENTS, select='CommunicationScenarioID'))
+
+    def scenarios_listed(self, entity_set):
+        """The scenarios a value-help entity set of the arrangement service lists."""
+        return set(s.get('CommunicationScenarioID')
+                   for s in self.arrangements.service.list(entity_set, select='CommunicationScenarioID'))
