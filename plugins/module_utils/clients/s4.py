@@ -118,6 +118,11 @@ def check_password(value, parameter):
         raise ValidationError('%s must have %s; %s' % (parameter, PASSWORD_RULE, ', '.join(problems)))
 
 
+def sap_client_query(params):
+    """The query every request to the tenant carries: sap-client when the option sets it (made here only)."""
+    return {'sap-client': params['sap_client']} if params.get('sap_client') else None
+
+
 def s4_http(params, **kwargs):
     """The HTTP session of one tenant, for the connection options checked first: Basic auth as api_user, or the
     client certificate (mutual TLS) when one is given."""
@@ -235,8 +240,7 @@ class S4Client:
 
     def __init__(self, params):
         self.http = s4_http(params, error_parser=describe_odata_error)
-        # The only place that adds sap-client: every request of the three services carries it when it is set.
-        self.query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
+        self.query = sap_client_query(params)  # on every request of the three services
         use_etag = params.get('use_etag', True)
         services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=self.query))
                         for name, path in (('users', COMM_USER_SERVICE), ('systems', COMM_SYSTEM_SERVICE),
