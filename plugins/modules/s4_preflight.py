@@ -162,11 +162,11 @@ def first_request(client, facts, params):
         response = client.metadata(SERVICES[0][1], answers=(200, 400, 401, 403, 404, 500))
     except ApiError as exc:
         text = str(exc)
-        if 'SSL' in text or 'certificate' in text.lower():
+        if exc.unanswered == 'tls':
             facts.add('API host reachable', 'HTTPS answer from %s' % host, 'reached', 'confirmed')
             facts.add('TLS certificate trusted', 'a certificate the controller trusts', text, 'different',
                       'SAPCLOUD_CA_PATH (or ca_path) to the CA that issued the tenant certificate')
-        elif 'proxy' in text.lower():
+        elif exc.unanswered == 'proxy':
             facts.add('HTTP proxy', 'the proxy of HTTPS_PROXY/NO_PROXY passes requests to %s' % host, text,
                       'different', 'HTTPS_PROXY and NO_PROXY of the controller (or the AWX job environment)')
         else:
