@@ -316,14 +316,15 @@ actions:
 
 import time
 
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (
+    DesiredRepository, IdmAdminClient, JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, csv_view, idm_argument_spec,
+    is_repository_csv, render_csv, server_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import scrub
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, run_hand_off
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (JOB_FAILED, JOB_RUNNING,
-    SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec, is_repository_csv, render_csv,
-    server_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import scrub
 
 CSV_MODE = 0o600
 POLL_FIRST = 0.2

@@ -210,16 +210,16 @@ actions:
 
 import json
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK, dumps
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (HandOffFile, check_transport,
-    run_hand_off)
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (IpsAdminClient, check_system_id,
-    check_system_name, credential_reset, ips_argument_spec, normalize_credentials, normalize_properties,
-    parse_transformation, render_json, scim_base_url, system_document)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, check_transport
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
+    IpsAdminClient, check_system_id, check_system_name, credential_reset, ips_argument_spec, normalize_credentials,
+    normalize_properties, parse_transformation, render_json, scim_base_url, system_document)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK, dumps
 
 KEYS = fmt.SYSTEM_KEYS
 CREDENTIAL_PREFIX = 'credential_properties.'

@@ -82,14 +82,14 @@ query_result:
   sample: [{name: S4HC proxy, id: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b}]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_admin
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (IpsAdminClient, ips_argument_spec,
-    scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
+    IpsAdminClient, ips_argument_spec, scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
+    compile_query, info_result, query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 

@@ -99,10 +99,10 @@ query_result:
   sample: [SAP_COM_0093]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
+    compile_query, info_result, query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 
 def read_arrangements(module):

@@ -74,10 +74,10 @@ query_result:
   sample: [IPS_COMM_USER]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
+    compile_query, info_result, query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 
 def read_users(module):

@@ -138,13 +138,13 @@ facts:
 import difflib
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.edmx import MetadataError, parse
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import certificate_facts
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import SERVICES, S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import certificate_facts
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import ARRANGEMENT_ITEMS, USED
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.edmx import MetadataError, parse
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 # A logon page that comes with HTTP 200 (an ICF node that answers browsers) is a failed logon all the same.
 LOGON_PAGE = re.compile(r'<html.*(logon|log on|anmeldung)', re.I | re.S)

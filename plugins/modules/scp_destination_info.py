@@ -67,12 +67,12 @@ query_result:
   type: raw
 '''
 
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
+    cf_argument_spec, check_destination_name, check_destination_scope, destination_client,
+    destination_scope_argument_spec, neo_argument_spec, public)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
+    compile_query, info_result, query_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (check_destination_name,
-    check_destination_scope, cf_argument_spec, destination_client, destination_scope_argument_spec, neo_argument_spec,
-    public)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
 
 
 def argument_spec():

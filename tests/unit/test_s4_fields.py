@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import body, declared, undeclared
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import client as http_client
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols import http_client
 
 from test_s4_modules import PASSWORD, run_module, tenant  # noqa: F401  pylint: disable=unused-import
 

@@ -21,14 +21,14 @@ import io
 import re
 from urllib.parse import urlsplit
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (ContractClient, check_transport,
-    read_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
+    ContractClient, check_transport, read_text)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import check_system_id, default_token_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK, decode_json
 
 # The collection's own contract for repositories and their initial load (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/idm/v1'
