@@ -295,8 +295,8 @@ def ensure_arrangement(module):
     arrangements = client.arrangements
     # Expand only the item navigations this task sends: their shapes are unconfirmed, and a tenant that does not
     # declare them refuses the $expand.
-    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + [nav for nav in ARRANGEMENT_ITEMS
-                                                                       if desired.get(nav) is not None])
+    sent_items = [nav for nav in ARRANGEMENT_ITEMS if desired.get(nav) is not None]
+    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + sent_items)
     known, system = (params['known'], params['system']) if params['state'] == 'present' else (None, None)
     if known and known.get('UUID') and (known.get('CommunicationScenarioID'), known.get('CommunicationSystemID')) == (
             params['scenario_id'], params['system_id']):
