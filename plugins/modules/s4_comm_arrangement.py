@@ -197,7 +197,8 @@ actions:
 import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
-    S4Client, check_limit, s4_argument_spec)
+    ARRANGEMENTS, S4Client, check_limit, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import ARRANGEMENT_ITEMS, body
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
@@ -205,9 +206,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_c
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 # Services and properties, sent inside the arrangement's create and update (a deep update the server merges by
-# key). Navigation, key of its items; the item shapes are UNCONFIRMED (take them from the tenant's $metadata).
-ITEMS = [Children(nav, key, inline=True) for nav, key in (('InboundServices', 'ID'), ('OutboundServices', 'ID'),
-                                                          ('Properties', 'Name'))]
+# key, the first property each declares); the item shapes are UNCONFIRMED (take them from the tenant's $metadata).
+ITEMS = [Children(nav, fields[0], inline=True) for nav, fields in ARRANGEMENT_ITEMS.items()]
 BINDINGS = {'InboundUser': 'bind_inbound_user', 'OutboundUser': 'bind_outbound_user'}
 
 
@@ -295,8 +295,8 @@ def ensure_arrangement(module):
     arrangements = client.arrangements
     # Expand only the item navigations this task sends: their shapes are unconfirmed, and a tenant that does not
     # declare them refuses the $expand.
-    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + [nav for nav in ('InboundServices',
-                                   'OutboundServices', 'Properties') if desired.get(nav) is not None])
+    sent_items = [nav for nav in ARRANGEMENT_ITEMS if desired.get(nav) is not None]
+    arrangements.expand = ','.join(['InboundUser', 'OutboundUser'] + sent_items)
     known, system = (params['known'], params['system']) if params['state'] == 'present' else (None, None)
     if known and known.get('UUID') and (known.get('CommunicationScenarioID'), known.get('CommunicationSystemID')) == (
             params['scenario_id'], params['system_id']):
@@ -320,6 +320,7 @@ def ensure_arrangement(module):
     desired.update(CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'],
                    Name=params['name'] or (params['scenario_id'] if current is None else None))
     desired.update((b, {'CommunicationSystem%sUUID' % b: uuid}) for b, uuid in bindings.items() if uuid is not None)
+    desired = body(ARRANGEMENTS, **desired)
 
     def bind(binding):
         def write(arrangement, value):

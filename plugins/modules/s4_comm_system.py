@@ -221,7 +221,8 @@ actions:
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_host_name, check_port
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
-    AUTH_METHODS, S4Client, SECRET_FIELDS, check_limit, s4_argument_spec)
+    AUTH_METHODS, S4Client, SECRET_FIELDS, SYSTEMS, check_limit, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import body
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
@@ -260,8 +261,8 @@ def validate(params):
 def desired_system(params, user_ids):
     """The system with its user lists in the server's shape; a list of None is left as it is."""
     inbound, outbound = params['inbound_users'], params['outbound_users']
-    return dict(
-        ID=params['system_id'], Name=params['name'] or params['system_id'], HostName=params['host_name'],
+    return body(
+        SYSTEMS, ID=params['system_id'], Name=params['name'] or params['system_id'], HostName=params['host_name'],
         TCPPort=params['port'], IsInboundOnly=params['inbound_only'], LogicalSystemID=params['logical_system_id'],
         BusinessSystemID=params['business_system_id'],
         InboundUsers=None if inbound is None else [

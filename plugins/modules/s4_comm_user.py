@@ -176,9 +176,10 @@ actions:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
-    S4Client, SECRET_FIELDS, check_limit, check_password, s4_argument_spec)
+    S4Client, SECRET_FIELDS, USERS, check_limit, check_password, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import (
     UserCertificates, ensure_certificates)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import body
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import load_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
@@ -205,14 +206,14 @@ def ensure_user(module):
         ensure.absent(current, client.users.delete)
         return ensure.result(user_id=current['ID'] if current else '', user={})
 
-    desired = {'Name': params['name'], 'Description': params['description'], 'Password': params['password']}
     if current is None:
         for option in ('description',) + (() if wanted else ('password',)):
             if not params[option]:
                 raise ValidationError('%s is required to create communication user %s%s' % (
                     option, params['name'], ' (or certificates, for a user that logs on with one)'
                     if option == 'password' else ''))
-        desired['Type'] = 'customer_communication'
+    desired = body(USERS, Name=params['name'], Description=params['description'], Password=params['password'],
+                   Type='customer_communication' if current is None else None)
     user = ensure.present(current, desired, client.users.create, client.users.update, write_only=SECRET_FIELDS,
                           update_password=params['update_password'], confirm=confirm)
     if wanted is None:

@@ -12,7 +12,8 @@ module: s4_preflight
 short_description: Check what the collection assumes about an SAP S/4HANA Cloud tenant, reading only
 version_added: 0.2.0
 description:
-  - Read-only check of one tenant before the first integration run. Makes at most six GET requests and no write.
+  - Read-only check of one tenant before the first integration run. Makes at most six GET requests and no write,
+    four when the tenant declares no concurrency control and lists every scenario needed in its metadata.
   - The first request (the C($metadata) of the communication user service) settles reachability, TLS, the logon
     of O(api_user) and whether C(sap-client) is needed. It is never repeated on 401, so a wrong password costs
     one failed logon, not a lock (S/4HANA Cloud locks a communication user after three).
@@ -137,32 +138,14 @@ facts:
 import difflib
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
-    COMM_ARRANGEMENT_SERVICE, COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import SERVICES, S4Client, s4_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import certificate_facts
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import ARRANGEMENT_ITEMS, USED
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.edmx import MetadataError, parse
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
-SERVICES = (('communication users', COMM_USER_SERVICE), ('communication systems', COMM_SYSTEM_SERVICE),
-            ('communication arrangements', COMM_ARRANGEMENT_SERVICE))
-# What s4_comm_user, s4_comm_system and s4_comm_arrangement send and read, per entity set: properties, and
-# navigations with the properties of their targets. Keep in step with those modules.
-USED = {
-    'CommunicationUsers': (('ID', 'Name', 'Type', 'Description', 'Password', 'LockStatus', 'PasswordStatus'), {}),
-    'CommunicationSystems': (('UUID', 'ID', 'Name', 'HostName', 'TCPPort', 'IsInboundOnly', 'LogicalSystemID',
-                              'BusinessSystemID'),
-                             {'InboundUsers': ('UUID', 'CommunicationUserID', 'AuthenticationMethod'),
-                              'OutboundUsers': ('UUID', 'Name', 'AuthenticationMethod', 'Password')}),
-    'InboundUsers': (('UUID', 'CommunicationSystemUUID', 'CommunicationUserID', 'AuthenticationMethod'), {}),
-    'OutboundUsers': (('UUID', 'CommunicationSystemUUID', 'Name', 'AuthenticationMethod', 'Password'), {}),
-    'CommunicationArrangements': (('UUID', 'CommunicationScenarioID', 'CommunicationSystemID', 'Name'),
-                                  {'InboundUser': ('CommunicationSystemInboundUserUUID',),
-                                   'OutboundUser': ('CommunicationSystemOutboundUserUUID',)}),
-}
-# Sent (and read) only when the run sets the matching s4_comm_arrangement option; their shapes are UNCONFIRMED.
-ITEMS = {'InboundServices': ('ID', 'Status'), 'OutboundServices': ('ID', 'Status'), 'Properties': ('Name', 'Value')}
 # A logon page that comes with HTTP 200 (an ICF node that answers browsers) is a failed logon all the same.
 LOGON_PAGE = re.compile(r'<html.*(logon|log on|anmeldung)', re.I | re.S)
 LOGON_CAUSES = ('SAP answers all three alike with its logon page: (1) a wrong password: check {password}; '
@@ -176,15 +159,14 @@ def first_request(client, facts, params):
     user = params['api_user']
     host = params['api_url']
     try:
-        response = client.http.request('GET', COMM_USER_SERVICE + '/$metadata', params=client_query(params),
-                                       headers={'Accept': 'application/xml'}, ok=(200, 400, 401, 403, 404, 500))
+        response = client.metadata(SERVICES[0][1], answers=(200, 400, 401, 403, 404, 500))
     except ApiError as exc:
         text = str(exc)
-        if 'SSL' in text or 'certificate' in text.lower():
+        if exc.unanswered == 'tls':
             facts.add('API host reachable', 'HTTPS answer from %s' % host, 'reached', 'confirmed')
             facts.add('TLS certificate trusted', 'a certificate the controller trusts', text, 'different',
                       'SAPCLOUD_CA_PATH (or ca_path) to the CA that issued the tenant certificate')
-        elif 'proxy' in text.lower():
+        elif exc.unanswered == 'proxy':
             facts.add('HTTP proxy', 'the proxy of HTTPS_PROXY/NO_PROXY passes requests to %s' % host, text,
                       'different', 'HTTPS_PROXY and NO_PROXY of the controller (or the AWX job environment)')
         else:
@@ -229,21 +211,14 @@ def first_request(client, facts, params):
     return response.text
 
 
-def client_query(params):
-    return {'sap-client': params['sap_client']} if params.get('sap_client') else None
-
-
-def metadata_of(client, params, path, text=None):
-    if text is None:
-        text = client.http.request('GET', path + '/$metadata', params=client_query(params),
-                                   headers={'Accept': 'application/xml'}).text
-    return parse(text)
+def metadata_of(client, path, text=None):
+    return parse(client.metadata(path).text if text is None else text)
 
 
 def compare_items(facts, sets, types, sent):
     """The arrangement's service and property items: different only where this run sends them."""
     declared = (sets.get('CommunicationArrangements') or {}).get('navigations') or {}
-    for nav, properties in ITEMS.items():
+    for nav, properties in ARRANGEMENT_ITEMS.items():
         fact = 'CommunicationArrangements/%s items' % nav
         problems = ['navigation not declared'] if nav not in declared else \
             missing(properties, types.get(declared[nav], {'properties': {}})['properties'])
@@ -317,20 +292,18 @@ def compare_lengths(facts, sets, values):
 
 
 def concurrency(facts, client, sets, params):
-    """Whether If-Match is required (metadata) and whether entities carry ETags (one read)."""
+    """Whether If-Match is required (metadata) and, only then, whether entities carry ETags (one read)."""
     required = sorted(name for name in USED if (sets.get(name) or {}).get('concurrency'))
-    query = dict(client_query(params) or {}, **{'$top': '1'})
-    body = client.http.get_json(COMM_USER_SERVICE + '/CommunicationUsers', params=query)
-    rows = (body or {}).get('value') or []
-    carried = 'entities carry ETags' if any('@odata.etag' in r for r in rows) else \
-        ('no ETag on the entity read' if rows else 'no entity to read')
     # The modules send If-Match with the ETag they read (use_etag, default true), so a tenant that requires it is
     # served as it is; only use_etag=false, or a required ETag the entities do not carry, would make writes fail.
     fact = 'If-Match required (Core.OptimisticConcurrency)'
     expected = 'If-Match sent where required (use_etag: %s)' % ('true' if params['use_etag'] else 'false')
     if not required:
-        facts.add(fact, expected, 'not declared; %s' % carried, 'confirmed')
+        facts.add(fact, expected, 'not declared', 'confirmed')
         return
+    rows = client.some_users(top=1)
+    carried = 'entities carry ETags' if any('@odata.etag' in r for r in rows) else \
+        ('no ETag on the entity read' if rows else 'no entity to read')
     found = 'required on %s; %s' % (', '.join(required), carried)
     if not params['use_etag']:
         facts.add(fact, expected, found, 'different', '%s: true (the default)' % facts.name('use_etag'))
@@ -341,31 +314,25 @@ def concurrency(facts, client, sets, params):
         facts.add(fact, expected, found, 'confirmed')
 
 
-def scenarios(facts, client, sets, types, params):
+def scenarios(facts, client, sets, params):
     """Scenarios offered: from a value-help entity set keyed by CommunicationScenarioID when the tenant declares
-    one, and from the arrangements that exist (an arrangement proves its scenario)."""
+    one, and, for those it does not list, from the arrangements that exist (an arrangement proves its scenario)."""
     if not params['scenarios']:
         return
-    query = client_query(params) or {}
-    existing = client.http.get_json(COMM_ARRANGEMENT_SERVICE + '/CommunicationArrangements',
-                                    params=dict(query, **{'$select': 'CommunicationScenarioID'}))
-    in_use = set(a.get('CommunicationScenarioID') for a in (existing or {}).get('value') or [])
     value_help = next((name for name, info in sorted(sets.items())
                        if name != 'CommunicationArrangements' and info['keys'] == ['CommunicationScenarioID']), None)
-    offered = None
-    if value_help:
-        listed = client.http.get_json(COMM_ARRANGEMENT_SERVICE + '/' + value_help,
-                                      params=dict(query, **{'$select': 'CommunicationScenarioID'}))
-        offered = set(s.get('CommunicationScenarioID') for s in (listed or {}).get('value') or [])
-    known = in_use | (offered or set())
+    offered = client.scenarios_listed(value_help) if value_help else None
+    in_use = set()
+    if not all(scenario in (offered or ()) for scenario in params['scenarios']):
+        in_use = client.scenarios_in_use()
     for scenario in params['scenarios']:
         fact = 'scenario %s offered' % scenario
-        if scenario in known:
-            facts.add(fact, 'offered', 'offered (%s)' % ('has an arrangement' if scenario in in_use else value_help),
-                      'confirmed')
+        if scenario in (offered or ()):
+            facts.add(fact, 'offered', 'offered (%s)' % value_help, 'confirmed')
+        elif scenario in in_use:
+            facts.add(fact, 'offered', 'offered (has an arrangement)', 'confirmed')
         elif offered is not None:
-            fact_set = alternative(params, known)
-            facts.add(fact, 'offered', 'not in %s' % value_help, 'different', fact_set)
+            facts.add(fact, 'offered', 'not in %s' % value_help, 'different', alternative(params, offered | in_use))
         else:
             facts.add(fact, 'offered', 'no arrangement yet and no scenario list in the metadata', 'unknown',
                       'look it up in the Display Communication Scenarios app')
@@ -394,7 +361,7 @@ def preflight(module):
     sets, types = {}, {}
     for (label, path), text in zip(SERVICES, (first, None, None)):
         try:
-            found_sets, found_types = metadata_of(client, params, path, text)
+            found_sets, found_types = metadata_of(client, path, text)
         except MetadataError as exc:
             facts.add('$metadata of the %s service' % label, 'CSDL XML', str(exc), 'different',
                       'no setting: this tenant does not serve the SAP_COM_0A48 metadata the modules rely on')
@@ -405,7 +372,7 @@ def preflight(module):
     compare_items(facts, sets, types, params['arrangement_items'])
     compare_lengths(facts, sets, params['values'])
     concurrency(facts, client, sets, params)
-    scenarios(facts, client, sets, types, params)
+    scenarios(facts, client, sets, params)
     certificate_facts(facts, sets)  # issue 19: what the tenant declares for certificate authentication
     return dict(changed=False, facts=facts.rows)
 

@@ -94,9 +94,17 @@ def test_three_tenants_on_neo_with_the_guide_profile(ansible, emulator, tmp_path
     emulator.reset()
     fresh = landscape(emulator)
 
+    emulator.reset_stats()
     first = ok(play(ansible, tmp_path, 'integrate.yml'))
     assert changed(first) == 1 + 6 * len(TENANTS)  # the shared role assignment, then user, system, arrangements,
     # destination, proxy system and repository per tenant
+    # OData requests of a first run on S/4 (docs/performance.md): the alternating users 1; the first-contact
+    # preflight 4 (three $metadata, the scenario list); the user 2 (read, create); the system 4 (read, create, its
+    # inbound and outbound user); no read of a new system's arrangements; per arrangement a read and a create
+    # (SAP_COM_0066 once more with the outbound user after CM_APS_CA/027): 5. The worker check (SOAP) comes on top.
+    stats = emulator.stats()['hosts']
+    odata = dict((t, sum(n for call, n in stats[t]['paths'].items() if '/sap/opu/odata4/' in call)) for t in TENANTS)
+    assert odata == dict((t, 16) for t in TENANTS), stats['s4_t1']['paths']
     for tenant in TENANTS:
         assert users(emulator, tenant) == [USER_A]
         assert arrangement_users(emulator, tenant) == [USER_A]

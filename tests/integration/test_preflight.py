@@ -268,3 +268,29 @@ def test_the_client_idm_uses_gets_a_token_or_is_named(module, emulator):
     assert fact['verdict'] == 'different' and fact['found'] == 'HTTP 401'
     assert 'sapcloud_ias_client_secret (SAP_IPS_CLIENT_SECRET)' in fact['set'] and 'Access Proxy System API' in fact['set']
     assert state_writes(emulator) == 0 and emulator.requests() == 2
+
+
+def test_users_and_arrangements_are_read_only_when_the_metadata_leaves_a_fact_open(module, emulator):
+    """Four reads on a tenant that declares no concurrency control and lists every scenario needed: the three
+    $metadata and the scenario list. Required If-Match adds the user read that shows whether entities carry ETags;
+    a scenario the list lacks adds the read of the arrangements in use."""
+    conn = {'api_url': emulator.url('s4_t1'), 'api_user': DEMO['s4_admin_user'],
+            'api_password': DEMO['s4_admin_password'], 'scenarios': ['SAP_COM_0A48', 'SAP_COM_0093']}
+
+    def reads(**faults):
+        emulator.reset()
+        for action, options in faults.items():
+            emulator.fault(host='s4_t1', action=action, **options)
+        try:
+            result = module.task(S4, conn, log=True)
+        finally:
+            emulator.reset()
+        assert [f for f in result.data['facts'] if f['verdict'] != 'confirmed'] == [], result.data
+        return sorted(e['path'].split('/0001/')[-1] for e in result.requests_log if e['host'] == 's4_t1')
+
+    metadata = ['$metadata'] * 3
+    assert reads() == metadata + ['CommunicationScenarios']
+    assert reads(enforce_etag={'enabled': True}) == metadata + ['CommunicationScenarios', 'CommunicationUsers']
+    # SAP_COM_0A48 missing from the list, but its arrangement (the caller's own) proves it is offered.
+    assert reads(metadata={'offered_scenarios': ['SAP_COM_0093']}) == \
+        metadata + ['CommunicationArrangements', 'CommunicationScenarios']

@@ -188,3 +188,24 @@ def test_http_against_the_https_port_is_explained_in_one_attempt(tls_ansible, tm
         counter.stop()
     assert_clean_failure(run, 'GET', 'answers with TLS: use https:// instead of http://')
     assert counter.connections == 2
+
+
+def test_the_preflight_names_an_unanswered_first_request_by_its_cause(tls_emulator, tls_ansible):
+    """s4_preflight words the cause the HTTP client names (ApiError.unanswered): an untrusted certificate, a proxy
+    that does not pass the request, or no answer at all; each is one fact that differs."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(('127.0.0.1', 0))
+        closed = probe.getsockname()[1]
+
+    def different(env=None, **options):
+        run = tls_ansible.task('sapcloud.identity.s4_preflight', dict(s4_connection(tls_emulator), **options), env=env)
+        assert not run.failed, run.msg
+        return dict((f['fact'], f) for f in run.data['facts'] if f['verdict'] == 'different')
+
+    untrusted = different()
+    assert list(untrusted) == ['TLS certificate trusted'] and CERT_ERROR in untrusted['TLS certificate trusted']['found']
+    proxied = different(env={'HTTPS_PROXY': 'http://127.0.0.1:%d' % closed, 'NO_PROXY': '', 'no_proxy': ''},
+                        ca_path=tls_emulator.ca_path)
+    assert list(proxied) == ['HTTP proxy'], proxied
+    assert list(different(api_url='https://127.0.0.1:%d' % closed)) == ['API host reachable']
+    assert requests_to(tls_emulator, HOST) == 0

@@ -16,6 +16,7 @@ import re
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import (
     check_base_url, check_length, check_sap_client, require)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_fields import declared
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option, tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, HttpClient
@@ -26,11 +27,14 @@ COMM_USER_SERVICE = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_c
 COMM_SYSTEM_SERVICE = '/sap/opu/odata4/sap/aps_com_cs_a4c_odata/srvd_a2x/sap/aps_com_cs_a4c_odata/0001'
 COMM_ARRANGEMENT_SERVICE = '/sap/opu/odata4/sap/aps_com_ca_a4c_odata/srvd_a2x/sap/aps_com_ca_a4c_odata/0001'
 
+SERVICES = (('communication users', COMM_USER_SERVICE), ('communication systems', COMM_SYSTEM_SERVICE),
+            ('communication arrangements', COMM_ARRANGEMENT_SERVICE))
+
 USERS = 'CommunicationUsers'
 SYSTEMS = 'CommunicationSystems'
 ARRANGEMENTS = 'CommunicationArrangements'
-SYSTEM_EXPAND = 'InboundUsers,OutboundUsers'
-ARRANGEMENT_EXPAND = 'InboundServices,InboundUser,OutboundServices,OutboundUser,Properties'
+SYSTEM_EXPAND = ','.join(sorted(declared(SYSTEMS)[1]))
+ARRANGEMENT_EXPAND = ','.join(sorted(declared(ARRANGEMENTS)[1]))
 # Write-only fields: never returned, masked in diffs.
 SECRET_FIELDS = ('Password',)
 AUTH_METHODS = ('basic', 'x509', 'none', 'oauth2', 'oauth2_mtls', 'sso2', 'oauth1')
@@ -110,6 +114,11 @@ def check_password(value, parameter):
         problems.append('it contains a comma')
     if problems:
         raise ValidationError('%s must have %s; %s' % (parameter, PASSWORD_RULE, ', '.join(problems)))
+
+
+def sap_client_query(params):
+    """The query every request to the tenant carries: sap-client when the option sets it (made here only)."""
+    return {'sap-client': params['sap_client']} if params.get('sap_client') else None
 
 
 def s4_http(params, **kwargs):
@@ -229,9 +238,9 @@ class S4Client:
 
     def __init__(self, params):
         self.http = s4_http(params, error_parser=describe_odata_error)
-        query = {'sap-client': params['sap_client']} if params.get('sap_client') else None
+        self.query = sap_client_query(params)  # on every request of the three services
         use_etag = params.get('use_etag', True)
-        services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=query))
+        services = dict((name, ODataService(self.http, path, use_etag=use_etag, params=self.query))
                         for name, path in (('users', COMM_USER_SERVICE), ('systems', COMM_SYSTEM_SERVICE),
                                            ('arrangements', COMM_ARRANGEMENT_SERVICE)))
         self.etags = {}
@@ -278,3 +287,25 @@ class S4Client:
             service.update(path, body, self.etags.get(path))
         else:
             service.create(path, body)
+
+    # ---- reads s4_preflight needs besides those of the writers ----
+
+    def metadata(self, path, answers=None):
+        """The response to GET <path>/$metadata, path one of SERVICES. answers: the statuses that come back as a
+        response instead of failing (the preflight's first request names the cause of a refusal itself)."""
+        return self.http.request('GET', path + '/$metadata', params=self.query, headers={'Accept': 'application/xml'},
+                                 ok=answers)
+
+    def some_users(self, top=1):
+        """Up to `top` communication users as the server sends them, OData annotations (ETags) included."""
+        return self.users.service.list(USERS, top=top)
+
+    def scenarios_in_use(self):
+        """The scenarios of every arrangement on the tenant (an arrangement proves its scenario is offered)."""
+        return set(a.get('CommunicationScenarioID')
+                   for a in self.arrangements.service.list(ARRANGEMENTS, select='CommunicationScenarioID'))
+
+    def scenarios_listed(self, entity_set):
+        """The scenarios a value-help entity set of the arrangement service lists."""
+        return set(s.get('CommunicationScenarioID')
+                   for s in self.arrangements.service.list(entity_set, select='CommunicationScenarioID'))

@@ -17,7 +17,7 @@ __metaclass__ = type
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import s4_http
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import s4_http, sap_client_query
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, describe_error
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.odata import (
     ODataService, any_of, describe_odata_error)
@@ -77,7 +77,7 @@ class BusinessUserQuery:
     def __init__(self, params):
         self.http = s4_http(params, error_parser=describe_soap_error, headers={'Accept': 'text/xml'})
         self.path = params['service_path']
-        self.params = {'sap-client': params['sap_client']} if params.get('sap_client') else None
+        self.params = sap_client_query(params)
 
     def workers(self, ids):
         found = {}
@@ -125,8 +125,7 @@ class BusinessPartners:
 
     def __init__(self, params):
         http = s4_http(params, error_parser=describe_odata_error)
-        self.service = ODataService(http, BUSINESS_PARTNER_SERVICE, version=2,
-                                    params={'sap-client': params['sap_client']} if params.get('sap_client') else None)
+        self.service = ODataService(http, BUSINESS_PARTNER_SERVICE, version=2, params=sap_client_query(params))
         self.worker_roles = params['worker_roles']
 
     def workers(self, ids):

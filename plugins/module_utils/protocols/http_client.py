@@ -67,7 +67,11 @@ def retry_delay_scale():
 
 
 class ApiError(Exception):
-    """Any failed call: method, URL path, status, the server's message and SAP's transaction id."""
+    """Any failed call: method, URL path, status, the server's message and SAP's transaction id. A call that got no
+    HTTP answer also names its cause in `unanswered`: 'tls' (the server's certificate not trusted, or the client
+    certificate refused), 'proxy' or 'connection' (anything else, a port that does not speak HTTPS included)."""
+
+    unanswered = None
 
     def __init__(self, message, method=None, url=None, status=None, transaction_id=None, retriable=False, code=None,
                  subject=None):
@@ -376,6 +380,7 @@ class HttpClient:
         """ApiError for a request that got no HTTP answer; retriable unless every attempt would fail alike."""
         reason = connection_reason(exc)
         retriable = isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+        cause = 'proxy' if isinstance(exc, requests.exceptions.ProxyError) else 'connection'
         if isinstance(exc, requests.exceptions.SSLError):
             # A failed TLS check fails the same way on every attempt.
             retriable = False
@@ -383,10 +388,12 @@ class HttpClient:
                 text = ('TLS handshake failed (%s): the port does not speak HTTPS; use http:// or the HTTPS port'
                         % reason)
             elif self.client_cert and refused_client_certificate(exc):
+                cause = 'tls'
                 text = ('TLS handshake failed (%s): the server did not accept the client certificate %s; check that '
                         'a certificate authority the server trusts issued it, that it is still valid and, for '
                         'S/4HANA Cloud, that it is uploaded to the communication user' % (reason, self.client_cert[0]))
             else:
+                cause = 'tls'
                 text = 'TLS verification failed (%s): %s' % (reason, TLS_HINT)
         elif isinstance(exc, requests.exceptions.Timeout):
             text = ('connection error: no answer in time (%s); the timeout of %g s (option timeout or '
@@ -399,7 +406,9 @@ class HttpClient:
                     % (urlsplit(url).netloc, reason))
         else:
             text = 'connection error: %s' % reason
-        return ApiError(scrub(text, self.secrets), method, url, retriable=retriable, subject=subject)
+        error = ApiError(scrub(text, self.secrets), method, url, retriable=retriable, subject=subject)
+        error.unanswered = cause  # for a caller that words the cause itself (s4_preflight's first request)
+        return error
 
     def error(self, method, url, response, subject=None):
         msg, code, txn = self.error_parser(response)
