@@ -314,20 +314,16 @@ actions:
   elements: str
 '''
 
-import time
-
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import scrub
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, run_hand_off
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (JOB_FAILED, JOB_RUNNING,
-    SECRET_FIELDS, DesiredRepository, IdmAdminClient, csv_view, idm_argument_spec, is_repository_csv, render_csv,
-    server_view)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (IdmAdminClient, idm_argument_spec,
+    render_csv)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm_repository_model import (CSV_MODE, CSV_WHAT,
+    SECRET_FIELDS, DesiredRepository, csv_view, is_repository_csv, load_failure, load_not_needed, running_load,
+    server_view, wait_for_load)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
-
-CSV_MODE = 0o600
-POLL_FIRST = 0.2
-POLL_MAX = 5.0
 
 
 def argument_spec():
@@ -379,14 +375,10 @@ def apply_api(module, desired):
     current = client.find(p['name'])
     ensure = Ensure(module, SECRET_FIELDS)
     if p['state'] == 'absent':
-        ensure.absent(server_view(current), lambda _: client.delete(current['id']))
+        client.absent(ensure, current, server_view)
         return ensure.result(repository_id=current['id'] if current else None)
 
-    held = set((current or {}).get('encryptedConstants') or [])
-    # Encrypted constants cannot be read back: sent on create, when one is new, or with update_password=always.
-    update_password = 'always' if any(k not in held for k in desired.secrets()) else p['update_password']
-    target = desired.document(current)
-    target.update(id=(current or {}).get('id'), encryptedConstants=sorted(held | set(desired.secrets())))
+    update_password = desired.password_policy(current)
 
     def create(_target):
         return client.create(desired.document(send_secrets=True))
@@ -394,8 +386,8 @@ def apply_api(module, desired):
     def replace(_target):
         return client.replace(current['id'], desired.document(current, send_secrets=update_password == 'always'))
 
-    repo, _changed = ensure.replace(current, target, replace, write_only=SECRET_FIELDS, update_password=update_password,
-                                    create=create, view=server_view)
+    repo, _changed = ensure.replace(current, desired.target(current), replace, write_only=SECRET_FIELDS,
+                                    update_password=update_password, create=create, view=server_view)
     load = initial_load(module, client, repo, ensure, desired) if p['initial_load'] != 'never' else None
     return ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=load)
 
@@ -403,25 +395,19 @@ def apply_api(module, desired):
 def initial_load(module, client, repo, ensure, desired):
     """Start the load when the input asks for one, wait for it within the timeout and report it."""
     p = module.params
-    status = repo.get('initialLoad') or {}
-    job = status.get('lastJob')
-    running = job is not None and job.get('status') == JOB_RUNNING
-    if not running:
-        if p['initial_load'] == 'once' and status.get('lastSucceeded'):
-            return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
+    job = running_load(repo)
+    if job is None:
+        skipped = load_not_needed(repo, p['initial_load'])
+        if skipped:
+            return skipped
         view = ensure.outcome(server_view(repo))
         job = ensure.write('initial_load', view, view, client.start_initial_load, repo['id'])
         if job is None:  # check mode
             return {'status': 'would start'}
-    deadline = time.time() + p['initial_load_timeout']
-    delay = POLL_FIRST
-    while job.get('status') == JOB_RUNNING and time.time() < deadline:
-        time.sleep(min(delay, max(deadline - time.time(), 0)))
-        delay = min(delay * 2, POLL_MAX)
-        job = client.job(repo['id'], job['id'])
-    if job.get('status') == JOB_FAILED or job.get('status') == JOB_RUNNING and p['initial_load_timeout'] > 0:
-        reason = job.get('message') if job.get('status') == JOB_FAILED else \
-            'still running after %d seconds; a later run with initial_load=once waits for it' % p['initial_load_timeout']
+    job_id = job['id']
+    job = wait_for_load(job, lambda: client.job(repo['id'], job_id), p['initial_load_timeout'])
+    reason = load_failure(job, p['initial_load_timeout'])
+    if reason:
         result = ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=job)
         module.fail_json(msg=scrub('initial load of repository %r failed: %s' % (p['name'], reason),
                                    desired.secrets().values()), **result)
@@ -431,40 +417,16 @@ def initial_load(module, client, repo, ensure, desired):
 def apply_file(module, desired):
     p = module.params
     ensure = Ensure(module, SECRET_FIELDS)
-    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, 'a repository CSV', p['force'])
+    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, CSV_WHAT, p['force'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)
         return ensure.result(path=p['dest'], next_step='Delete the repository %r in the IDM admin UI by hand (IDM has '
                                                        'no API for it).' % p['name'])
-    constants = dict(desired.constants)
-    if not p['include_secrets']:
-        for name in fmt.ENCRYPTED_CONSTANTS:
-            constants.pop(name, None)
     hand_off.ensure(ensure, render_csv(p['name'], desired.description() or '', p['repository_type'], p['disabled'],
-                                       constants))
-    repo = desired.document()
-    repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
-    repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
-    return ensure.result(path=p['dest'], repository=repo,
-                         next_step=file_next_step(p, constants, ensure.has_planned('update')),
+                                       desired.file_constants()))
+    return ensure.result(path=p['dest'], repository=desired.file_document(),
+                         next_step=desired.file_next_step(ensure.has_planned('update')),
                          initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
-
-
-def file_next_step(p, constants, rewritten):
-    encrypted = [c for c in fmt.ENCRYPTED_CONSTANTS if c in constants]
-    steps = ['In the IDM admin UI (System Configuration > Repositories), import %s as a new SCIM repository (the '
-             'exact import menu is UNCONFIRMED).' % p['dest']]
-    if rewritten:
-        steps.append('If the repository is in IDM already, change its constants there by hand instead (the diff shows '
-                     'which).')
-    if encrypted:
-        steps.append('Check that IDM took the encrypted constants %s from the clear text (UNCONFIRMED; how to check '
-                     'is in docs/ips-idm-contract.md); if not, enter them by hand.' % ', '.join(encrypted))
-    else:
-        steps.append('Enter the encrypted constants (AUTH_PASSWORD at least) by hand: they are not in the file.')
-    if p['initial_load'] != 'never':
-        steps.append('Then start the initial load: the repository\'s Jobs tab, the initial load job, Run now.')
-    return ' '.join(steps)
 
 
 def main():
