@@ -99,29 +99,21 @@ query_result:
   sample: [SAP_COM_0093]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
 
 
-def read_arrangements(module):
-    params = module.params
-    query = compile_query(module)
+def read_arrangements(params):
     entity_set = S4Client(params).arrangements
     if not params['with_items']:
         entity_set.expand = 'InboundUser,OutboundUser'
-    arrangements = entity_set.list(
+    return entity_set.list(
         CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'], Name=params['name'])
-    return info_result(query, 'arrangements', arrangements)
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'),
-                             name=dict(type='str'), with_items=dict(type='bool', default=True),
-                             **query_argument_spec()),
-                        supports_check_mode=True)
-    run(module, read_arrangements)
+    run_info(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'), name=dict(type='str'),
+                  with_items=dict(type='bool', default=True)), 'arrangements', read_arrangements)
 
 
 if __name__ == '__main__':

@@ -82,21 +82,13 @@ query_result:
   sample: [IPS_SYSTEM]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
 
 
-def read_systems(module):
-    query = compile_query(module)
-    return info_result(query, 'systems', S4Client(module.params).systems.list(ID=module.params['system_id']))
-
-
 def main():
-    module = new_module(dict(s4_argument_spec(), system_id=dict(type='str'), **query_argument_spec()),
-                        supports_check_mode=True)
-    run(module, read_systems)
+    run_info(dict(s4_argument_spec(), system_id=dict(type='str')), 'systems',
+             lambda params: S4Client(params).systems.list(ID=params['system_id']))
 
 
 if __name__ == '__main__':

@@ -74,21 +74,13 @@ query_result:
   sample: [IPS_COMM_USER]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (compile_query, info_result,
-    query_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
 
 
-def read_users(module):
-    query = compile_query(module)
-    users = S4Client(module.params).users.list(Name=module.params['name'])
-    return info_result(query, 'users', users)
-
-
 def main():
-    module = new_module(dict(s4_argument_spec(), name=dict(type='str'), **query_argument_spec()), supports_check_mode=True)
-    run(module, read_users)
+    run_info(dict(s4_argument_spec(), name=dict(type='str')), 'users',
+             lambda params: S4Client(params).users.list(Name=params['name']))
 
 
 if __name__ == '__main__':
