@@ -209,18 +209,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - sapcloud.identity.idm
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_idm
+extends_documentation_fragment: [sapcloud.identity.idm, sapcloud.identity.common, sapcloud.identity.attributes,
+  sapcloud.identity.attributes.group_idm]
 notes:
   - Encrypted constants are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_system
   - module: sapcloud.identity.ips_proxy_check
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''

@@ -18,14 +18,9 @@ description:
     (C(docs/ips-idm-contract.md)), which today only the collection's emulator implements, like
     M(sapcloud.identity.idm_repository) with C(transport=api).
   - Encrypted constants are returned by name only, never with their values.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.idm
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_idm
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.idm, sapcloud.identity.common, sapcloud.identity.query,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_idm]
 options:
   name:
     description:

@@ -118,19 +118,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_ips
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_ips]
 notes:
   - Credential properties are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_check
   - module: sapcloud.identity.idm_repository
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''

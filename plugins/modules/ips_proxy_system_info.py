@@ -18,15 +18,9 @@ description:
     (C(docs/ips-idm-contract.md)), which today only the collection's emulator implements, like
     M(sapcloud.identity.ips_proxy_system) with C(transport=api).
   - Credential properties are returned by name only, never with their values.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_ips
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 options:
   name:
     description:

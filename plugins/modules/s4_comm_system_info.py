@@ -15,18 +15,9 @@ description:
   - Lists the communication systems of a tenant with their inbound and outbound users, or the one with a given
     system ID, through the Communication Management Integration API (scenario C(SAP_COM_0A48), OData V4 service
     C(aps_com_cs_a4c_odata)). Makes one request.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
-  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
-    service metadata, so check them against the tenant's C($metadata) if a field is missing.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_s4]
 options:
   system_id:
     description:

@@ -16,16 +16,10 @@ description:
     SAP code, not in SAP's help documentation) or in the Cloud Foundry Destination service (documented).
   - C(Password) and every property whose name contains C(password) or C(secret) (any case) are removed.
   - On Cloud Foundry a listing is one request; on Neo it is one request for the names plus one per destination.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.common
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.btp_cf
-  - sapcloud.identity.btp_destination
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo, sapcloud.identity.btp_cf,
+  sapcloud.identity.btp_destination, sapcloud.identity.query, sapcloud.identity.attributes.info,
+  sapcloud.identity.attributes.group_btp]
 options:
   name:
     description:

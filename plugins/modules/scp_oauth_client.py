@@ -27,13 +27,9 @@ description:
     is retried after 5, 15 and 45 seconds.
   - I(state=absent) removes the role assignments. The registration itself can only be deleted in the cockpit;
     the module warns about it.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.common
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo, sapcloud.identity.attributes,
+  sapcloud.identity.attributes.group_btp]
 options:
   client_id:
     description:
