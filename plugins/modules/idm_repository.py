@@ -180,28 +180,12 @@ options:
         O(initial_load=once) waits for that load instead of starting another. Use it with C(until) to poll.
     type: int
     default: 900
-  transport:
-    description:
-      - V(file) writes the CSV to O(dest). An admin imports it in the IDM admin UI.
-      - V(api) calls the collection's own REST contract at O(idm_admin_url). No SAP system offers it.
-    type: str
-    choices: [api, file]
-    default: file
   dest:
     description:
       - CSV file to write with O(transport=file). It gets mode C(0600) because it holds secrets, and it is
         rewritten only when its content would change. It is written to a temporary file in the same directory and
         renamed.
-      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a repository CSV as this
-        module writes it, a regular file (a symbolic link is never followed) and owned by the user the task runs as.
-        Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
-  force:
-    description:
-      - Replace or remove O(dest) even when it is not this module's CSV, is a symbolic link (the link itself is
-        replaced, never the file it points to) or belongs to another user.
-    type: bool
-    default: false
   state:
     description:
       - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
@@ -209,8 +193,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment: [sapcloud.identity.idm, sapcloud.identity.common, sapcloud.identity.attributes,
-  sapcloud.identity.attributes.group_idm]
+extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.idm, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_idm]
 notes:
   - Encrypted constants are masked in the diff and never returned.
 seealso:
@@ -313,7 +297,8 @@ actions:
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import scrub
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (HandOffFile,
+    hand_off_argument_spec, run_hand_off)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (IdmAdminClient, idm_argument_spec,
     render_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm_repository_model import (CSV_MODE, CSV_WHAT,
@@ -356,11 +341,9 @@ def argument_spec():
         include_secrets=dict(type='bool', default=True, no_log=False),
         initial_load=dict(type='str', default='once', choices=['once', 'always', 'never']),
         initial_load_timeout=dict(type='int', default=900),
-        transport=dict(type='str', default='file', choices=['api', 'file']),
-        dest=dict(type='path'),
-        force=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    spec.update(hand_off_argument_spec())
     spec.update(idm_argument_spec())
     return spec
 

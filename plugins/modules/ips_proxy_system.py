@@ -85,27 +85,11 @@ options:
     description:
       - The write transformation, as a dict or as JSON text. Compared by meaning. Not compared when not given.
     type: raw
-  transport:
-    description:
-      - V(file) writes the IPS import JSON to O(dest). An admin imports it in the IPS console.
-      - V(api) calls the collection's own REST contract at O(ips_admin_url). No SAP system offers it.
-    type: str
-    choices: [api, file]
-    default: file
   dest:
     description:
       - File to write with O(transport=file). It is rewritten only when its content would change, so the file is
         byte-stable for the same input. It is written to a temporary file in the same directory and renamed.
-      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a proxy system JSON document
-        as this module writes it, a regular file (a symbolic link is never followed) and owned by the user the task
-        runs as. Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
-  force:
-    description:
-      - Replace or remove O(dest) even when it is not this module's document, is a symbolic link (the link itself is
-        replaced, never the file it points to) or belongs to another user.
-    type: bool
-    default: false
   system_id:
     description:
       - With O(transport=file), the ID that IPS gave the system when the admin imported the file. The module then
@@ -118,8 +102,8 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.admin, sapcloud.identity.common,
-  sapcloud.identity.attributes, sapcloud.identity.attributes.group_ips]
+extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.ips, sapcloud.identity.ips.admin,
+  sapcloud.identity.common, sapcloud.identity.attributes, sapcloud.identity.attributes.group_ips]
 notes:
   - Credential properties are masked in the diff and never returned.
 seealso:
@@ -129,7 +113,9 @@ author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''
-- name: Write the IPS import file for the S/4HANA Cloud proxy (Neo, destination based)
+- name: >-
+    Write the IPS import file for the S/4HANA Cloud proxy (Neo, destination based); once the admin has imported it,
+    run again with the ID IPS gave the system to get its SCIM URL
   sapcloud.identity.ips_proxy_system:
     name: S4HC proxy
     description: S/4HANA Cloud my123456 for IDM
@@ -139,17 +125,7 @@ EXAMPLES = r'''
       ips.date.variable.format: yyyy-MM-dd
     transport: file
     dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
-
-- name: Same system, once the admin imported it and noted its new ID
-  sapcloud.identity.ips_proxy_system:
-    name: S4HC proxy
-    destination_name: S4HC_IPS
-    properties:
-      s4hana.cloud.api.version: "1"
-      ips.date.variable.format: yyyy-MM-dd
-    transport: file
-    dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
-    system_id: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
+    system_id: "{{ imported_system_id | default(omit) }}"  # for example 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
     proxy_url: https://ipsproxyabcd1234-idmconsumer.hana.ondemand.com
   register: proxy
 
@@ -204,7 +180,8 @@ actions:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (HandOffFile,
+    hand_off_argument_spec, run_hand_off)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (IpsAdminClient, ips_argument_spec,
     render_json, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips_system_model import (FILE_MODE, FILE_WHAT,
@@ -223,12 +200,10 @@ def argument_spec():
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         read_transformation=dict(type='raw'),
         write_transformation=dict(type='raw'),
-        transport=dict(type='str', default='file', choices=['api', 'file']),
-        dest=dict(type='path'),
-        force=dict(type='bool', default=False),
         system_id=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    spec.update(hand_off_argument_spec())
     spec.update(ips_argument_spec())
     return spec
 

@@ -86,30 +86,31 @@ notes:
 '''
 
 EXAMPLES = r'''
-- name: IDM's OAuth client for the IPS proxy (registered by hand once), with role IPS_PROXY_USER
-  sapcloud.identity.scp_oauth_client:
-    landscape_host: hana.ondemand.com
-    consumer_subaccount: idmconsumer
-    provider_subaccount: ipsprovider
-    platform_client_id: "{{ neo_platform_client_id }}"
-    platform_client_secret: "{{ neo_platform_client_secret }}"
-    client_id: idm-ipsproxy-client
-    client_secret: "{{ idm_oauth_client_secret }}"
-  register: ips_client
+- name: IDM's OAuth client for the IPS proxy (registered by hand once)
+  hosts: localhost
+  module_defaults:
+    group/sapcloud.identity.btp:  # the Neo connection, once for every BTP task of the play
+      landscape_host: hana.ondemand.com
+      consumer_subaccount: idmconsumer
+      platform_client_id: "{{ neo_platform_client_id }}"
+      platform_client_secret: "{{ neo_platform_client_secret }}"
+  tasks:
+    - name: Prove the registration and give the client role IPS_PROXY_USER
+      sapcloud.identity.scp_oauth_client:
+        provider_subaccount: ipsprovider
+        client_id: idm-ipsproxy-client
+        client_secret: "{{ idm_oauth_client_secret }}"
+      register: ips_client
 
-- name: IDM constants for the proxy
-  ansible.builtin.debug:
-    msg: "token URL {{ ips_client.token_url }}, SCIM {{ ips_client.scim_url }}"
+    - name: IDM constants for the proxy
+      ansible.builtin.debug:
+        msg: "token URL {{ ips_client.token_url }}, SCIM {{ ips_client.scim_url }}"
 
-- name: Take the role away again
-  sapcloud.identity.scp_oauth_client:
-    landscape_host: hana.ondemand.com
-    consumer_subaccount: idmconsumer
-    provider_subaccount: ipsprovider
-    platform_client_id: "{{ neo_platform_client_id }}"
-    platform_client_secret: "{{ neo_platform_client_secret }}"
-    client_id: idm-ipsproxy-client
-    state: absent
+    - name: Take the role away again
+      sapcloud.identity.scp_oauth_client:
+        provider_subaccount: ipsprovider
+        client_id: idm-ipsproxy-client
+        state: absent
 '''
 
 RETURN = r'''

@@ -223,6 +223,15 @@ class ContractClient:
         return ensure.absent(view(current), lambda _view: self.delete(current['id']))
 
 
+def hand_off_argument_spec():
+    """Options of the sapcloud.identity.hand_off doc fragment; each module documents dest itself."""
+    return dict(
+        transport=dict(type='str', default='file', choices=['api', 'file']),
+        dest=dict(type='path'),
+        force=dict(type='bool', default=False),
+    )
+
+
 def check_admin(params, admin, why):
     """The options <admin>_url, _user and _password of the collection's own REST contract."""
     names = tuple(admin + suffix for suffix in ('_url', '_user', '_password'))
