@@ -28,7 +28,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import ch
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import tls_options
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (HttpClient, create_confirmed,
     decode_json)
 
@@ -246,15 +246,3 @@ def check_transport(params, admin):
     else:
         require(params, ('dest',), 'with transport=file')
         check_dest(params['dest'])
-
-
-def run_hand_off(argument_spec, desired, apply_api, apply_file):
-    """main() of a module with the two transports: desired(params) validates the input before any request, then
-    apply_api or apply_file(module, desired) makes it so."""
-    module = new_module(argument_spec, supports_check_mode=True)
-
-    def body(module):
-        apply = apply_api if module.params['transport'] == 'api' else apply_file
-        return apply(module, desired(module.params))
-
-    run(module, body)
