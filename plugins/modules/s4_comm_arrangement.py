@@ -69,7 +69,7 @@ options:
       - Inbound services to switch on or off. Services not listed are left as they are.
     type: list
     elements: dict
-    suboptions:
+    suboptions: &service_options  # outbound_services takes the same
       id:
         description: Service ID.
         type: str
@@ -84,15 +84,7 @@ options:
         inactive. Services not listed are left as they are.
     type: list
     elements: dict
-    suboptions:
-      id:
-        description: Service ID.
-        type: str
-        required: true
-      active:
-        description: Whether the service is active.
-        type: bool
-        default: true
+    suboptions: *service_options
   properties:
     description:
       - Arrangement properties, as a dict of name to value or as a list of dicts with keys C(name) and C(value).
