@@ -301,8 +301,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (IdmAdminClient, idm_argument_spec,
     render_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm_repository_model import (CSV_MODE, CSV_WHAT,
-    SECRET_FIELDS, DesiredRepository, csv_view, is_repository_csv, load_failure, load_not_needed, running_load,
-    server_view, wait_for_load)
+    SECRET_FIELDS, DesiredRepository, csv_view, is_repository_csv, load_failure, running_load, server_view,
+    skipped_load, wait_for_load)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.hand_off import run_hand_off
 
@@ -376,7 +376,7 @@ def initial_load(module, client, repo, ensure, desired):
     p = module.params
     job = running_load(repo)
     if job is None:
-        skipped = load_not_needed(repo, p['initial_load'])
+        skipped = skipped_load(repo, p['initial_load'])
         if skipped:
             return skipped
         view = ensure.outcome(server_view(repo))

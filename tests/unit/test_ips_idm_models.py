@@ -204,6 +204,6 @@ def test_which_load_to_follow():
     assert repo_model.running_load({'initialLoad': {'lastJob': done}}) is None
     assert repo_model.running_load({}) is None
     loaded = {'initialLoad': {'lastJob': done, 'lastSucceeded': '2026-01-01T00:00:00Z'}}
-    assert 'loaded before' in repo_model.load_not_needed(loaded, 'once')['message']
-    assert repo_model.load_not_needed(loaded, 'always') is None
-    assert repo_model.load_not_needed({'initialLoad': {'lastJob': None}}, 'once') is None
+    assert 'loaded before' in repo_model.skipped_load(loaded, 'once')['message']
+    assert repo_model.skipped_load(loaded, 'always') is None
+    assert repo_model.skipped_load({'initialLoad': {'lastJob': None}}, 'once') is None

@@ -258,8 +258,8 @@ def running_load(repository):
     return job if job is not None and job.get('status') == JOB_RUNNING else None
 
 
-def load_not_needed(repository, initial_load):
-    """Why no load is started (initial_load=once and a load succeeded before), as the job to report, or None."""
+def skipped_load(repository, initial_load):
+    """The report of a load that is not started (initial_load=once and a load succeeded before), or None."""
     status = repository.get('initialLoad') or {}
     if initial_load == 'once' and status.get('lastSucceeded'):
         return dict(status.get('lastJob') or {}, message='not started: the repository was loaded before '
