@@ -7,18 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-def action_group(group):
-    """The attribute action_group of a module in group/sapcloud.identity.<group> (meta/runtime.yml)."""
-    return r'''
-attributes:
-  action_group:
-    description: Use C(group/sapcloud.identity.%s) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - sapcloud.identity.%s
-''' % (group, group)
-
-
 class ModuleDocFragment(object):
     """Module attributes: check and diff mode (DOCUMENTATION for modules that change things, INFO for those that
     only read) and the action group of each system (the groups of meta/runtime.yml).
@@ -47,7 +35,38 @@ attributes:
     support: N/A
 '''
 
-    GROUP_S4 = action_group('s4')
-    GROUP_BTP = action_group('btp')
-    GROUP_IPS = action_group('ips')
-    GROUP_IDM = action_group('idm')
+    GROUP_S4 = r'''
+attributes:
+  action_group:
+    description: Use C(group/sapcloud.identity.s4) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.s4
+'''
+
+    GROUP_BTP = r'''
+attributes:
+  action_group:
+    description: Use C(group/sapcloud.identity.btp) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.btp
+'''
+
+    GROUP_IPS = r'''
+attributes:
+  action_group:
+    description: Use C(group/sapcloud.identity.ips) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.ips
+'''
+
+    GROUP_IDM = r'''
+attributes:
+  action_group:
+    description: Use C(group/sapcloud.identity.idm) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - sapcloud.identity.idm
+'''

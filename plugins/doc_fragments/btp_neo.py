@@ -6,8 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.doc_options import client_certificate_options
-
 
 class ModuleDocFragment(object):
     """Connection options for SAP BTP, Neo environment."""
@@ -73,11 +71,3 @@ notes:
     before it expires; a token without a positive C(expires_in) is never written to the cache. When a server
     answers 401 to a cached token, the token is dropped, one new token is requested and the call is repeated once.
 '''
-
-    # The certificate of the Neo OAuth client that scp_oauth_client proves (instead of its secret).
-    OAUTH_CLIENT_CERT = 'options:' + client_certificate_options(
-        'SAP_NEO_OAUTH_CLIENT',
-        'PEM file with the X.509 certificate of an OAuth client that logs on with a certificate instead of a secret. '
-        'The token request then sends O(client_id) in the form body and the certificate by mutual TLS.',
-        'SAP documents only client id and secret for this token endpoint; whether it accepts a certificate is not '
-        'confirmed (C(docs/support-matrix.md)).')

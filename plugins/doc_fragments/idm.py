@@ -6,12 +6,28 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.doc_options import contract_admin_options
-
 
 class ModuleDocFragment(object):
 
     # The collection's own management contract for IDM (no SAP system offers it).
-    DOCUMENTATION = 'options:' + contract_admin_options(
-        'idm_admin', 'SAP_IDM_ADMIN', 'IDM repositories and their initial load', 'SAP Identity Management 8.0',
-        'idm_repository_info')
+    DOCUMENTATION = r'''
+options:
+  idm_admin_url:
+    description:
+      - Base URL of a server that implements the collection's own REST contract for IDM repositories and their
+        initial load (C(docs/ips-idm-contract.md)). SAP Identity Management 8.0 has no such API; today only the
+        collection's emulator implements it.
+      - Required with C(transport=api), and by M(sapcloud.identity.idm_repository_info).
+      - If not set, the value of the E(SAP_IDM_ADMIN_URL) environment variable is used.
+    type: str
+  idm_admin_user:
+    description:
+      - User for Basic authentication on O(idm_admin_url).
+      - If not set, the value of the E(SAP_IDM_ADMIN_USER) environment variable is used.
+    type: str
+  idm_admin_password:
+    description:
+      - Password of O(idm_admin_user).
+      - If not set, the value of the E(SAP_IDM_ADMIN_PASSWORD) environment variable is used.
+    type: str
+'''

@@ -6,9 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.plugin_utils.doc_options import (client_certificate_options,
-    contract_admin_options)
-
 
 class ModuleDocFragment(object):
 
@@ -38,8 +35,26 @@ options:
 '''
 
     # The collection's own management contract (no SAP system offers it).
-    ADMIN = 'options:' + contract_admin_options('ips_admin', 'SAP_IPS_ADMIN', 'proxy systems', 'IPS itself',
-                                                'ips_proxy_system_info')
+    ADMIN = r'''
+options:
+  ips_admin_url:
+    description:
+      - Base URL of a server that implements the collection's own REST contract for proxy systems
+        (C(docs/ips-idm-contract.md)). IPS itself has no such API; today only the collection's emulator implements it.
+      - Required with C(transport=api), and by M(sapcloud.identity.ips_proxy_system_info).
+      - If not set, the value of the E(SAP_IPS_ADMIN_URL) environment variable is used.
+    type: str
+  ips_admin_user:
+    description:
+      - User for Basic authentication on O(ips_admin_url).
+      - If not set, the value of the E(SAP_IPS_ADMIN_USER) environment variable is used.
+    type: str
+  ips_admin_password:
+    description:
+      - Password of O(ips_admin_user).
+      - If not set, the value of the E(SAP_IPS_ADMIN_PASSWORD) environment variable is used.
+    type: str
+'''
 
     # A caller of the documented proxy SCIM API.
     PROXY = r'''
@@ -62,10 +77,4 @@ options:
       - Secret of O(client_id); not needed with O(client_cert).
       - If not set, the value of the E(SAP_IPS_CLIENT_SECRET) environment variable is used.
     type: str
-''' + client_certificate_options(
-        'SAP_IPS_CLIENT',
-        'PEM file with the X.509 client certificate of O(client_id) (optionally followed by its chain), for example '
-        'the certificate of an IAS administrator of type System. The token request then authenticates by mutual TLS '
-        'and sends no secret.',
-        'With O(infrastructure=neo) SAP documents only client id and secret for the token endpoint; whether it accepts '
-        'a certificate is not confirmed (C(docs/support-matrix.md)).')
+'''

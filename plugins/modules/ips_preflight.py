@@ -19,9 +19,9 @@ description:
   - The O(ips_admin_url), O(ips_admin_user) and O(ips_admin_password) options are accepted so that
     C(module_defaults) of C(group/sapcloud.identity.ips) reach this module; it does not use them.
 author: sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy, sapcloud.identity.ips.admin,
-  sapcloud.identity.common, sapcloud.identity.preflight, sapcloud.identity.attributes.info,
-  sapcloud.identity.attributes.group_ips]
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy,
+  sapcloud.identity.client_certificate, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.preflight, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 seealso:
   - module: sapcloud.identity.ips_proxy_check
   - module: sapcloud.identity.neo_preflight
@@ -54,8 +54,8 @@ facts:
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (ProxyClient, default_token_url,
-    ips_argument_spec, ips_proxy_argument_spec, proxy_client_credentials)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
+    ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec, proxy_client_credentials)
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 

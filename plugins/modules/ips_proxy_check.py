@@ -93,8 +93,9 @@ options:
         date.
     type: int
     default: 30
-extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy, sapcloud.identity.ips.admin,
-  sapcloud.identity.common, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy,
+  sapcloud.identity.client_certificate, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 notes:
   - Read-only. It runs the same reads in check mode and never reports a change.
   - The token request is a POST to the token endpoint, and it is not cached. The check must prove that the secret
@@ -178,12 +179,13 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import ch
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (describe, load_certificate,
-    not_after)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (
+    describe, load_certificate, not_after)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import UserCertificates, holds
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (ProxyClient, check_system_id,
-    default_token_url, ips_argument_spec, ips_proxy_argument_spec, proxy_client_credentials, scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
+    ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec,
+    proxy_client_credentials, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).

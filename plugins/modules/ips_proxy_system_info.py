@@ -80,8 +80,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ip
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_admin
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (IpsAdminClient, ips_argument_spec,
-    scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
+    IpsAdminClient, ips_argument_spec, scim_base_url)
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 

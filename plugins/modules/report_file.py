@@ -78,9 +78,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (file_mode, foreign, parse_mode,
-
-    read_text, write_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
+    file_mode, foreign, parse_mode, read_text, write_text)
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import string_problem
 

@@ -29,7 +29,7 @@ description:
     the module warns about it.
 author: sapcloud.identity contributors (@sapcloud)
 extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo,
-  sapcloud.identity.btp_neo.oauth_client_cert, sapcloud.identity.attributes, sapcloud.identity.attributes.group_btp]
+  sapcloud.identity.client_certificate, sapcloud.identity.attributes, sapcloud.identity.attributes.group_btp]
 options:
   client_id:
     description:
@@ -158,9 +158,9 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import re
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option, new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (IPS_PROXY_SCIM_PATH,
-    NeoAuthorization, check_account, check_application, ips_proxy_url, neo_app_token_url, neo_app_tokens,
-    neo_argument_spec, neo_platform_tokens, neo_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
+    IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, ips_proxy_url, neo_app_token_url,
+    neo_app_tokens, neo_argument_spec, neo_platform_tokens, neo_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure

@@ -87,7 +87,7 @@ def test_csv_layout_and_round_trip():
 
 def test_constants_from_proxy():
     neo = model.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID,
-                                   'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token')
+                                     'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token')
     assert neo == {'SCIM_PROTOCOL': 'https', 'SCIM_HOST': 'ipsproxyprov-cons.hana.ondemand.com', 'SCIM_PORT': '443',
                    'SCIM_PATH': '/ipsproxy/api/v1/scim/' + SYSTEM_ID, 'AUTH_TYPE': 'oauth',
                    'OAUTH_URL': 'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token'}

@@ -29,8 +29,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import ch
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (HttpClient, create_confirmed,
-    decode_json)
+from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (
+    HttpClient, create_confirmed, decode_json)
 
 
 def read_text(path, parameter='dest', follow=True):

@@ -20,8 +20,8 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.checks import ch
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_transport, read_text
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (JOB_FAILED, JOB_RUNNING,
-    check_csv_text, parse_csv)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (
+    JOB_FAILED, JOB_RUNNING, check_csv_text, parse_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import check_system_id, default_token_url
 
 # The CSV holds the encrypted constants in clear text: only its owner may read it.
@@ -262,8 +262,8 @@ def skipped_load(repository, initial_load):
     """The report of a load that is not started (initial_load=once and a load succeeded before), or None."""
     status = repository.get('initialLoad') or {}
     if initial_load == 'once' and status.get('lastSucceeded'):
-        return dict(status.get('lastJob') or {}, message='not started: the repository was loaded before '
-                                                          '(initial_load=once)')
+        message = 'not started: the repository was loaded before (initial_load=once)'
+        return dict(status.get('lastJob') or {}, message=message)
     return None
 
 
