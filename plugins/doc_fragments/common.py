@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Options every module of the collection has (common_argument_spec in module_utils/plumbing/module.py)."""
+    """Options every module of the collection has (common_argument_spec in module_utils/options.py)."""
 
     DOCUMENTATION = r'''
 options:

@@ -27,9 +27,9 @@ except ImportError:  # Python 2: the controller never is, but sanity imports it 
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
 from ansible_collections.sapcloud.identity.plugins.filter.summary import close_steps
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import ips_proxy_url, neo_app_token_url
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
 # Every input a step needs, checked before any request (playbooks/tasks/settings.yml): the variable, the environment
 # variable that stands in for it (a module's fallback, or one the plan reads), and the step that needs it.

@@ -294,18 +294,18 @@ actions:
   elements: str
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import scrub
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
     HandOffFile, hand_off_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (
     IdmAdminClient, idm_argument_spec, render_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm_repository_model import (
-    CSV_MODE, CSV_WHAT, SECRET_FIELDS, DesiredRepository, csv_view, is_repository_csv, load_failure, running_load,
+    CSV_MODE, CSV_WHAT, DesiredRepository, SECRET_FIELDS, csv_view, is_repository_csv, load_failure, running_load,
     server_view, skipped_load, wait_for_load)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.hand_off import run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import scrub
 
 
 def argument_spec():

@@ -71,10 +71,10 @@ query_result:
   sample: "2026-01-31T12:00:00Z"
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import IdmAdminClient, idm_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_admin
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import IdmAdminClient, idm_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def public(repository):

@@ -52,12 +52,11 @@ facts:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     ProxyClient, default_token_url, ips_argument_spec, ips_proxy_argument_spec, proxy_client_credentials)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 CLIENTS = {'neo': 'OAuth client registered for <provider>/ipsproxy', 'sci': 'IAS administrator of type System'}
 MAKE_IT = {

@@ -175,18 +175,16 @@ comm_user_certificate:
 import datetime
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (
-    describe, load_certificate, not_after)
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import UserCertificates, holds
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     ProxyClient, check_system_id, default_token_url, ips_argument_spec, ips_proxy_argument_spec,
     proxy_client_credentials, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import UserCertificates, holds
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (
+    describe, load_certificate, not_after)
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 # Communication user states that stop IPS from logging on (values CONFIRMED, SAP_COM_0A48 constants).
 USABLE_LOCK_STATUS = ('not_locked',)

@@ -179,15 +179,15 @@ actions:
   elements: str
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
     HandOffFile, hand_off_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     IpsAdminClient, ips_argument_spec, render_json, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips_system_model import (
-    FILE_MODE, FILE_WHAT, DesiredSystem, file_view, is_system_json, system_view)
+    DesiredSystem, FILE_MODE, FILE_WHAT, file_view, is_system_json, system_view)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.hand_off import run_hand_off
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
 
 
 def argument_spec():

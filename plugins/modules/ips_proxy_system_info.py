@@ -76,12 +76,12 @@ query_result:
   sample: [{name: S4HC proxy, id: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b}]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_admin
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     IpsAdminClient, ips_argument_spec, scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 

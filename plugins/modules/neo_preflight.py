@@ -75,12 +75,12 @@ facts:
       set: "register it in the cockpit: Security > OAuth > Clients"
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
     NeoAuthorization, NeoDestinations, check_account, neo_app_token_url, neo_app_tokens, neo_argument_spec,
     neo_platform_tokens, neo_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 APPLICATION = 'ipsproxy'
 ROLE = 'IPS_PROXY_USER'

@@ -182,13 +182,12 @@ actions:
 
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (S4Client, check_limit,
-    s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
+    S4Client, check_limit, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 SCENARIO_ID = re.compile(r'^(SAP_COM_[A-Z0-9_]+|YY1_[A-Za-z0-9_]+)$')
 # Services and properties, sent inside the arrangement's create and update (a deep update the server merges by

@@ -90,8 +90,8 @@ query_result:
   sample: [SAP_COM_0093]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def read_arrangements(params):

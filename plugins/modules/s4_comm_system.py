@@ -213,13 +213,12 @@ actions:
   sample: [create, add_inbound_user, add_outbound_user]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_host_name, check_port
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (AUTH_METHODS, SECRET_FIELDS,
-    S4Client, check_limit, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
+    AUTH_METHODS, S4Client, SECRET_FIELDS, check_limit, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 # Child collection, key of its items, action name.
 MEMBERS = (('InboundUsers', 'CommunicationUserID', 'inbound_user'), ('OutboundUsers', 'Name', 'outbound_user'))

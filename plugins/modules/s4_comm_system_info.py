@@ -73,8 +73,8 @@ query_result:
   sample: [IPS_SYSTEM]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def main():

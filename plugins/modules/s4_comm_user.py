@@ -169,15 +169,14 @@ actions:
   sample: [create, add_certificate]
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
+    S4Client, SECRET_FIELDS, check_limit, check_password, s4_argument_spec)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import (
+    UserCertificates, ensure_certificates)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import load_certificate
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (SECRET_FIELDS, S4Client, check_limit,
-    check_password, s4_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import (UserCertificates,
-    ensure_certificates)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 
 def ensure_user(module):

@@ -132,13 +132,13 @@ facts:
 import difflib
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.edmx import MetadataError, parse
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (
+    COMM_ARRANGEMENT_SERVICE, COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_certificates import certificate_facts
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import (COMM_ARRANGEMENT_SERVICE,
-    COMM_SYSTEM_SERVICE, COMM_USER_SERVICE, S4Client, s4_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.edmx import MetadataError, parse
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.preflight import Facts, preflight_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 SERVICES = (('communication users', COMM_USER_SERVICE), ('communication systems', COMM_SYSTEM_SERVICE),
             ('communication arrangements', COMM_ARRANGEMENT_SERVICE))

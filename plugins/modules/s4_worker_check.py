@@ -101,12 +101,11 @@ skipped:
   type: bool
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import check_connection, s4_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4_workers import worker_directory
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 
 def argument_spec():

@@ -196,13 +196,12 @@ level:
   type: str
 '''
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
-    check_authentication, check_destination_name, check_destination_scope, check_http_url, cf_argument_spec,
+    cf_argument_spec, check_authentication, check_destination_name, check_destination_scope, check_http_url,
     destination_client, destination_scope_argument_spec, neo_argument_spec, public, secret_keys)
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
 
 # Options that map to one destination property each.
 OPTION_PROPERTIES = (('name', 'Name'), ('type', 'Type'), ('url', 'URL'), ('proxy_type', 'ProxyType'),

@@ -62,7 +62,7 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
-    check_destination_name, check_destination_scope, cf_argument_spec, destination_client,
+    cf_argument_spec, check_destination_name, check_destination_scope, destination_client,
     destination_scope_argument_spec, neo_argument_spec, public)
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 

@@ -154,16 +154,15 @@ actions:
 import re
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import require
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option, new_module, run
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
     IPS_PROXY_SCIM_PATH, NeoAuthorization, check_account, check_application, ips_proxy_url, neo_app_token_url,
     neo_app_tokens, neo_argument_spec, neo_platform_tokens, neo_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 # Options of a client that logs on with a certificate instead of client_secret (unconfirmed for Neo).
 CLIENT_CERT_OPTIONS = ('client_cert', 'client_key', 'client_key_passphrase')

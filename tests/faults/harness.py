@@ -28,7 +28,7 @@ READ_POSTS = ('/oauth2/apitoken/v1', '/oauth2/api/v1/token', '/oauth2/token', '/
 # An exception type line of a traceback: "ValueError: ...", "ansible.errors.AnsibleError: ...".
 # The collection's own exceptions, raised on purpose and turned into a clean failure by plumbing.module.run.
 OWN_ERRORS = tuple('ansible_collections.sapcloud.identity.plugins.module_utils.%s' % name for name in (
-    'errors.ValidationError', 'errors.PartialChange', 'errors.MissingOption', 'http.client.ApiError'))
+    'errors.ValidationError', 'errors.PartialChange', 'errors.MissingOption', 'protocols.http_client.ApiError'))
 EXCEPTION_LINE = re.compile(r'^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Failure|Interrupt|Warning))(?::|$)', re.M)
 
 

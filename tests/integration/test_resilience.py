@@ -2,7 +2,7 @@
 
 Every count below is read from the emulator's HTTP-layer stats (requests per host, method and path, counted before
 any fault or service logic), never from a module's own report. The policy under test is in
-plugins/module_utils/http/client.py (HttpClient.request, create_confirmed) and odata.py (ODataService._write):
+plugins/module_utils/protocols/http_client.py (HttpClient.request, create_confirmed) and odata.py (ODataService._write):
 
 - GET (idempotent): connection errors, 408, 429, 500, 502, 503, 504 retried at most MAX_RETRIES (3) times,
   so at most 4 attempts; 429 honours Retry-After.

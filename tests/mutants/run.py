@@ -30,7 +30,8 @@ UNIT_CSV = ('CSV unit tests', [PYTHON, '-m', 'pytest', '-q', '-x', 'tests/unit/t
 
 # (name, file, text as it is, text of the defect, parts that must catch it)
 MUTANTS = [
-    ('a POST retried blindly (no read whether the first attempt applied)', 'plugins/module_utils/http/client.py',
+    ('a POST retried blindly (no read whether the first attempt applied)',
+     'plugins/module_utils/protocols/http_client.py',
      '            found = find()\n', '            found = None\n', [RESILIENCE, FAULT_MATRIX]),
     ('an input check removed (host_name)', 'plugins/module_utils/checks.py',
      '    if not HOST_NAME.fullmatch(value):\n', '    if False:\n', [BAD_INPUT]),
@@ -55,7 +56,7 @@ MUTANTS = [
      '    return value\n', [ROUND_TRIPS, UNIT_CSV]),
     ('a file written without the ownership check', 'plugins/module_utils/clients/handoff.py',
      '        if problem and not self.force:\n', '        if problem and False:\n', [BAD_INPUT]),
-    ('a token in a log line', 'plugins/module_utils/http/oauth.py',
+    ('a token in a log line', 'plugins/module_utils/protocols/oauth.py',
      "        self._token = body['access_token']\n",
      "        self._token = body['access_token']\n"
      "        from ansible.module_utils.common.warnings import warn\n"

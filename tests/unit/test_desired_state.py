@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import PartialChange
 from fakes import FakeModule  # pylint: disable=wrong-import-order
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Children, Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError
 
 
 def users(writes, purge=True):

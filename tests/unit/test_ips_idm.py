@@ -5,11 +5,7 @@ import os
 
 import pytest
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients import handoff
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients import ips
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import handoff, idm, ips
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm_repository_model as model
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm_repository_model as repo_model
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import ips_system_model as system_model
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import render_json
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK
 
 SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
 URL = 'https://my123456-api.s4hana.cloud.sap'

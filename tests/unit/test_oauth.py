@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 # tests/unit/conftest.py puts the collection on sys.path.
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import oauth
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError, HttpClient
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols import oauth
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, HttpClient
 
 
 class TokenServer:

@@ -9,7 +9,7 @@ import requests
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), '..')))
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError  # noqa: E402
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError  # noqa: E402
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client  # noqa: E402
 from emulator.demo import DEMO  # noqa: E402
 from emulator.services.s4 import CA, CS, CU  # noqa: E402

@@ -28,16 +28,14 @@ import re
 from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (
-    HttpClient, create_confirmed, decode_json)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import check_pem_pair, pem_files
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.oauth import TokenSource
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.java_properties import (
     properties_dump, properties_load)
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import (
+    HttpClient, create_confirmed, decode_json)
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.oauth import TokenSource
 
 NEO_TOKEN_PATH = '/oauth2/apitoken/v1'
 NEO_AUTHZ_PATH = '/authorization/v1/accounts'

@@ -25,11 +25,9 @@ import tempfile
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
-
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import (
     HttpClient, create_confirmed, decode_json)
 
 

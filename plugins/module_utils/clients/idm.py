@@ -18,11 +18,11 @@ __metaclass__ = type
 import csv
 import io
 
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import ContractClient
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import ContractClient
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import decode_json
 
 # The collection's own contract for repositories and their initial load (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/idm/v1'

@@ -15,14 +15,14 @@ import re
 import time
 from urllib.parse import urlsplit
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_transport, read_text
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (
     JOB_FAILED, JOB_RUNNING, check_csv_text, parse_csv)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import check_system_id, default_token_url
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK
 
 # The CSV holds the encrypted constants in clear text: only its owner may read it.
 CSV_MODE = 0o600

@@ -19,14 +19,14 @@ import re
 
 from urllib.parse import urlsplit
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import require
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option, tls_options
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import ContractClient
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import HttpClient, decode_json
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.oauth import TokenSource
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import HttpClient, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.oauth import TokenSource
 
 # The collection's own contract for proxy systems (never an SAP API).
 CONTRACT_BASE = '/sapcloud-identity/ips/v1'

@@ -12,14 +12,14 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK, dumps
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_transport
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     check_system_id, check_system_name, credential_reset, normalize_credentials, normalize_properties,
     parse_transformation, system_document)
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK, dumps
 
 KEYS = fmt.SYSTEM_KEYS
 CREDENTIAL_PREFIX = 'credential_properties.'

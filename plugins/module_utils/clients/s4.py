@@ -13,16 +13,14 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url, require
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.checks import (
+    check_base_url, check_length, check_sap_client, require)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import client_certificate
-from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_length, check_sap_client
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError, HttpClient
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import (ODataService, any_of,
-    describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option, tls_options
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, HttpClient
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.odata import (
+    ODataService, any_of, describe_odata_error, eq_filter, etag_of, key_path, strip_annotations)
 
 COMM_USER_SERVICE = '/sap/opu/odata4/sap/aps_com_cu_a4c_odata/srvd_a2x/sap/aps_com_cu_a4c_odata/0001'
 COMM_SYSTEM_SERVICE = '/sap/opu/odata4/sap/aps_com_cs_a4c_odata/srvd_a2x/sap/aps_com_cs_a4c_odata/0001'

@@ -14,12 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import edmx
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (der_base64, describe,
-    name_key, pem_text)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import eq_filter, literal
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import unconfirmed
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import edmx
+from ansible_collections.sapcloud.identity.plugins.module_utils.codecs.certificates import (
+    der_base64, describe, name_key, pem_text)
+from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.odata import eq_filter, literal
 
 CERTIFICATES = 'Certificates'
 READ_FIELDS = ('UserID', 'SubjectHash', 'IssuerHash', 'Subject', 'Issuer')

@@ -17,10 +17,10 @@ __metaclass__ = type
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError, describe_error
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import (ODataService, any_of,
-    describe_odata_error)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import s4_http
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, describe_error
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.odata import (
+    ODataService, any_of, describe_odata_error)
 
 BUSINESS_PARTNER_SERVICE = '/sap/opu/odata/sap/API_BUSINESS_PARTNER'
 # Only the root element of the query is namespace-qualified.

@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import PartialChange, ValidationError
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import MASK, ApiError, dumps
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, MASK, dumps
 
 
 def same(desired, current):

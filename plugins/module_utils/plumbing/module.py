@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, sapcloud.identity contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Module plumbing every module shares: the common TLS/timeout options, building the AnsibleModule, and running
+"""Module plumbing every module shares: building the AnsibleModule with the common options, and running
 a module body so that the collection's own exceptions become clean failures."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,30 +12,9 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import (
     MissingOption, PartialChange, ValidationError)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (
+from ansible_collections.sapcloud.identity.plugins.module_utils.options import common_argument_spec
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import (
     ApiError, HAS_REQUESTS, REQUESTS_IMPORT_ERROR)
-
-
-def common_argument_spec():
-    """Options of the sapcloud.identity.common doc fragment."""
-    return dict(
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SAPCLOUD_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['SAPCLOUD_CA_PATH'])),
-        timeout=dict(type='int', default=30, fallback=(env_fallback, ['SAPCLOUD_TIMEOUT'])),
-    )
-
-
-def env_option(variable, **spec):
-    """An option's spec (type str unless given) that falls back to the environment variable."""
-    option = dict(type='str')
-    option.update(spec)
-    option['fallback'] = (env_fallback, [variable])
-    return option
-
-
-def tls_options(params):
-    """Keyword arguments for HttpClient/TokenSource from the common options."""
-    return dict(validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'])
 
 
 def new_module(argument_spec, **kwargs):
@@ -110,3 +89,15 @@ def check_strings(spec, given, prefix=''):
             for index, item in enumerate(value):
                 if isinstance(item, dict):
                     check_strings(suboptions, item, '%s[%d].' % (label, index))
+
+
+def run_hand_off(argument_spec, desired, apply_api, apply_file):
+    """main() of a module with the two transports: desired(params) validates the input before any request, then
+    apply_api or apply_file(module, desired) makes it so."""
+    module = new_module(argument_spec, supports_check_mode=True)
+
+    def body(module):
+        apply = apply_api if module.params['transport'] == 'api' else apply_file
+        return apply(module, desired(module.params))
+
+    run(module, body)

@@ -1,4 +1,4 @@
-"""module_utils http/client.py, http/odata.py and engine/desired_state.py against mocked HTTP (the `responses`
+"""module_utils protocols/http_client.py, protocols/odata.py and engine/desired_state.py against mocked HTTP (the `responses`
 library)."""
 
 import json
@@ -13,15 +13,15 @@ import requests
 import responses
 
 # The collection is importable through the finder tests/unit/conftest.py installs.
-from ansible_collections.sapcloud.identity.plugins.module_utils.http import client as http_utils
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (ApiError, HttpClient,
-    create_confirmed)
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.odata import (ODataService, any_of,
-    describe_odata_error, eq_filter, key_path, literal, strip_annotations)
+from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import (
+    Ensure, changes, masked, same, without)
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols import http_client as http_utils
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import (
+    ApiError, HttpClient, create_confirmed)
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.odata import (
+    ODataService, any_of, describe_odata_error, eq_filter, key_path, literal, strip_annotations)
 from fakes import FakeModule  # pylint: disable=wrong-import-order
-from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import (Ensure, changes, masked,
-    same, without)
 
 BASE = 'https://tenant-api.example.com'
 SERVICE = '/sap/opu/odata4/sap/svc/srvd_a2x/sap/svc/0001'
@@ -58,7 +58,7 @@ class Tokens:
         self.invalidated = self.issued
 
 
-# ---- http/client.py ----
+# ---- protocols/http_client.py ----
 
 @responses.activate
 def test_429_honours_retry_after(no_delays):
@@ -513,7 +513,7 @@ def test_basic_401_warns_about_the_lock_and_names_the_user():
 
 @responses.activate
 def test_token_endpoint_401_names_the_client_without_lock_wording(tmp_path, monkeypatch):
-    from ansible_collections.sapcloud.identity.plugins.module_utils.http.oauth import TokenSource
+    from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.oauth import TokenSource
     monkeypatch.setenv('SAPCLOUD_TOKEN_CACHE_DIR', str(tmp_path / 'tokens'))
     responses.post(BASE + '/oauth/token', status=401, json={'error': 'unauthorized',
                                                             'error_description': 'Bad credentials'})

@@ -13,9 +13,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import (ApiError, create_confirmed,
-
-    decode_json, describe_error)
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import (
+    ApiError, create_confirmed, decode_json, describe_error)
 
 GUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 

@@ -29,7 +29,7 @@ import os
 import tempfile
 import time
 
-from ansible_collections.sapcloud.identity.plugins.module_utils.http.client import ApiError, HttpClient, decode_json
+from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import ApiError, HttpClient, decode_json
 
 EXPIRY_MARGIN = 60
 
