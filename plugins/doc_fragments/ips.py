@@ -77,25 +77,4 @@ options:
       - Secret of O(client_id); not needed with O(client_cert).
       - If not set, the value of the E(SAP_IPS_CLIENT_SECRET) environment variable is used.
     type: str
-  client_cert:
-    description:
-      - PEM file with the X.509 client certificate of O(client_id) (optionally followed by its chain), for example
-        the certificate of an IAS administrator of type System. The token request then authenticates by mutual TLS
-        and sends no secret.
-      - With O(infrastructure=neo) SAP documents only client id and secret for the token endpoint; whether it accepts
-        a certificate is not confirmed (C(docs/support-matrix.md)).
-      - Checked before any request - a PEM certificate, valid now, matching O(client_key).
-      - If not set, the value of the E(SAP_IPS_CLIENT_CERT) environment variable is used.
-    type: path
-  client_key:
-    description:
-      - PEM file with the private key of O(client_cert); required with it. A key file readable by every user of the
-        machine is refused; one readable by its group gives a warning.
-      - If not set, the value of the E(SAP_IPS_CLIENT_KEY) environment variable is used.
-    type: path
-  client_key_passphrase:
-    description:
-      - Passphrase of an encrypted O(client_key), used in memory only.
-      - If not set, the value of the E(SAP_IPS_CLIENT_KEY_PASSPHRASE) environment variable is used.
-    type: str
 '''

@@ -73,3 +73,13 @@ options:
     type: bool
     default: true
 '''
+
+    # What every module of the Communication Management Integration API (SAP_COM_0A48) shares besides its options.
+    COMM = r'''
+options: {}
+notes:
+  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was created
+    once by hand in the Fiori apps.
+  - The services are documented by SAP; their field names come from third-party code that read the service metadata,
+    so check them against the tenant's C($metadata) if a field is missing.
+'''

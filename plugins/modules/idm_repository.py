@@ -180,28 +180,12 @@ options:
         O(initial_load=once) waits for that load instead of starting another. Use it with C(until) to poll.
     type: int
     default: 900
-  transport:
-    description:
-      - V(file) writes the CSV to O(dest). An admin imports it in the IDM admin UI.
-      - V(api) calls the collection's own REST contract at O(idm_admin_url). No SAP system offers it.
-    type: str
-    choices: [api, file]
-    default: file
   dest:
     description:
       - CSV file to write with O(transport=file). It gets mode C(0600) because it holds secrets, and it is
         rewritten only when its content would change. It is written to a temporary file in the same directory and
         renamed.
-      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a repository CSV as this
-        module writes it, a regular file (a symbolic link is never followed) and owned by the user the task runs as.
-        Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
-  force:
-    description:
-      - Replace or remove O(dest) even when it is not this module's CSV, is a symbolic link (the link itself is
-        replaced, never the file it points to) or belongs to another user.
-    type: bool
-    default: false
   state:
     description:
       - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
@@ -209,18 +193,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - sapcloud.identity.idm
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_idm
+extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.idm, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_idm]
 notes:
   - Encrypted constants are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_system
   - module: sapcloud.identity.ips_proxy_check
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''
@@ -314,21 +294,18 @@ actions:
   elements: str
 '''
 
-import time
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
+    HandOffFile, hand_off_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import (
-    DesiredRepository, IdmAdminClient, JOB_FAILED, JOB_RUNNING, SECRET_FIELDS, csv_view, idm_argument_spec,
-    is_repository_csv, render_csv, server_view)
+    IdmAdminClient, idm_argument_spec, render_csv)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm_repository_model import (
+    CSV_MODE, CSV_WHAT, DesiredRepository, SECRET_FIELDS, csv_view, is_repository_csv, load_failure, running_load,
+    server_view, skipped_load, wait_for_load)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.options import env_option
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import scrub
-
-CSV_MODE = 0o600
-POLL_FIRST = 0.2
-POLL_MAX = 5.0
 
 
 def argument_spec():
@@ -365,11 +342,9 @@ def argument_spec():
         include_secrets=dict(type='bool', default=True, no_log=False),
         initial_load=dict(type='str', default='once', choices=['once', 'always', 'never']),
         initial_load_timeout=dict(type='int', default=900),
-        transport=dict(type='str', default='file', choices=['api', 'file']),
-        dest=dict(type='path'),
-        force=dict(type='bool', default=False),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    spec.update(hand_off_argument_spec())
     spec.update(idm_argument_spec())
     return spec
 
@@ -380,14 +355,10 @@ def apply_api(module, desired):
     current = client.find(p['name'])
     ensure = Ensure(module, SECRET_FIELDS)
     if p['state'] == 'absent':
-        ensure.absent(server_view(current), lambda _: client.delete(current['id']))
+        client.absent(ensure, current, server_view)
         return ensure.result(repository_id=current['id'] if current else None)
 
-    held = set((current or {}).get('encryptedConstants') or [])
-    # Encrypted constants cannot be read back: sent on create, when one is new, or with update_password=always.
-    update_password = 'always' if any(k not in held for k in desired.secrets()) else p['update_password']
-    target = desired.document(current)
-    target.update(id=(current or {}).get('id'), encryptedConstants=sorted(held | set(desired.secrets())))
+    update_password = desired.password_policy(current)
 
     def create(_target):
         return client.create(desired.document(send_secrets=True))
@@ -395,8 +366,8 @@ def apply_api(module, desired):
     def replace(_target):
         return client.replace(current['id'], desired.document(current, send_secrets=update_password == 'always'))
 
-    repo, _changed = ensure.replace(current, target, replace, write_only=SECRET_FIELDS, update_password=update_password,
-                                    create=create, view=server_view)
+    repo, _changed = ensure.replace(current, desired.target(current), replace, write_only=SECRET_FIELDS,
+                                    update_password=update_password, create=create, view=server_view)
     load = initial_load(module, client, repo, ensure, desired) if p['initial_load'] != 'never' else None
     return ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=load)
 
@@ -404,25 +375,19 @@ def apply_api(module, desired):
 def initial_load(module, client, repo, ensure, desired):
     """Start the load when the input asks for one, wait for it within the timeout and report it."""
     p = module.params
-    status = repo.get('initialLoad') or {}
-    job = status.get('lastJob')
-    running = job is not None and job.get('status') == JOB_RUNNING
-    if not running:
-        if p['initial_load'] == 'once' and status.get('lastSucceeded'):
-            return dict(job or {}, message='not started: the repository was loaded before (initial_load=once)')
+    job = running_load(repo)
+    if job is None:
+        skipped = skipped_load(repo, p['initial_load'])
+        if skipped:
+            return skipped
         view = ensure.outcome(server_view(repo))
         job = ensure.write('initial_load', view, view, client.start_initial_load, repo['id'])
         if job is None:  # check mode
             return {'status': 'would start'}
-    deadline = time.time() + p['initial_load_timeout']
-    delay = POLL_FIRST
-    while job.get('status') == JOB_RUNNING and time.time() < deadline:
-        time.sleep(min(delay, max(deadline - time.time(), 0)))
-        delay = min(delay * 2, POLL_MAX)
-        job = client.job(repo['id'], job['id'])
-    if job.get('status') == JOB_FAILED or job.get('status') == JOB_RUNNING and p['initial_load_timeout'] > 0:
-        reason = job.get('message') if job.get('status') == JOB_FAILED else \
-            'still running after %d seconds; a later run with initial_load=once waits for it' % p['initial_load_timeout']
+    job_id = job['id']
+    job = wait_for_load(job, lambda: client.job(repo['id'], job_id), p['initial_load_timeout'])
+    reason = load_failure(job, p['initial_load_timeout'])
+    if reason:
         result = ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=job)
         module.fail_json(msg=scrub('initial load of repository %r failed: %s' % (p['name'], reason),
                                    desired.secrets().values()), **result)
@@ -432,40 +397,16 @@ def initial_load(module, client, repo, ensure, desired):
 def apply_file(module, desired):
     p = module.params
     ensure = Ensure(module, SECRET_FIELDS)
-    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, 'a repository CSV', p['force'])
+    hand_off = HandOffFile(p['dest'], CSV_MODE, csv_view, is_repository_csv, CSV_WHAT, p['force'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)
         return ensure.result(path=p['dest'], next_step='Delete the repository %r in the IDM admin UI by hand (IDM has '
                                                        'no API for it).' % p['name'])
-    constants = dict(desired.constants)
-    if not p['include_secrets']:
-        for name in fmt.ENCRYPTED_CONSTANTS:
-            constants.pop(name, None)
     hand_off.ensure(ensure, render_csv(p['name'], desired.description() or '', p['repository_type'], p['disabled'],
-                                       constants))
-    repo = desired.document()
-    repo['constants'] = dict((k, v) for k, v in constants.items() if k not in fmt.ENCRYPTED_CONSTANTS)
-    repo['encryptedConstants'] = sorted(k for k in constants if k in fmt.ENCRYPTED_CONSTANTS)
-    return ensure.result(path=p['dest'], repository=repo,
-                         next_step=file_next_step(p, constants, ensure.has_planned('update')),
+                                       desired.file_constants()))
+    return ensure.result(path=p['dest'], repository=desired.file_document(),
+                         next_step=desired.file_next_step(ensure.has_planned('update')),
                          initial_load={'status': 'manual'} if p['initial_load'] != 'never' else None)
-
-
-def file_next_step(p, constants, rewritten):
-    encrypted = [c for c in fmt.ENCRYPTED_CONSTANTS if c in constants]
-    steps = ['In the IDM admin UI (System Configuration > Repositories), import %s as a new SCIM repository (the '
-             'exact import menu is UNCONFIRMED).' % p['dest']]
-    if rewritten:
-        steps.append('If the repository is in IDM already, change its constants there by hand instead (the diff shows '
-                     'which).')
-    if encrypted:
-        steps.append('Check that IDM took the encrypted constants %s from the clear text (UNCONFIRMED; how to check '
-                     'is in docs/ips-idm-contract.md); if not, enter them by hand.' % ', '.join(encrypted))
-    else:
-        steps.append('Enter the encrypted constants (AUTH_PASSWORD at least) by hand: they are not in the file.')
-    if p['initial_load'] != 'never':
-        steps.append('Then start the initial load: the repository\'s Jobs tab, the initial load job, Run now.')
-    return ' '.join(steps)
 
 
 def main():

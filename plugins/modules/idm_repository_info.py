@@ -18,14 +18,9 @@ description:
     (C(docs/ips-idm-contract.md)), which today only the collection's emulator implements, like
     M(sapcloud.identity.idm_repository) with C(transport=api).
   - Encrypted constants are returned by name only, never with their values.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.idm
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_idm
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.idm, sapcloud.identity.common, sapcloud.identity.query,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_idm]
 options:
   name:
     description:
@@ -79,9 +74,7 @@ query_result:
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import check_admin
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.idm import IdmAdminClient, idm_argument_spec
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def public(repository):
@@ -92,19 +85,13 @@ def public(repository):
     return out
 
 
-def read_repositories(module):
-    params = module.params
+def read_repositories(params):
     check_admin(params, 'idm_admin', 'to read repositories')
-    query = compile_query(module)
-    found = IdmAdminClient(params).list(params['name'])
-    return info_result(query, 'repositories', [public(r) for r in found])
+    return [public(r) for r in IdmAdminClient(params).list(params['name'])]
 
 
 def main():
-    spec = dict(name=dict(type='str'))
-    spec.update(idm_argument_spec())
-    spec.update(query_argument_spec())
-    run(new_module(spec, supports_check_mode=True), read_repositories)
+    run_info(dict(idm_argument_spec(), name=dict(type='str')), 'repositories', read_repositories)
 
 
 if __name__ == '__main__':

@@ -18,16 +18,10 @@ description:
   - Returns the fact in the shape of M(sapcloud.identity.s4_preflight) (fact, expected, found, verdict, set).
   - The O(ips_admin_url), O(ips_admin_user) and O(ips_admin_password) options are accepted so that
     C(module_defaults) of C(group/sapcloud.identity.ips) reach this module; it does not use them.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.proxy
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.preflight
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_ips
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy,
+  sapcloud.identity.client_certificate, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.preflight, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 seealso:
   - module: sapcloud.identity.ips_proxy_check
   - module: sapcloud.identity.neo_preflight

@@ -93,13 +93,9 @@ options:
         date.
     type: int
     default: 30
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.proxy
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_ips
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.proxy,
+  sapcloud.identity.client_certificate, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 notes:
   - Read-only. It runs the same reads in check mode and never reports a change.
   - The token request is a POST to the token endpoint, and it is not cached. The check must prove that the secret
@@ -107,8 +103,7 @@ notes:
 seealso:
   - module: sapcloud.identity.ips_proxy_system
   - module: sapcloud.identity.idm_repository
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''

@@ -85,27 +85,11 @@ options:
     description:
       - The write transformation, as a dict or as JSON text. Compared by meaning. Not compared when not given.
     type: raw
-  transport:
-    description:
-      - V(file) writes the IPS import JSON to O(dest). An admin imports it in the IPS console.
-      - V(api) calls the collection's own REST contract at O(ips_admin_url). No SAP system offers it.
-    type: str
-    choices: [api, file]
-    default: file
   dest:
     description:
       - File to write with O(transport=file). It is rewritten only when its content would change, so the file is
         byte-stable for the same input. It is written to a temporary file in the same directory and renamed.
-      - An existing O(dest) is replaced (or removed with O(state=absent)) only when it is a proxy system JSON document
-        as this module writes it, a regular file (a symbolic link is never followed) and owned by the user the task
-        runs as. Anything else fails before any write, in check mode too, unless O(force=true).
     type: path
-  force:
-    description:
-      - Replace or remove O(dest) even when it is not this module's document, is a symbolic link (the link itself is
-        replaced, never the file it points to) or belongs to another user.
-    type: bool
-    default: false
   system_id:
     description:
       - With O(transport=file), the ID that IPS gave the system when the admin imported the file. The module then
@@ -118,23 +102,20 @@ options:
     type: str
     choices: [present, absent]
     default: present
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_ips
+extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.ips, sapcloud.identity.ips.admin,
+  sapcloud.identity.common, sapcloud.identity.attributes, sapcloud.identity.attributes.group_ips]
 notes:
   - Credential properties are masked in the diff and never returned.
 seealso:
   - module: sapcloud.identity.ips_proxy_check
   - module: sapcloud.identity.idm_repository
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''
-- name: Write the IPS import file for the S/4HANA Cloud proxy (Neo, destination based)
+- name: >-
+    Write the IPS import file for the S/4HANA Cloud proxy (Neo, destination based); once the admin has imported it,
+    run again with the ID IPS gave the system to get its SCIM URL
   sapcloud.identity.ips_proxy_system:
     name: S4HC proxy
     description: S/4HANA Cloud my123456 for IDM
@@ -144,17 +125,7 @@ EXAMPLES = r'''
       ips.date.variable.format: yyyy-MM-dd
     transport: file
     dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
-
-- name: Same system, once the admin imported it and noted its new ID
-  sapcloud.identity.ips_proxy_system:
-    name: S4HC proxy
-    destination_name: S4HC_IPS
-    properties:
-      s4hana.cloud.api.version: "1"
-      ips.date.variable.format: yyyy-MM-dd
-    transport: file
-    dest: "{{ playbook_dir }}/out/ips-s4hc-proxy.json"
-    system_id: 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
+    system_id: "{{ imported_system_id | default(omit) }}"  # for example 8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b
     proxy_url: https://ipsproxyabcd1234-idmconsumer.hana.ondemand.com
   register: proxy
 
@@ -208,22 +179,15 @@ actions:
   elements: str
 '''
 
-import json
-
-from ansible_collections.sapcloud.identity.plugins.module_utils.checks import check_base_url
-from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import HandOffFile, check_transport
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff import (
+    HandOffFile, hand_off_argument_spec)
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
-    IpsAdminClient, check_system_id, check_system_name, credential_reset, ips_argument_spec, normalize_credentials,
-    normalize_properties, parse_transformation, render_json, scim_base_url, system_document)
+    IpsAdminClient, ips_argument_spec, render_json, scim_base_url)
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips_system_model import (
+    DesiredSystem, FILE_MODE, FILE_WHAT, file_view, is_system_json, system_view)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
-from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import run_hand_off
-from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK, dumps
-
-KEYS = fmt.SYSTEM_KEYS
-CREDENTIAL_PREFIX = 'credential_properties.'
-FILE_MODE = 0o644
 
 
 def argument_spec():
@@ -237,133 +201,27 @@ def argument_spec():
         update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         read_transformation=dict(type='raw'),
         write_transformation=dict(type='raw'),
-        transport=dict(type='str', default='file', choices=['api', 'file']),
-        dest=dict(type='path'),
-        force=dict(type='bool', default=False),
         system_id=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
+    spec.update(hand_off_argument_spec())
     spec.update(ips_argument_spec())
     return spec
-
-
-class Desired:
-    """The validated input; built before any request so bad input fails with zero calls."""
-
-    def __init__(self, params):
-        check_system_name(params['name'])
-        self.params = params
-        self.properties = normalize_properties(params['properties'])
-        self.credentials = normalize_credentials(params['credential_properties'])
-        self.read = parse_transformation(params['read_transformation'], 'read_transformation')
-        self.write = parse_transformation(params['write_transformation'], 'write_transformation')
-        if params['proxy_url']:
-            check_base_url(params['proxy_url'], 'proxy_url')
-        check_transport(params, 'ips_admin')
-        if params['system_id']:  # with transport=file, empty until the admin has imported the file
-            if params['transport'] == 'api':
-                raise ValidationError('system_id applies to transport=file only; with transport=api the server '
-                                      'returns the ID')
-            check_system_id(params['system_id'], 'system_id')
-        if params['state'] == 'present':
-            self._check_infrastructure()
-
-    def _check_infrastructure(self):
-        if self.params['infrastructure'] == 'sci' and \
-                self.properties.get('Authentication') == 'ClientCertificateAuthentication':
-            # The certificate generated in the IPS system's Certificate tab logs on: no user, no password.
-            if not self.properties.get('URL'):
-                raise ValidationError('properties.URL is required with infrastructure=sci: the proxy system holds '
-                                      'the S/4HANA Cloud URL itself')
-        elif self.params['infrastructure'] == 'sci':
-            for name in ('URL', 'User'):
-                if not self.properties.get(name):
-                    raise ValidationError('properties.%s is required with infrastructure=sci: the proxy system holds '
-                                          'the S/4HANA Cloud URL, user and password itself' % name)
-            if fmt.DEFAULT_CREDENTIAL_PROPERTY not in self.credentials:
-                raise ValidationError('credential_properties.%s is required with infrastructure=sci (the '
-                                      'communication user\'s password)' % fmt.DEFAULT_CREDENTIAL_PROPERTY)
-        elif not self.params['destination_name'] and not self.properties.get('URL'):
-            raise ValidationError('destination_name or properties.URL is required with infrastructure=neo')
-
-    def full_properties(self, current):
-        """The properties the system should end with: the current ones, overridden and pruned by the input."""
-        out = dict(current or {})
-        for name, value in self.properties.items():
-            if value is None:
-                out.pop(name, None)
-            else:
-                out[name] = value
-        return out
-
-    def document(self, current=None, credentials=None):
-        """The full system document to send: current values where the input says nothing."""
-        current = current or {}
-        p = self.params
-
-        def pick(value, key, default=None):
-            return value if value is not None else current.get(key, default)
-
-        return system_document(
-            p['name'], pick(p['description'], KEYS['description'], ''), p['connector_type'],
-            pick(p['destination_name'], KEYS['destination_name'], ''),
-            self.full_properties(current.get(KEYS['properties'])), credentials or {},
-            pick(self.read, KEYS['read_transformation']), pick(self.write, KEYS['write_transformation']))
-
-
-def property_list(properties):
-    """Properties as sorted "name=value" lines: compared exactly, and readable in a diff."""
-    return sorted('%s=%s' % (k, v) for k, v in (properties or {}).items())
-
-
-def current_view(doc):
-    if doc is None:
-        return None
-    out = {
-        'name': doc.get(KEYS['name']),
-        'description': doc.get(KEYS['description']) or '',
-        'connector_type': doc.get(KEYS['connector_type']),
-        'destination_name': doc.get(KEYS['destination_name']) or '',
-        'properties': property_list(doc.get(KEYS['properties'])),
-        'read_transformation': dumps(doc[KEYS['read_transformation']]) if KEYS['read_transformation'] in doc else None,
-        'write_transformation': dumps(doc[KEYS['write_transformation']]) if KEYS['write_transformation'] in doc else None,
-    }
-    out.update((CREDENTIAL_PREFIX + k, MASK) for k in (doc.get(KEYS['credential_properties']) or {}))
-    return out
-
-
-def secret_fields(desired, doc):
-    names = set(desired.credentials) | set((doc or {}).get(KEYS['credential_properties']) or {})
-    return [CREDENTIAL_PREFIX + n for n in names]
 
 
 def apply_api(module, desired):
     p = module.params
     client = IpsAdminClient(p)
     current = client.find(p['name'])
-    ensure = Ensure(module, secret_fields(desired, current))
+    ensure = Ensure(module, desired.secret_fields(current))
     if p['state'] == 'absent':
-        ensure.absent(current_view(current), lambda _: client.delete(current['id']))
+        client.absent(ensure, current, system_view)
         return ensure.result(system_id=current['id'] if current else None, scim_url=None)
 
-    update_password = p['update_password']
-    if current is not None:
-        on_server = current.get(KEYS['credential_properties']) or {}
-        current_props = current.get(KEYS['properties'])
-        reset = credential_reset(current_props, desired.full_properties(current_props))
-        if reset:
-            lost = sorted(set(on_server) - set(desired.credentials))
-            if lost:
-                module.warn('URL/host changes: IPS drops the credential properties %s; give them in '
-                            'credential_properties to keep them' % ', '.join(lost))
-        if reset or any(n not in on_server for n in desired.credentials):
-            update_password = 'always'
-
-    # The document as it would be, with the names of the credentials it holds (those on the server stay unless
-    # IPS drops them); the writes send the values where they must.
-    held = set((current or {}).get(KEYS['credential_properties']) or {}) | set(desired.credentials)
-    target = desired.document(current, dict((n, None) for n in held))
-    target['id'] = (current or {}).get('id')
+    update_password, lost = desired.password_policy(current)
+    if lost:
+        module.warn('URL/host changes: IPS drops the credential properties %s; give them in credential_properties to '
+                    'keep them' % ', '.join(lost))
 
     def create(_target):
         return client.create(desired.document(credentials=desired.credentials))
@@ -372,66 +230,30 @@ def apply_api(module, desired):
         credentials = desired.credentials if update_password == 'always' else {}
         return client.replace(current['id'], desired.document(current, credentials))
 
-    system, _changed = ensure.replace(current, target, replace, write_only=credential_keys(desired),
-                                      update_password=update_password, create=create, view=current_view)
+    system, _changed = ensure.replace(current, desired.target(current), replace, write_only=desired.credential_fields(),
+                                      update_password=update_password, create=create, view=system_view)
     return ensure.result(system=system, system_id=system.get('id'),
                          scim_url=scim_base_url(p['infrastructure'], p['proxy_url'], system.get('id')))
 
 
-def credential_keys(desired):
-    return [CREDENTIAL_PREFIX + n for n in desired.credentials]
-
-
-def file_view(text):
-    """The view of a file written earlier (a marker when it is not this module's JSON)."""
-    return current_view(json.loads(text)) if is_system_json(text) else {'content': 'not a proxy system JSON document'}
-
-
-def is_system_json(text):
-    """Whether text is a proxy system document as this module writes it (a JSON object with its name and type)."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(doc, dict) and isinstance(doc.get(KEYS['name']), str) and KEYS['connector_type'] in doc
-
-
 def apply_file(module, desired):
     p = module.params
-    ensure = Ensure(module, secret_fields(desired, None))
-    hand_off = HandOffFile(p['dest'], FILE_MODE, file_view, is_system_json, 'a proxy system JSON document', p['force'])
-    scim_url = scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id'])
+    ensure = Ensure(module, desired.secret_fields())
+    hand_off = HandOffFile(p['dest'], FILE_MODE, file_view, is_system_json, FILE_WHAT, p['force'])
     if p['state'] == 'absent':
         hand_off.absent(ensure)
         return ensure.result(path=p['dest'], scim_url=None,
                              next_step='Delete the proxy system %r in the IPS admin console by hand (IPS has no API '
                                        'for it).' % p['name'])
-
-    # Credential values are never written to the file, only their names.
-    document = desired.document(credentials=dict((n, None) for n in desired.credentials))
+    document = desired.file_document()
     changed = hand_off.ensure(ensure, render_json(document))
-    return ensure.result(path=p['dest'], system=document, system_id=p['system_id'], scim_url=scim_url,
-                         next_step=file_next_step(p, desired, changed))
-
-
-def file_next_step(p, desired, changed):
-    creds = sorted(desired.credentials)
-    enter = (' Then enter the credential properties %s on its Properties tab: they are never written to the file.'
-             % ', '.join(creds)) if creds else ''
-    if p['system_id']:
-        edit = (' The file changed: make the same change to system %s in the console by hand (the diff shows it), '
-                'since a new import would create another system with another ID.' % p['system_id']) if changed else ''
-        return ('System ID %s given.%s Pass the ID to sapcloud.identity.idm_repository as proxy_system.system_id, or '
-                'pass the CSV that IPS exports for the system as source_csv.' % (p['system_id'], edit))
-    return ('In the IPS admin console, open Proxy Systems > Add > Define from File and import %s (the JSON shape is '
-            'UNCONFIRMED, see docs/ips-idm-contract.md).%s IPS gives the imported system a new ID, the GUID at the '
-            'end of the system\'s URL: pass it as system_id here and as proxy_system.system_id to '
-            'sapcloud.identity.idm_repository, or export the system as CSV and pass that file as source_csv.'
-            % (p['dest'], enter))
+    return ensure.result(path=p['dest'], system=document, system_id=p['system_id'],
+                         scim_url=scim_base_url(p['infrastructure'], p['proxy_url'], p['system_id']),
+                         next_step=desired.file_next_step(changed))
 
 
 def main():
-    run_hand_off(argument_spec(), Desired, apply_api, apply_file)
+    run_hand_off(argument_spec(), DesiredSystem, apply_api, apply_file)
 
 
 if __name__ == '__main__':

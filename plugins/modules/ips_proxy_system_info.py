@@ -18,15 +18,9 @@ description:
     (C(docs/ips-idm-contract.md)), which today only the collection's emulator implements, like
     M(sapcloud.identity.ips_proxy_system) with C(transport=api).
   - Credential properties are returned by name only, never with their values.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.ips
-  - sapcloud.identity.ips.admin
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_ips
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.ips, sapcloud.identity.ips.admin, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_ips]
 options:
   name:
     description:
@@ -87,9 +81,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.clients.handoff 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import (
     IpsAdminClient, ips_argument_spec, scim_base_url)
 from ansible_collections.sapcloud.identity.plugins.module_utils.codecs import ips_idm_formats as fmt
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 CREDENTIALS = fmt.SYSTEM_KEYS['credential_properties']
 
@@ -102,21 +94,15 @@ def public(system, params):
     return out
 
 
-def read_systems(module):
-    params = module.params
+def read_systems(params):
     check_admin(params, 'ips_admin', 'to read proxy systems')
     if params['proxy_url']:
         check_base_url(params['proxy_url'], 'proxy_url')
-    query = compile_query(module)
-    found = IpsAdminClient(params).list(params['name'])
-    return info_result(query, 'systems', [public(s, params) for s in found])
+    return [public(s, params) for s in IpsAdminClient(params).list(params['name'])]
 
 
 def main():
-    spec = dict(name=dict(type='str'))
-    spec.update(ips_argument_spec())
-    spec.update(query_argument_spec())
-    run(new_module(spec, supports_check_mode=True), read_systems)
+    run_info(dict(ips_argument_spec(), name=dict(type='str')), 'systems', read_systems)
 
 
 if __name__ == '__main__':

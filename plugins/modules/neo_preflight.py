@@ -21,14 +21,9 @@ description:
     service returns its password.
   - Each fact is returned with what the collection expects, what Neo shows, a verdict (C(confirmed),
     C(different) or C(unknown)) and, when not confirmed, what to set or do.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.common
-  - sapcloud.identity.preflight
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.btp_neo, sapcloud.identity.common, sapcloud.identity.preflight,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_btp]
 options:
   provider_subaccount:
     description: Technical name of the subaccount that provides the C(ipsproxy) application.

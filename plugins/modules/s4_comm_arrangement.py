@@ -17,19 +17,13 @@ description:
     C(aps_com_ca_a4c_odata)).
   - The arrangement is found by scenario and system, whatever its name, so an arrangement made by hand is adopted
     rather than duplicated.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
   - Unconfirmed on real tenants, because SAP does not document them for this API - deleting an arrangement
     (O(state=absent)), changing services and properties of an existing arrangement (sent as a deep update of the
     arrangement), the shape of service and property entries, and whether updates need an ETag. When the server
     refuses a delete the module fails and says so.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_s4]
 options:
   scenario_id:
     description:
@@ -75,7 +69,7 @@ options:
       - Inbound services to switch on or off. Services not listed are left as they are.
     type: list
     elements: dict
-    suboptions:
+    suboptions: &service_options  # outbound_services takes the same
       id:
         description: Service ID.
         type: str
@@ -90,15 +84,7 @@ options:
         inactive. Services not listed are left as they are.
     type: list
     elements: dict
-    suboptions:
-      id:
-        description: Service ID.
-        type: str
-        required: true
-      active:
-        description: Whether the service is active.
-        type: bool
-        default: true
+    suboptions: *service_options
   properties:
     description:
       - Arrangement properties, as a dict of name to value or as a list of dicts with keys C(name) and C(value).

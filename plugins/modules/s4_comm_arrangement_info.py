@@ -15,18 +15,9 @@ description:
   - Lists the communication arrangements of a tenant with their users, services and properties, optionally only
     those of a scenario, of a system or with a name, through the Communication Management Integration API
     (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_ca_a4c_odata)). Makes one request.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
-  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
-    service metadata, so check them against the tenant's C($metadata) if a field is missing.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_s4]
 options:
   scenario_id:
     description:
@@ -100,28 +91,20 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
-def read_arrangements(module):
-    params = module.params
-    query = compile_query(module)
+def read_arrangements(params):
     entity_set = S4Client(params).arrangements
     if not params['with_items']:
         entity_set.expand = 'InboundUser,OutboundUser'
-    arrangements = entity_set.list(
+    return entity_set.list(
         CommunicationScenarioID=params['scenario_id'], CommunicationSystemID=params['system_id'], Name=params['name'])
-    return info_result(query, 'arrangements', arrangements)
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'),
-                             name=dict(type='str'), with_items=dict(type='bool', default=True),
-                             **query_argument_spec()),
-                        supports_check_mode=True)
-    run(module, read_arrangements)
+    run_info(dict(s4_argument_spec(), scenario_id=dict(type='str'), system_id=dict(type='str'), name=dict(type='str'),
+                  with_items=dict(type='bool', default=True)), 'arrangements', read_arrangements)
 
 
 if __name__ == '__main__':

@@ -17,19 +17,13 @@ description:
     (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cs_a4c_odata)).
   - The system is found by its system ID. Inbound users are named by the communication user's name and resolved to
     its ID (C(CC) and 10 digits); outbound users are identified by their name.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
   - Unconfirmed on real tenants, because SAP does not document them for this API - deleting a system
     (O(state=absent)), removing inbound or outbound users (O(purge_users)), changing an outbound user's password by
     PATCH (O(update_password=always)) and whether updates need an ETag. When the server refuses one of these
     operations the module fails and says so.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_s4]
 options:
   system_id:
     description:

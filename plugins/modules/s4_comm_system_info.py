@@ -15,18 +15,9 @@ description:
   - Lists the communication systems of a tenant with their inbound and outbound users, or the one with a given
     system ID, through the Communication Management Integration API (scenario C(SAP_COM_0A48), OData V4 service
     C(aps_com_cs_a4c_odata)). Makes one request.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
-  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
-    service metadata, so check them against the tenant's C($metadata) if a field is missing.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_s4]
 options:
   system_id:
     description:
@@ -83,20 +74,12 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-
-
-def read_systems(module):
-    query = compile_query(module)
-    return info_result(query, 'systems', S4Client(module.params).systems.list(ID=module.params['system_id']))
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), system_id=dict(type='str'), **query_argument_spec()),
-                        supports_check_mode=True)
-    run(module, read_systems)
+    run_info(dict(s4_argument_spec(), system_id=dict(type='str')), 'systems',
+             lambda params: S4Client(params).systems.list(ID=params['system_id']))
 
 
 if __name__ == '__main__':

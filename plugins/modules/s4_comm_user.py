@@ -16,8 +16,6 @@ description:
     (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cu_a4c_odata)).
   - The user is found by its name; the server generates its ID (C(CC) followed by 10 digits), which later steps
     (communication systems) need.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
   - Manages the user's X.509 certificates (O(certificates)), for inbound users that authenticate with a client
     certificate (C(x509)) instead of a password.
   - Unconfirmed on real tenants, because SAP does not document them for this API - deleting a user (O(state=absent)),
@@ -25,13 +23,9 @@ description:
     When the server refuses one of these operations the module fails and says so.
   - Also unconfirmed - how a certificate is written (property and encoding, see O(certificate_property)), whether a
     user may be created without a password, and how many certificates a user may hold.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.attributes, sapcloud.identity.attributes.group_s4]
 options:
   name:
     description:

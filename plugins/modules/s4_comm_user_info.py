@@ -14,18 +14,9 @@ version_added: 0.1.0
 description:
   - Lists the communication users of a tenant, or the one with a given name, through the Communication Management
     Integration API (scenario C(SAP_COM_0A48), OData V4 service C(aps_com_cu_a4c_odata)). Makes one request.
-  - The caller (O(api_user)) must be the inbound user of a C(SAP_COM_0A48) communication arrangement that was
-    created once by hand in the Fiori apps.
-  - Read-only. The service is documented by SAP; its field names come from third-party code that read the
-    service metadata, so check them against the tenant's C($metadata) if a field is missing.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.s4.comm, sapcloud.identity.common,
+  sapcloud.identity.query, sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_s4]
 options:
   name:
     description:
@@ -75,20 +66,12 @@ query_result:
 '''
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.s4 import S4Client, s4_argument_spec
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
-
-
-def read_users(module):
-    query = compile_query(module)
-    users = S4Client(module.params).users.list(Name=module.params['name'])
-    return info_result(query, 'users', users)
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def main():
-    module = new_module(dict(s4_argument_spec(), name=dict(type='str'), **query_argument_spec()), supports_check_mode=True)
-    run(module, read_users)
+    run_info(dict(s4_argument_spec(), name=dict(type='str')), 'users',
+             lambda params: S4Client(params).users.list(Name=params['name']))
 
 
 if __name__ == '__main__':

@@ -26,14 +26,9 @@ description:
     on it (see O(arrangement_items)); each names the setting that clears it or says that no setting does.
   - A refused first request is named by its cause (logon, C(sap-client), TLS, proxy, a missing service), not as an
     unreachable host.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.preflight
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.common, sapcloud.identity.preflight,
+  sapcloud.identity.attributes.info, sapcloud.identity.attributes.group_s4]
 options:
   values:
     description:

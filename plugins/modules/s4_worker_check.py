@@ -49,19 +49,15 @@ options:
     description: Whether a missing worker fails the task. With V(false) the result lists them in RV(missing).
     type: bool
     default: true
-extends_documentation_fragment:
-  - sapcloud.identity.s4
-  - sapcloud.identity.common
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_s4
+extends_documentation_fragment: [sapcloud.identity.s4, sapcloud.identity.common, sapcloud.identity.attributes.info,
+  sapcloud.identity.attributes.group_s4]
 notes:
   - Read-only. It never reports a change.
   - In check mode a refused logon (HTTP 401 or 403) is a warning and leaves the workers unchecked, since the caller
     is usually a communication user that an earlier task of the same run creates. A real run fails.
 seealso:
   - module: sapcloud.identity.idm_repository
-author:
-  - sapcloud.identity contributors (@sapcloud)
+author: sapcloud.identity contributors (@sapcloud)
 '''
 
 EXAMPLES = r'''

@@ -28,15 +28,9 @@ description:
     name and deleted. Whether its GET returns the password is B(unconfirmed); when it does not, the password is
     write-only and I(update_password) decides whether it is sent.
   - Check mode makes no write request. With C(--diff) the before and after states are shown with secrets masked.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.common
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.btp_cf
-  - sapcloud.identity.btp_destination
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo, sapcloud.identity.btp_cf,
+  sapcloud.identity.btp_destination, sapcloud.identity.attributes, sapcloud.identity.attributes.group_btp]
 options:
   name:
     description:

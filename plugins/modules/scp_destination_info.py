@@ -16,16 +16,10 @@ description:
     SAP code, not in SAP's help documentation) or in the Cloud Foundry Destination service (documented).
   - C(Password) and every property whose name contains C(password) or C(secret) (any case) are removed.
   - On Cloud Foundry a listing is one request; on Neo it is one request for the names plus one per destination.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.common
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.btp_cf
-  - sapcloud.identity.btp_destination
-  - sapcloud.identity.query
-  - sapcloud.identity.attributes.info
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo, sapcloud.identity.btp_cf,
+  sapcloud.identity.btp_destination, sapcloud.identity.query, sapcloud.identity.attributes.info,
+  sapcloud.identity.attributes.group_btp]
 options:
   name:
     description:
@@ -70,27 +64,20 @@ query_result:
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.btp import (
     cf_argument_spec, check_destination_name, check_destination_scope, destination_client,
     destination_scope_argument_spec, neo_argument_spec, public)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import (
-    compile_query, info_result, query_argument_spec)
-from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.info import run_info
 
 
 def argument_spec():
-    spec = dict(
-        name=dict(type='str'),
-    )
+    spec = dict(name=dict(type='str'))
     spec.update(destination_scope_argument_spec())
-    spec.update(query_argument_spec())
     spec.update(neo_argument_spec())
     spec.update(cf_argument_spec())
     return spec
 
 
-def read_destinations(module):
-    params = module.params
+def read_destinations(params):
     check_destination_scope(params)
     check_destination_name(params['name'])
-    query = compile_query(module)
     client = destination_client(params)
     if params['name']:
         found = [client.get(params['name'])]
@@ -98,12 +85,11 @@ def read_destinations(module):
         found = client.list()
     else:
         found = [client.get(name) for name in client.names()]
-    return info_result(query, 'destinations', [public(d) for d in found if d is not None])
+    return [public(d) for d in found if d is not None]
 
 
 def main():
-    module = new_module(argument_spec(), supports_check_mode=True)
-    run(module, read_destinations)
+    run_info(argument_spec(), 'destinations', read_destinations)
 
 
 if __name__ == '__main__':

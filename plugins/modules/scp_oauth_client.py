@@ -27,13 +27,9 @@ description:
     is retried after 5, 15 and 45 seconds.
   - I(state=absent) removes the role assignments. The registration itself can only be deleted in the cockpit;
     the module warns about it.
-author:
-  - sapcloud.identity contributors (@sapcloud)
-extends_documentation_fragment:
-  - sapcloud.identity.common
-  - sapcloud.identity.btp_neo
-  - sapcloud.identity.attributes
-  - sapcloud.identity.attributes.group_btp
+author: sapcloud.identity contributors (@sapcloud)
+extends_documentation_fragment: [sapcloud.identity.common, sapcloud.identity.btp_neo,
+  sapcloud.identity.client_certificate, sapcloud.identity.attributes, sapcloud.identity.attributes.group_btp]
 options:
   client_id:
     description:
@@ -48,26 +44,6 @@ options:
       - Secret of the OAuth client. Required with I(state=present) unless I(client_cert) is given. Never returned
         or shown.
       - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_SECRET) environment variable is used.
-    type: str
-  client_cert:
-    description:
-      - PEM file with the X.509 certificate of an OAuth client that logs on with a certificate instead of a secret.
-        The token request then sends I(client_id) in the form body and the certificate by mutual TLS.
-      - SAP documents only client id and secret for this token endpoint; whether it accepts a certificate is not
-        confirmed (C(docs/support-matrix.md)).
-      - Checked before any request - a PEM certificate, valid now, matching I(client_key).
-      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_CERT) environment variable is used.
-    type: path
-  client_key:
-    description:
-      - PEM file with the private key of I(client_cert); required with it. A key file readable by every user of the
-        machine is refused; one readable by its group gives a warning.
-      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_KEY) environment variable is used.
-    type: path
-  client_key_passphrase:
-    description:
-      - Passphrase of an encrypted I(client_key), used in memory only.
-      - If not set, the value of the E(SAP_NEO_OAUTH_CLIENT_KEY_PASSPHRASE) environment variable is used.
     type: str
   provider_subaccount:
     description:
@@ -110,30 +86,31 @@ notes:
 '''
 
 EXAMPLES = r'''
-- name: IDM's OAuth client for the IPS proxy (registered by hand once), with role IPS_PROXY_USER
-  sapcloud.identity.scp_oauth_client:
-    landscape_host: hana.ondemand.com
-    consumer_subaccount: idmconsumer
-    provider_subaccount: ipsprovider
-    platform_client_id: "{{ neo_platform_client_id }}"
-    platform_client_secret: "{{ neo_platform_client_secret }}"
-    client_id: idm-ipsproxy-client
-    client_secret: "{{ idm_oauth_client_secret }}"
-  register: ips_client
+- name: IDM's OAuth client for the IPS proxy (registered by hand once)
+  hosts: localhost
+  module_defaults:
+    group/sapcloud.identity.btp:  # the Neo connection, once for every BTP task of the play
+      landscape_host: hana.ondemand.com
+      consumer_subaccount: idmconsumer
+      platform_client_id: "{{ neo_platform_client_id }}"
+      platform_client_secret: "{{ neo_platform_client_secret }}"
+  tasks:
+    - name: Prove the registration and give the client role IPS_PROXY_USER
+      sapcloud.identity.scp_oauth_client:
+        provider_subaccount: ipsprovider
+        client_id: idm-ipsproxy-client
+        client_secret: "{{ idm_oauth_client_secret }}"
+      register: ips_client
 
-- name: IDM constants for the proxy
-  ansible.builtin.debug:
-    msg: "token URL {{ ips_client.token_url }}, SCIM {{ ips_client.scim_url }}"
+    - name: IDM constants for the proxy
+      ansible.builtin.debug:
+        msg: "token URL {{ ips_client.token_url }}, SCIM {{ ips_client.scim_url }}"
 
-- name: Take the role away again
-  sapcloud.identity.scp_oauth_client:
-    landscape_host: hana.ondemand.com
-    consumer_subaccount: idmconsumer
-    provider_subaccount: ipsprovider
-    platform_client_id: "{{ neo_platform_client_id }}"
-    platform_client_secret: "{{ neo_platform_client_secret }}"
-    client_id: idm-ipsproxy-client
-    state: absent
+    - name: Take the role away again
+      sapcloud.identity.scp_oauth_client:
+        provider_subaccount: ipsprovider
+        client_id: idm-ipsproxy-client
+        state: absent
 '''
 
 RETURN = r'''

@@ -77,8 +77,10 @@ def test_arrangement_info(emulator, module):
 
 def test_query_errors(emulator, module, ansible, tmp_path):
     conn = s4_connection(emulator, 's4_t1')
-    run = module.task(USER_INFO, {'query': '[?'}, defaults=conn)
-    assert run.failed and 'query' in run.msg and 'JMESPath' in run.msg
+    for info in (USER_INFO, SYSTEM_INFO, ARRANGEMENT_INFO):  # run_info compiles the query before the read
+        run, requests, writes = measure(emulator, lambda: module.task(info, {'query': '[?'}, defaults=conn), ['s4_t1'])
+        assert run.failed and 'query' in run.msg and 'JMESPath' in run.msg, run.msg
+        assert (requests, writes) == (0, 0), info
 
     # The three modules' ansible-playbook smoke run, on a controller without jmespath (an import that fails stands
     # for the missing library): a query fails, plain reads work.

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import handoff, idm, ips
+from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm_repository_model as model
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
 
@@ -81,15 +82,15 @@ def test_csv_layout_and_round_trip():
 
 
 def test_constants_from_proxy():
-    neo = idm.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID,
-                                   'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token')
+    neo = model.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID,
+                                     'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token')
     assert neo == {'SCIM_PROTOCOL': 'https', 'SCIM_HOST': 'ipsproxyprov-cons.hana.ondemand.com', 'SCIM_PORT': '443',
                    'SCIM_PATH': '/ipsproxy/api/v1/scim/' + SYSTEM_ID, 'AUTH_TYPE': 'oauth',
                    'OAUTH_URL': 'https://oauthasservices-cons.hana.ondemand.com/oauth2/api/v1/token'}
-    sci = idm.constants_from_proxy('sci', 'http://127.0.0.1:8080', SYSTEM_ID)
+    sci = model.constants_from_proxy('sci', 'http://127.0.0.1:8080', SYSTEM_ID)
     assert sci['SCIM_PORT'] == '8080' and sci['OAUTH_URL'] == 'http://127.0.0.1:8080/oauth2/token'
     with pytest.raises(ValidationError, match='proxy_system.token_url is required with infrastructure neo'):
-        idm.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID)
+        model.constants_from_proxy('neo', 'https://ipsproxyprov-cons.hana.ondemand.com', SYSTEM_ID)
 
 
 # ---- hand-off files (handoff.py) ----
@@ -266,10 +267,10 @@ def repository_params(**overrides):
 ])
 def test_csv_breaking_input_is_refused(overrides, words):
     with pytest.raises(ValidationError, match=words):
-        idm.DesiredRepository(repository_params(**overrides))
+        model.DesiredRepository(repository_params(**overrides))
 
 
 def test_a_file_is_ours_only_when_it_is_our_document():
     text = idm.render_csv('REPO', 'd', 'com.sap.idm.connector.scim:reptype.SCIM', False, {'SCIM_HOST': 'h'})
-    assert idm.is_repository_csv(text)
-    assert not idm.is_repository_csv('a,b\n1,2\n') and not idm.is_repository_csv('{"name": "x"}')
+    assert model.is_repository_csv(text)
+    assert not model.is_repository_csv('a,b\n1,2\n') and not model.is_repository_csv('{"name": "x"}')

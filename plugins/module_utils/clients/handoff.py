@@ -169,8 +169,9 @@ class HandOffFile:
 
     def ensure(self, ensure, text):
         """Write text when what it says or the file's mode differs. Returns True when it (would have) changed."""
-        ensure.replace(self.current(), {'text': text, 'mode': self.mode}, self._write, view=self.view)
-        return ensure.changed
+        _document, changed = ensure.replace(self.current(), {'text': text, 'mode': self.mode}, self._write,
+                                            view=self.view)
+        return bool(changed)
 
     def absent(self, ensure):
         current = self.current()
@@ -214,6 +215,19 @@ class ContractClient:
 
     def delete(self, object_id):
         self.http.request('DELETE', self.path(object_id), ok=(200, 204, 404))
+
+    def absent(self, ensure, current, view):
+        """Delete current (an object as find returned it, or None) through ensure, which compares view(current)."""
+        return ensure.absent(view(current), lambda _view: self.delete(current['id']))
+
+
+def hand_off_argument_spec():
+    """Options of the sapcloud.identity.hand_off doc fragment; each module documents dest itself."""
+    return dict(
+        transport=dict(type='str', default='file', choices=['api', 'file']),
+        dest=dict(type='path'),
+        force=dict(type='bool', default=False),
+    )
 
 
 def check_admin(params, admin, why):

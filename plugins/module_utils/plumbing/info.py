@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, sapcloud.identity contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the read-only info modules share: the JMESPath option `query` and the shape of their result."""
+"""What the read-only info modules share: their main() (`run_info`), the JMESPath option `query` and the shape of
+their result."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -20,6 +21,20 @@ except ImportError:  # pragma: no cover - reported by the module when `query` is
     JMESPATH_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from ansible_collections.sapcloud.identity.plugins.module_utils.plumbing.module import new_module, run
+
+
+def run_info(argument_spec, key, read):
+    """main() of an info module: its options plus `query`; read(params) checks the options, reads (making no
+    change) and returns the items, answered under key with the query applied. A bad query fails before any
+    request."""
+    module = new_module(dict(argument_spec, **query_argument_spec()), supports_check_mode=True)
+
+    def body(module):
+        query = compile_query(module)
+        return info_result(query, key, read(module.params))
+
+    run(module, body)
 
 
 def query_argument_spec():
