@@ -8,8 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """The two transports of the IPS/IDM hand-off modules (hand_off_argument_spec in module_utils/clients/handoff.py);
-    each module documents O(dest), the file it writes."""
+    """The two transports of the IPS/IDM hand-off modules and their state (hand_off_argument_spec in
+    module_utils/clients/handoff.py); each module documents O(dest), the file it writes, and O(update_password)."""
 
     DOCUMENTATION = r'''
 options:
@@ -29,4 +29,11 @@ options:
       - V(true) replaces or removes it anyway; a symbolic link itself is replaced, never the file it points to.
     type: bool
     default: false
+  state:
+    description:
+      - V(present) defines the object. V(absent) deletes it (O(transport=api)) or removes O(dest) (O(transport=file));
+        with the file transport the admin then deletes the object in the console by hand (RV(next_step)).
+    type: str
+    choices: [present, absent]
+    default: present
 '''

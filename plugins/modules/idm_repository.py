@@ -186,13 +186,6 @@ options:
         rewritten only when its content would change. It is written to a temporary file in the same directory and
         renamed.
     type: path
-  state:
-    description:
-      - V(present) defines the repository. V(absent) deletes it (O(transport=api)) or removes O(dest)
-        (O(transport=file)).
-    type: str
-    choices: [present, absent]
-    default: present
 extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.idm, sapcloud.identity.common,
   sapcloud.identity.attributes, sapcloud.identity.attributes.group_idm]
 notes:
@@ -338,11 +331,9 @@ def argument_spec():
         truststore_password=dict(type='str', no_log=True),
         scim_assignment_method=dict(type='str', default='PATCH', choices=list(fmt.ASSIGNMENT_METHODS)),
         constants=dict(type='dict'),
-        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         include_secrets=dict(type='bool', default=True, no_log=False),
         initial_load=dict(type='str', default='once', choices=['once', 'always', 'never']),
         initial_load_timeout=dict(type='int', default=900),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(hand_off_argument_spec())
     spec.update(idm_argument_spec())
@@ -358,16 +349,7 @@ def apply_api(module, desired):
         client.absent(ensure, current, server_view)
         return ensure.result(repository_id=current['id'] if current else None)
 
-    update_password = desired.password_policy(current)
-
-    def create(_target):
-        return client.create(desired.document(send_secrets=True))
-
-    def replace(_target):
-        return client.replace(current['id'], desired.document(current, send_secrets=update_password == 'always'))
-
-    repo, _changed = ensure.replace(current, desired.target(current), replace, write_only=SECRET_FIELDS,
-                                    update_password=update_password, create=create, view=server_view)
+    repo = client.ensure_document(ensure, current, desired, server_view, SECRET_FIELDS, desired.password_policy(current))
     load = initial_load(module, client, repo, ensure, desired) if p['initial_load'] != 'never' else None
     return ensure.result(repository=repo, repository_id=repo.get('id'), initial_load=load)
 

@@ -95,13 +95,6 @@ options:
       - With O(transport=file), the ID that IPS gave the system when the admin imported the file. The module then
         returns the proxy SCIM URL. Not allowed with O(transport=api), where the server returns the ID.
     type: str
-  state:
-    description:
-      - V(present) defines the system. V(absent) deletes it (O(transport=api)) or removes O(dest) (O(transport=file)).
-        The admin then deletes the system in the console.
-    type: str
-    choices: [present, absent]
-    default: present
 extends_documentation_fragment: [sapcloud.identity.hand_off, sapcloud.identity.ips, sapcloud.identity.ips.admin,
   sapcloud.identity.common, sapcloud.identity.attributes, sapcloud.identity.attributes.group_ips]
 notes:
@@ -198,11 +191,9 @@ def argument_spec():
         destination_name=dict(type='str'),
         properties=dict(type='dict'),
         credential_properties=dict(type='dict', no_log=True),
-        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         read_transformation=dict(type='raw'),
         write_transformation=dict(type='raw'),
         system_id=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     spec.update(hand_off_argument_spec())
     spec.update(ips_argument_spec())
@@ -222,16 +213,7 @@ def apply_api(module, desired):
     if lost:
         module.warn('URL/host changes: IPS drops the credential properties %s; give them in credential_properties to '
                     'keep them' % ', '.join(lost))
-
-    def create(_target):
-        return client.create(desired.document(credentials=desired.credentials))
-
-    def replace(_target):
-        credentials = desired.credentials if update_password == 'always' else {}
-        return client.replace(current['id'], desired.document(current, credentials))
-
-    system, _changed = ensure.replace(current, desired.target(current), replace, write_only=desired.credential_fields(),
-                                      update_password=update_password, create=create, view=system_view)
+    system = client.ensure_document(ensure, current, desired, system_view, desired.credential_fields(), update_password)
     return ensure.result(system=system, system_id=system.get('id'),
                          scim_url=scim_base_url(p['infrastructure'], p['proxy_url'], system.get('id')))
 

@@ -216,14 +216,30 @@ class ContractClient:
     def delete(self, object_id):
         self.http.request('DELETE', self.path(object_id), ok=(200, 204, 404))
 
+    def ensure_document(self, ensure, current, desired, view, write_only, update_password):
+        """Create the object or replace it as a whole when view(current) differs from desired.target(current), through
+        ensure; a create sends the secrets, a replace only with update_password=always. The object as written."""
+        def create(_target):
+            return self.create(desired.to_send(send_secrets=True))
+
+        def replace(_target):
+            return self.replace(current['id'], desired.to_send(current, send_secrets=update_password == 'always'))
+
+        written, _changed = ensure.replace(current, desired.target(current), replace, write_only=write_only,
+                                           update_password=update_password, create=create, view=view)
+        return written
+
     def absent(self, ensure, current, view):
         """Delete current (an object as find returned it, or None) through ensure, which compares view(current)."""
         return ensure.absent(view(current), lambda _view: self.delete(current['id']))
 
 
 def hand_off_argument_spec():
-    """Options of the sapcloud.identity.hand_off doc fragment; each module documents dest itself."""
+    """Options of the sapcloud.identity.hand_off doc fragment (each module documents dest itself), and the state and
+    update_password every hand-off module has (each documents them: what they keep differs)."""
     return dict(
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
         transport=dict(type='str', default='file', choices=['api', 'file']),
         dest=dict(type='path'),
         force=dict(type='bool', default=False),

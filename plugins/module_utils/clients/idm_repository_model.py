@@ -141,6 +141,10 @@ class DesiredRepository:
     def secrets(self):
         return dict((k, v) for k, v in self.constants.items() if k in fmt.ENCRYPTED_CONSTANTS)
 
+    def to_send(self, current=None, send_secrets=False):
+        """The document a create (current None) or replace sends: the secrets only when asked."""
+        return self.document(current, send_secrets)
+
     def document(self, current=None, send_secrets=False):
         """What to send: the current constants overridden by the desired ones; secrets only when asked."""
         current = current or {}

@@ -91,6 +91,10 @@ class DesiredSystem:
             self.full_properties(current.get(KEYS['properties'])), credentials or {},
             pick(self.read, KEYS['read_transformation']), pick(self.write, KEYS['write_transformation']))
 
+    def to_send(self, current=None, send_secrets=False):
+        """The document a create (current None) or replace sends: the credential values only when asked."""
+        return self.document(current, self.credentials if send_secrets else {})
+
     def file_document(self):
         """The document of the import file: the names of the credential properties, never their values."""
         return self.document(credentials=dict((n, None) for n in self.credentials))
