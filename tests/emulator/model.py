@@ -56,5 +56,10 @@ class Model:
         return self.switches().get(name, default)
 
     def inject(self, action, params):
-        """Service-specific fault actions (e.g. expire tokens). Returns True when handled."""
-        return False
+        """Service-specific fault actions; True when handled. Here: expire_tokens, for a model whose state holds
+        the tokens it issued (every one becomes invalid)."""
+        if action != 'expire_tokens' or 'tokens' not in self.state:
+            return False
+        self.state['tokens'] = {}
+        self.save()
+        return True

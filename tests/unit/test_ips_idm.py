@@ -9,6 +9,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.clients import h
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import idm_repository_model as model
 from ansible_collections.sapcloud.identity.plugins.module_utils.engine.desired_state import Ensure
 from ansible_collections.sapcloud.identity.plugins.module_utils.errors import ValidationError
+from fakes import repository_params  # pylint: disable=wrong-import-order
 
 SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
 
@@ -233,19 +234,6 @@ def test_csv_values_round_trip_and_never_start_a_formula(value):
     fields, constants = idm.parse_csv(text, 'dest')
     assert fields['Description'] == value and constants['SCIM_HOST'] == value
     assert constants['AUTH_PASSWORD'] == value  # a secret is written as given (IDM must import it as it is)
-
-
-def repository_params(**overrides):
-    params = dict(name='REPO', description=None, repository_type='com.sap.idm.connector.scim:reptype.SCIM',
-                  disabled=False, source_csv=None, proxy_system=None, scim_protocol='https', scim_host='h',
-                  scim_port=443, scim_path='/scim', auth_type='oauth', oauth_url='https://t.example.com',
-                  auth_user='u', auth_password='p', proxy_host=None, proxy_port=None, proxy_user=None,
-                  proxy_password=None, truststore=None, truststore_password=None, scim_assignment_method='PATCH',
-                  constants=None, update_password='on_create', include_secrets=True, initial_load='once',
-                  initial_load_timeout=900, transport='api', dest=None, state='present',
-                  idm_admin_url='https://idm.example.com', idm_admin_user='a', idm_admin_password='b')
-    params.update(overrides)
-    return params
 
 
 @pytest.mark.parametrize('overrides, words', [

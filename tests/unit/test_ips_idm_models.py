@@ -9,6 +9,7 @@ from ansible_collections.sapcloud.identity.plugins.module_utils.clients import i
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients import ips_system_model as system_model
 from ansible_collections.sapcloud.identity.plugins.module_utils.clients.ips import render_json
 from ansible_collections.sapcloud.identity.plugins.module_utils.protocols.http_client import MASK
+from fakes import repository_params  # pylint: disable=wrong-import-order
 
 SYSTEM_ID = '8f2a4c1e-3b5d-4e6f-9a7b-0c1d2e3f4a5b'
 URL = 'https://my123456-api.s4hana.cloud.sap'
@@ -91,19 +92,6 @@ def test_system_next_step_before_and_after_the_import(tmp_path):
     after = system_model.DesiredSystem(system_params(transport='file', dest=dest, system_id=SYSTEM_ID))
     assert after.file_next_step(changed=False).startswith('System ID %s given.' % SYSTEM_ID)
     assert 'make the same change to system %s' % SYSTEM_ID in after.file_next_step(changed=True)
-
-
-def repository_params(**overrides):
-    params = dict(name='REPO', description=None, repository_type='com.sap.idm.connector.scim:reptype.SCIM',
-                  disabled=False, source_csv=None, proxy_system=None, scim_protocol='https', scim_host='h',
-                  scim_port=443, scim_path='/scim', auth_type='oauth', oauth_url='https://t.example.com',
-                  auth_user='u', auth_password='secret-1', proxy_host=None, proxy_port=None, proxy_user=None,
-                  proxy_password=None, truststore=None, truststore_password=None, scim_assignment_method='PATCH',
-                  constants=None, update_password='on_create', include_secrets=True, initial_load='once',
-                  initial_load_timeout=900, transport='api', dest=None, state='present',
-                  idm_admin_url='https://idm.example.com', idm_admin_user='a', idm_admin_password='b')
-    params.update(overrides)
-    return params
 
 
 def test_repository_target_and_password_policy():

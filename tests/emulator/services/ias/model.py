@@ -37,13 +37,6 @@ class IasModel(IpsModel):
                                                       'certificate_subject': admin.get('certificate_subject'),
                                                       'permissions': list(admin.get('permissions') or [])}
 
-    def inject(self, action, params):
-        if action != 'expire_tokens':
-            return False
-        self.state['tokens'] = {}
-        self.save()
-        return True
-
     def system_admin(self, client_id):
         return self.state['system_admins'].get(client_id or '')
 

@@ -256,13 +256,6 @@ class AppOAuthModel(Model):
             self.state['clients'].pop(client_id, None)
             self.state['tokens'] = dict((t, v) for t, v in self.state['tokens'].items() if v['client_id'] != client_id)
 
-    def inject(self, action, params):
-        if action != 'expire_tokens':
-            return False
-        self.state['tokens'] = {}
-        self.save()
-        return True
-
     def client(self, client_id, secret):
         client = self.state['clients'].get(client_id)
         return client if client is not None and client['secret'] == secret else None
